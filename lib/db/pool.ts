@@ -1,0 +1,43 @@
+import pg from "pg";
+
+// BIGINT counts and ids come back as strings by default; ours fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+const globalForPool = globalThis as unknown as { ibPool?: pg.Pool };
+
+/** The URL the process was given: DATABASE_URL, set by `npm start` for the embedded server too. */
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it");
+  return url;
+}
+
+/** A pg pool for the set-based SQL that Prisma does not express (aggregates, bulk merges, COPY). */
+export function pool(): pg.Pool {
+  if (!globalForPool.ibPool) {
+    const created = new pg.Pool({ connectionString: databaseUrl(), max: 10, connectionTimeoutMillis: 5000 });
+    created.on("error", () => undefined); // an idle client lost in a server restart is replaced on next use
+    globalForPool.ibPool = created;
+  }
+  return globalForPool.ibPool;
+}
+
+export async function closePool(): Promise<void> {
+  await globalForPool.ibPool?.end();
+  globalForPool.ibPool = undefined;
+}
+
+export async function withTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
