@@ -1,0 +1,194 @@
+/**
+ * Stores ingest records: the one storage path behind POST /api/v1/ingest, the
+ * import CLI, the demo loader and the benchmarks.
+ *
+ * A batch is checked record by record (unknown intents, run/model clashes,
+ * duplicates), then merged in one transaction with set-based statements, so a
+ * record is stored whole or not at all, and re-sending it changes nothing.
+ * Every completion is graded here by the one intent grader.
+ */
+import type pg from "pg";
+import { isDeepStrictEqual } from "node:util";
+import { gradeIntent, type IntentGrade } from "../grading/intent";
+import type { ProjectContext } from "../projects";
+import type { IngestRecord } from "../validations/record";
+import { storeCompletions } from "./completions";
+import { FORMAT_ERROR_POLICY, regradeCases } from "./regrade";
+
+export type RecordStatus = "created" | "updated" | "unchanged" | "rejected";
+
+export interface RecordResult {
+  index: number;
+  status: RecordStatus;
+  caseId: string;
+  error?: { path: (string | number)[]; message: string };
+}
+
+export interface PlannedCompletion {
+  caseExternalId: string;
+  expectedIntent: string;
+  runName: string;
+  text: string;
+  grade: IntentGrade;
+  latencyMs: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  metadata: Record<string, unknown>;
+  policy: { verdict: "pass" | "fail"; rationale: string; judge: string; judgeVersion: string; source: "imported" | "judged"; guidelineVersion: number | null } | null;
+}
+
+function reject(index: number, record: IngestRecord, path: (string | number)[], message: string): RecordResult {
+  return { index, status: "rejected", caseId: record.case.id, error: { path, message } };
+}
+
+/** Checks that need no database: taxonomy membership and duplicates within the batch. */
+function precheck(project: ProjectContext, records: readonly IngestRecord[]): (RecordResult | null)[] {
+  const seenCases = new Set<string>();
+  return records.map((record, index) => {
+    if (!project.intents.has(record.case.expectedIntent)) {
+      return reject(index, record, ["case", "expectedIntent"], `unknown intent '${record.case.expectedIntent}': add it to the taxonomy first`);
+    }
+    if (seenCases.has(record.case.id)) {
+      return reject(index, record, ["case", "id"], `case '${record.case.id}' appears twice in this batch`);
+    }
+    seenCases.add(record.case.id);
+    return null;
+  });
+}
+
+function plan(project: ProjectContext, record: IngestRecord): PlannedCompletion[] {
+  const taxonomy = new Set(project.intents.keys());
+  return record.completions.map((completion) => {
+    const grade = gradeIntent(completion.text, record.case.expectedIntent, { taxonomy, rewards: project.rewards });
+    const guidelineVersion = grade.predictedIntent === null ? null : (project.intents.get(grade.predictedIntent) ?? null);
+    const policy =
+      grade.verdict === "format_error" ? { ...FORMAT_ERROR_POLICY, guidelineVersion: null }
+      : completion.policy ? { verdict: completion.policy.verdict, rationale: completion.policy.rationale, judge: completion.policy.judge, judgeVersion: completion.policy.judgeVersion ?? "", source: "imported" as const, guidelineVersion }
+      : null;
+    return {
+      caseExternalId: record.case.id,
+      expectedIntent: record.case.expectedIntent,
+      runName: completion.run,
+      text: completion.text,
+      grade,
+      latencyMs: completion.latencyMs ?? null,
+      promptTokens: completion.promptTokens ?? null,
+      completionTokens: completion.completionTokens ?? null,
+      metadata: completion.metadata,
+      policy,
+    };
+  });
+}
+
+/** Creates missing runs; returns name -> {id, model}. */
+async function resolveRuns(db: pg.ClientBase, projectId: number, wanted: Map<string, string>, names: string[]): Promise<Map<string, { id: number; model: string }>> {
+  if (names.length === 0) return new Map();
+  const created = [...wanted.keys()].sort();
+  if (created.length > 0) await db.query(
+    `INSERT INTO runs (project_id, name, model) SELECT $1, name, model FROM unnest($2::text[], $3::text[]) AS x(name, model)
+     ORDER BY name ON CONFLICT (project_id, name) DO NOTHING`,
+    [projectId, created, created.map((name) => wanted.get(name)!)],
+  );
+  const { rows } = await db.query<{ id: number; name: string; model: string }>("SELECT id, name, model FROM runs WHERE project_id = $1 AND name = ANY($2)", [projectId, names]);
+  return new Map(rows.map((row) => [row.name, { id: row.id, model: row.model }]));
+}
+
+export async function storeRecords(db: pg.ClientBase, project: ProjectContext, records: readonly IngestRecord[]): Promise<RecordResult[]> {
+  const results = precheck(project, records);
+
+  // Runs: created on first use. A record naming a run with another model than
+  // the stored one (or, for a new run, than its first use in this batch) is rejected.
+  const names = [...new Set(records.flatMap((record) => record.completions.map((c) => c.run)))];
+  const stored = await db.query<{ name: string; model: string }>("SELECT name, model FROM runs WHERE project_id = $1 AND name = ANY($2)", [project.id, names]);
+  const models = new Map(stored.rows.map((row) => [row.name, row.model]));
+  const newRuns = new Map<string, string>();
+  records.forEach((record, index) => {
+    if (results[index]) return;
+    const clash = record.completions.findIndex((c) => (models.get(c.run) ?? c.model) !== c.model);
+    if (clash >= 0) {
+      const c = record.completions[clash]!;
+      const where = newRuns.has(c.run) ? "is used earlier in this batch with" : "exists with";
+      results[index] = reject(index, record, ["completions", clash, "model"], `run '${c.run}' ${where} model '${models.get(c.run)}', not '${c.model}'`);
+      return;
+    }
+    for (const c of record.completions) {
+      if (!models.has(c.run)) {
+        models.set(c.run, c.model);
+        newRuns.set(c.run, c.model);
+      }
+    }
+  });
+  const runs = await resolveRuns(db, project.id, newRuns, names);
+  records.forEach((record, index) => {
+    if (results[index]) return;
+    // A concurrent writer may have created one of our new runs with another model.
+    const clash = record.completions.findIndex((c) => runs.get(c.run)!.model !== c.model);
+    if (clash >= 0) {
+      const c = record.completions[clash]!;
+      results[index] = reject(index, record, ["completions", clash, "model"], `run '${c.run}' exists with model '${runs.get(c.run)!.model}', not '${c.model}'`);
+    }
+  });
+
+  const accepted = records.map((record, index) => ({ record, index })).filter(({ index }) => !results[index]);
+  if (accepted.length === 0) return results.map((result) => result!);
+
+  // Cases: lock the existing ones (serialises concurrent writers of one case), insert the new ones.
+  const externalIds = accepted.map(({ record }) => record.case.id);
+  const existing = await db.query<{ id: number; external_id: string; messages: unknown; expected_intent: string; tags: string[]; metadata: unknown }>(
+    `SELECT id, external_id, messages, expected_intent, tags, metadata FROM cases
+      WHERE project_id = $1 AND external_id = ANY($2) ORDER BY id FOR UPDATE`,
+    [project.id, externalIds],
+  );
+  const caseRows = new Map(existing.rows.map((row) => [row.external_id, row]));
+  const status = new Map<string, RecordStatus>();
+  const changedCases: { id: number; record: IngestRecord }[] = [];
+  const newCases: IngestRecord[] = [];
+  for (const { record } of accepted) {
+    const row = caseRows.get(record.case.id);
+    if (!row) {
+      newCases.push(record);
+      status.set(record.case.id, "created");
+    } else if (
+      row.expected_intent !== record.case.expectedIntent ||
+      !isDeepStrictEqual(row.messages, record.case.messages) ||
+      !isDeepStrictEqual(row.tags, record.case.tags) ||
+      !isDeepStrictEqual(row.metadata, record.case.metadata)
+    ) {
+      changedCases.push({ id: row.id, record });
+      status.set(record.case.id, "updated");
+    } else {
+      status.set(record.case.id, "unchanged");
+    }
+  }
+  const caseIds = new Map(existing.rows.map((row) => [row.external_id, row.id]));
+  if (newCases.length > 0) {
+    const inserted = await db.query<{ id: number; external_id: string }>(
+      `INSERT INTO cases (project_id, external_id, messages, expected_intent, tags, metadata)
+       SELECT $1, x.external_id, x.messages, x.expected_intent, x.tags, x.metadata
+         FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, messages jsonb, expected_intent text, tags text[], metadata jsonb)
+       ON CONFLICT (project_id, external_id) DO NOTHING RETURNING id, external_id`,
+      [project.id, JSON.stringify(newCases.map(({ case: c }) => ({ external_id: c.id, messages: c.messages, expected_intent: c.expectedIntent, tags: c.tags, metadata: c.metadata })))],
+    );
+    for (const row of inserted.rows) caseIds.set(row.external_id, row.id);
+    if (inserted.rows.length < newCases.length) {
+      throw new Error("a concurrent writer created the same case; retry the batch"); // rolled back whole, so nothing half-stored
+    }
+  }
+  if (changedCases.length > 0) {
+    await db.query(
+      `UPDATE cases c SET messages = x.messages, expected_intent = x.expected_intent, tags = x.tags, metadata = x.metadata, updated_at = now()
+         FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, messages jsonb, expected_intent text, tags text[], metadata jsonb)
+        WHERE c.project_id = $1 AND c.id = x.id`,
+      [project.id, JSON.stringify(changedCases.map(({ id, record: { case: c } }) => ({ id, messages: c.messages, expected_intent: c.expectedIntent, tags: c.tags, metadata: c.metadata })))],
+    );
+    const truthChanged = changedCases.filter(({ id, record }) => existing.rows.find((row) => row.id === id)!.expected_intent !== record.case.expectedIntent);
+    if (truthChanged.length > 0) await regradeCases(db, project, truthChanged.map(({ id }) => id), { actor: "ingest" });
+  }
+
+  const completionStatus = await storeCompletions(db, project, runs, caseIds, accepted.flatMap(({ record }) => plan(project, record)), new Set(caseRows.keys()));
+  for (const [externalId, changed] of completionStatus) {
+    if (changed && status.get(externalId) === "unchanged") status.set(externalId, "updated");
+  }
+  for (const { record, index } of accepted) results[index] = { index, status: status.get(record.case.id)!, caseId: record.case.id };
+  return results.map((result) => result!);
+}
