@@ -19,7 +19,7 @@ export async function ensureProject(db: pg.ClientBase, name: string, options: { 
   return rows[0]!.id;
 }
 
-export async function loadProject(db: pg.ClientBase, name: string): Promise<ProjectContext | null> {
+export async function loadProject(db: pg.ClientBase | pg.Pool, name: string): Promise<ProjectContext | null> {
   const { rows } = await db.query<{ id: number; name: string; reward_correct: number; reward_wrong: number; reward_format_error: number }>(
     "SELECT id, name, reward_correct, reward_wrong, reward_format_error FROM projects WHERE name = $1",
     [name],

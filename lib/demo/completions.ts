@@ -8,7 +8,14 @@ import { demoIntent, type DemoIntentId } from "./taxonomy";
 
 export type DemoCompletion = IngestRecord["completions"][number];
 
-export type FormatErrorKind = "missing_intent_close" | "missing_analysis" | "duplicate_intent" | "empty" | "no_tags" | "truncated";
+export type FormatErrorKind =
+  | "missing_intent_close"
+  | "missing_analysis"
+  | "duplicate_intent"
+  | "empty"
+  | "empty_reply"
+  | "no_tags"
+  | "truncated";
 
 export type DemoRun = {
   name: string;
@@ -34,7 +41,7 @@ export const DEMO_RUNS: readonly DemoRun[] = [
     model: "gpt-4o",
     description: "Hosted frontier model with the full prompt",
     targets: { intentAccuracy: 0.92, policyPass: 0.95, formatErrorRate: 0.005 },
-    formatErrors: [["missing_analysis", 3], ["empty", 3], ["duplicate_intent", 2], ["missing_intent_close", 2]],
+    formatErrors: [["missing_analysis", 3], ["empty", 2], ["empty_reply", 1], ["duplicate_intent", 2], ["missing_intent_close", 2]],
     sharpness: 1,
     latency: { baseMs: 380, perTokenMs: 11, sigma: 0.25 },
     charsPerToken: 4.1,
@@ -53,6 +60,7 @@ export const DEMO_RUNS: readonly DemoRun[] = [
       ["duplicate_intent", 3],
       ["missing_analysis", 2],
       ["truncated", 2],
+      ["empty_reply", 2],
       ["no_tags", 1],
       ["empty", 1],
     ],
@@ -120,6 +128,8 @@ function formatBroken(kind: FormatErrorKind, analysis: string, intent: DemoInten
     }
     case "empty":
       return "";
+    case "empty_reply":
+      return `<analysis>${analysis}</analysis><intent>${intent}</intent>`;
     case "no_tags":
       return reply;
     case "truncated": {

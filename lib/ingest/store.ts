@@ -56,8 +56,8 @@ function precheck(project: ProjectContext, records: readonly IngestRecord[]): (R
   });
 }
 
-function plan(project: ProjectContext, record: IngestRecord): PlannedCompletion[] {
-  const taxonomy = new Set(project.intents.keys());
+/** How a record's completions are stored: graded by the one grader, with the policy verdict that applies. */
+export function planCompletions(project: ProjectContext, record: IngestRecord, taxonomy: ReadonlySet<string> = new Set(project.intents.keys())): PlannedCompletion[] {
   return record.completions.map((completion) => {
     const grade = gradeIntent(completion.text, record.case.expectedIntent, { taxonomy, rewards: project.rewards });
     const guidelineVersion = grade.predictedIntent === null ? null : (project.intents.get(grade.predictedIntent) ?? null);
@@ -185,7 +185,7 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
     if (truthChanged.length > 0) await regradeCases(db, project, truthChanged.map(({ id }) => id), { actor: "ingest" });
   }
 
-  const completionStatus = await storeCompletions(db, project, runs, caseIds, accepted.flatMap(({ record }) => plan(project, record)), new Set(caseRows.keys()));
+  const completionStatus = await storeCompletions(db, project, runs, caseIds, accepted.flatMap(({ record }) => planCompletions(project, record)), new Set(caseRows.keys()));
   for (const [externalId, changed] of completionStatus) {
     if (changed && status.get(externalId) === "unchanged") status.set(externalId, "updated");
   }

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Interaction Browser", template: "%s · Interaction Browser" },
+  description: "How AI models classify and answer real customer messages, case by case.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen font-sans antialiased">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          Skip to content
+        </a>
+        <header className="border-b border-line bg-white">
+          <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
+            <Link href="/" className="text-base font-semibold tracking-tight text-ink">
+              Interaction Browser
+            </Link>
+          </div>
+        </header>
+        <main id="main" className="mx-auto max-w-7xl px-6 py-8">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import { IntentBreakdown, type BreakdownRow } from "@/components/leaderboard/intent-breakdown";
+import { RunTable } from "@/components/leaderboard/run-table";
+import { pool } from "@/lib/db/pool";
+import { leaderboard, type RunMetrics } from "@/lib/metrics/queries";
+import { projectOr404 } from "@/lib/server/projects";
+
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "Leaderboard" };
+
+async function intentLabels(projectId: number): Promise<Map<string, string>> {
+  const { rows } = await pool().query<{ id: string; label: string }>("SELECT id, label FROM intents WHERE project_id = $1", [projectId]);
+  return new Map(rows.map((row) => [row.id, row.label]));
+}
+
+function breakdown(runs: RunMetrics[], labels: Map<string, string>): BreakdownRow[] {
+  const rows = new Map<string, BreakdownRow>();
+  for (const run of runs) {
+    for (const entry of run.perIntent) {
+      const row = rows.get(entry.id) ?? { intent: entry.id, label: labels.get(entry.id) ?? entry.id, support: 0, runs: {} };
+      row.support = Math.max(row.support, entry.total);
+      row.runs[run.run] = { total: entry.total, intent: entry.intent, policy: entry.policy, system: entry.system };
+      rows.set(entry.id, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
+export default async function LeaderboardPage({ params }: { params: Promise<{ project: string }> }) {
+  const { project: name } = await params;
+  const project = await projectOr404(name);
+  const [runs, labels] = await Promise.all([leaderboard(pool(), project.id), intentLabels(project.id)]);
+
+  return (
+    <div className="space-y-10">
+      <section aria-labelledby="runs-heading">
+        <h1 id="runs-heading" className="text-2xl font-semibold tracking-tight">Leaderboard</h1>
+        <p className="mt-1 max-w-3xl text-sm text-muted">
+          Intent accuracy counts format errors as not correct. Policy accuracy leaves pending verdicts out. System accuracy
+          counts completions with the right intent <em>and</em> a passing policy verdict, measured per completion; the
+          product of the first two is shown only as a reference. Ranges are 95% Wilson intervals.
+        </p>
+        <div className="mt-4">
+          {runs.length === 0 ? <p className="text-muted">No runs yet: push completions through the API or the import command.</p> : <RunTable runs={runs} />}
+        </div>
+      </section>
+      {runs.length > 0 ? (
+        <section aria-labelledby="intents-heading">
+          <h2 id="intents-heading" className="text-lg font-semibold">Per intent</h2>
+          <p className="mt-1 text-sm text-muted">Support is the number of cases with that ground-truth intent. Rates under 80% are highlighted.</p>
+          <div className="mt-3">
+            <IntentBreakdown rows={breakdown(runs, labels)} runs={runs.map((run) => run.run)} />
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+/** Display formatting shared by the pages. Pure, no React. */
+
+export function percent(value: number | null, digits = 1): string {
+  return value === null ? "–" : `${(value * 100).toFixed(digits)}%`;
+}
+
+export function interval(ci: [number, number] | null, digits = 1): string {
+  return ci === null ? "no data" : `${(ci[0] * 100).toFixed(digits)}–${(ci[1] * 100).toFixed(digits)}%`;
+}
+
+export function count(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+export function pValue(p: number, logP: number): string {
+  if (p === 0) return `< 1e-300 (log p = ${logP.toFixed(0)})`;
+  if (p < 0.001) return p.toExponential(2);
+  return p.toFixed(3);
+}

