@@ -1,0 +1,42 @@
+import { defineConfig } from "@playwright/test";
+
+// End-to-end tests drive the real app (production build, embedded PostgreSQL
+// in a throwaway data directory, a small generated demo dataset) in Chromium.
+// Playwright cannot download browsers here: it uses the system Chromium.
+const port = Number(process.env.IB_E2E_PORT ?? 3100);
+export const E2E_DEMO_CASES = 60;
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? "list" : [["list"]],
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+    trace: "retain-on-failure",
+  },
+  webServer: {
+    command: "rm -rf .data/e2e && npx tsx scripts/start.ts",
+    url: `http://127.0.0.1:${port}/`,
+    timeout: 420_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGINT", timeout: 20_000 },
+    env: {
+      DATABASE_URL: "",
+      IB_DATA_DIR: ".data/e2e",
+      IB_DB_PORT: "55434",
+      IB_DEMO_CASES: String(E2E_DEMO_CASES),
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+    },
+  },
+});
