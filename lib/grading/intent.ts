@@ -178,7 +178,7 @@ function readTagAt(text: string, lt: number): TagToken | null {
       const tag = CANONICAL_TAGS[kind] as string;
       return { kind, start: lt, end, canonical: end - lt === tag.length && text.startsWith(tag, lt) };
     }
-    
+    if (c === LT) return null;
     i++;
   }
   return null;
