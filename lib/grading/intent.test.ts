@@ -264,21 +264,14 @@ describe("rewardFor and constants", () => {
   });
 });
 
-describe("performance (linear time, no backtracking)", () => {
-  function averageMs(text: string, runs: number): number {
-    gradeIntent(text, "x"); // warm up the JIT
-    const start = performance.now();
-    for (let i = 0; i < runs; i++) gradeIntent(text, "x");
-    return (performance.now() - start) / runs;
-  }
-
-  it("grades a 200 KB tag-dense completion in about a millisecond", () => {
+// Speed is measured by `npm run bench`; these only prove that large and
+// adversarial inputs are handled (a quadratic scan would hit the test timeout).
+describe("large and adversarial inputs", () => {
+  it("grades a 200 KB tag-dense completion", () => {
     const reply = "Hello <b>there</b>, a < b and c > d. ".repeat(5_500);
     const text = `<analysis>wants x</analysis><intent>x</intent> ${reply}`;
     expect(text.length).toBeGreaterThan(200_000);
-    expect(gradeIntent(text, "x").verdict).toBe("correct");
-    // Typically ~0.3 ms; the bound leaves headroom for slow CI machines.
-    expect(averageMs(text, 50)).toBeLessThan(5);
+    expect(gradeIntent(text, "x")).toMatchObject({ verdict: "correct", reply: reply.trim() });
   });
 
   const MB = 1_000_000;
@@ -290,9 +283,13 @@ describe("performance (linear time, no backtracking)", () => {
     ["'<' then 1 MB of spaces then a name", `<${" ".repeat(MB)}intent>`],
     ["one tag with a 1 MB attribute", `<intent ${"a".repeat(MB)}`],
     ["'<analysis>' repeated", "<analysis>".repeat(MB / 10)],
-    ["valid prefix then unterminated tags", `<analysis>a</analysis><intent>x</intent> ${"<intent".repeat(MB / 7)}`],
     ["1 MB of whitespace", " ".repeat(MB)],
-  ])("handles 1 MB adversarial input: %s", (_name, text) => {
-    expect(averageMs(text, 3)).toBeLessThan(300);
+  ])("rejects 1 MB adversarial input as a format error: %s", (_name, text) => {
+    expect(gradeIntent(text, "x").verdict).toBe("format_error");
+  });
+
+  it("reads '<intent' without a closing '>' in a 1 MB reply as plain text", () => {
+    const text = `<analysis>a</analysis><intent>x</intent> ${"<intent".repeat(MB / 7)}`;
+    expect(gradeIntent(text, "x").verdict).toBe("correct");
   });
 });
