@@ -10,7 +10,7 @@ export interface ProjectContext {
   intents: Map<string, number>;
 }
 
-export async function ensureProject(db: pg.ClientBase, name: string, options: { simulated?: boolean } = {}): Promise<number> {
+export async function ensureProject(db: pg.ClientBase | pg.Pool, name: string, options: { simulated?: boolean } = {}): Promise<number> {
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO projects (name, simulated) VALUES ($1, $2)
      ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`,

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { closePool, pool } from "../../lib/db/pool";
+import { openDatabase } from "../../lib/db/server";
+import { ensureProject } from "../../lib/projects";
+import { UsageError } from "../args";
+
+export const projectNameSchema = z
+  .string()
+  .trim()
+  .min(1, "a project name must not be empty")
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, "a project name is lower-case letters, digits, '-' and '_'");
+
+/** Runs `work` against the database (the embedded one is started, or attached to, for the duration). */
+export async function withDatabase<T>(work: () => Promise<T>): Promise<T> {
+  const database = await openDatabase();
+  process.env.DATABASE_URL = database.url;
+  try {
+    return await work();
+  } finally {
+    await closePool();
+    await database.stop();
+  }
+}
+
+export async function projectCommand(args: string[]): Promise<void> {
+  const [action, ...rest] = args;
+  if (action === "create") {
+    const parsed = projectNameSchema.safeParse(rest[0] ?? "");
+    if (!parsed.success || rest.length !== 1) throw new UsageError(`usage: project create NAME (${parsed.error?.issues[0]?.message ?? "one name"})`);
+    await withDatabase(async () => {
+      const existing = await pool().query("SELECT 1 FROM projects WHERE name = $1", [parsed.data]);
+      if (existing.rowCount) throw new UsageError(`project '${parsed.data}' already exists`);
+      await ensureProject(pool(), parsed.data);
+      console.log(`created project '${parsed.data}'`);
+    });
+  } else if (action === "list") {
+    await withDatabase(async () => {
+      const { rows } = await pool().query<{ name: string; cases: number }>(
+        "SELECT p.name, (SELECT count(*) FROM cases c WHERE c.project_id = p.id) AS cases FROM projects p ORDER BY p.name",
+      );
+      for (const row of rows) console.log(`${row.name}\t${row.cases} cases`);
+    });
+  } else {
+    throw new UsageError("usage: project create NAME | project list");
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run ib -- <command>`: the command line of the Interaction Browser.
+ * Each command parses its own arguments with zod and prints a clear message
+ * (no stack trace) for anything the user got wrong.
+ */
+import { ConfigError } from "../lib/config";
+import { DatabaseUnavailableError } from "../lib/db/server";
+import { generateCommand } from "./commands/generate";
+import { projectCommand } from "./commands/project";
+import { UsageError } from "./args";
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
+  generate: { summary: "generate --cases N [--seed S] [--out FILE] [--taxonomy]   demo records as JSONL (BRIEF record format)", run: generateCommand },
+  project: { summary: "project create NAME | project list", run: projectCommand },
+};
+
+function usage(): string {
+  return ["usage: npm run ib -- <command> [options]", "", "commands:", ...Object.values(COMMANDS).map((c) => `  ${c.summary}`)].join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(usage());
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command '${name}'\n\n${usage()}`);
+  await command.run(rest);
+}
+
+// `ib generate | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
+main(process.argv.slice(2)).then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
+      console.error(`ib: ${error.message}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);
