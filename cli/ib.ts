@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../lib/config";
 import { DatabaseUnavailableError } from "../lib/db/server";
+import { apikeyCommand } from "./commands/apikey";
 import { generateCommand } from "./commands/generate";
 import { projectCommand } from "./commands/project";
 import { UsageError } from "./args";
@@ -12,6 +13,7 @@ import { UsageError } from "./args";
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
   generate: { summary: "generate --cases N [--seed S] [--out FILE] [--taxonomy]   demo records as JSONL (BRIEF record format)", run: generateCommand },
   project: { summary: "project create NAME | project list", run: projectCommand },
+  apikey: { summary: "apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX", run: apikeyCommand },
 };
 
 function usage(): string {

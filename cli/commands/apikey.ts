@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { pool } from "../../lib/db/pool";
+import { API_KEY_SCOPES, createApiKey, revokeApiKey } from "../../lib/api/keys";
+import { loadProject } from "../../lib/projects";
+import { parseOptions, UsageError } from "../args";
+import { projectNameSchema, withDatabase } from "./project";
+
+const USAGE = "usage: apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX";
+
+async function projectId(name: string): Promise<number> {
+  const project = await loadProject(pool(), name);
+  if (!project) throw new UsageError(`no project '${name}': create it with \`npm run ib -- project create ${name}\``);
+  return project.id;
+}
+
+export async function apikeyCommand(args: string[]): Promise<void> {
+  const [action, ...rest] = args;
+  if (action === "create") {
+    const { values } = parseOptions(
+      rest,
+      { project: { type: "string" }, scope: { type: "string" }, name: { type: "string" } },
+      z.object({ project: projectNameSchema, scope: z.enum(API_KEY_SCOPES, { error: "scope is ingest, read or admin" }), name: z.string().trim().min(1).max(200).default("cli") }),
+    );
+    await withDatabase(async () => {
+      const key = await createApiKey(pool(), await projectId(values.project), values.name, values.scope);
+      console.log(`created ${values.scope} key '${values.name}' for project '${values.project}' (prefix ${key.prefix})`);
+      console.log("the secret is shown only now; store it safely:");
+      console.log(key.secret);
+    });
+  } else if (action === "list") {
+    const { values } = parseOptions(rest, { project: { type: "string" } }, z.object({ project: projectNameSchema }));
+    await withDatabase(async () => {
+      const { rows } = await pool().query<{ prefix: string; name: string; scope: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }>(
+        "SELECT prefix, name, scope, created_at, last_used_at, revoked_at FROM api_keys WHERE project_id = $1 ORDER BY id",
+        [await projectId(values.project)],
+      );
+      for (const key of rows) {
+        const state = key.revoked_at ? `revoked ${key.revoked_at.toISOString()}` : `last used ${key.last_used_at?.toISOString() ?? "never"}`;
+        console.log(`${key.prefix}\t${key.scope}\t${key.name}\t${state}`);
+      }
+    });
+  } else if (action === "revoke") {
+    const { values, positionals } = parseOptions(rest, { project: { type: "string" } }, z.object({ project: projectNameSchema }));
+    if (positionals.length !== 1) throw new UsageError(USAGE);
+    await withDatabase(async () => {
+      const revoked = await revokeApiKey(pool(), await projectId(values.project), positionals[0]!);
+      if (!revoked) throw new UsageError(`no active key with prefix '${positionals[0]}' in project '${values.project}'`);
+      console.log(`revoked key ${positionals[0]}`);
+    });
+  } else {
+    throw new UsageError(USAGE);
+  }
+}

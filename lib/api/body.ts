@@ -1,0 +1,74 @@
+import { ApiError } from "./errors";
+
+const MAX_DEPTH = 64;
+
+/**
+ * Reads a JSON body with a byte limit (413 past it, before reading it all),
+ * strict UTF-8, and rejects what PostgreSQL cannot store or what only an
+ * attacker sends: NUL characters, lone surrogates, absurd nesting.
+ */
+export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const limitText = `${(maxBytes / 1_000_000).toLocaleString("en-US")} MB`;
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    throw new ApiError(413, "payload_too_large", `request body is larger than the limit of ${limitText}`, { limitBytes: maxBytes });
+  }
+  const contentType = request.headers.get("content-type") ?? "";
+  if (contentType && !/^application\/(.+\+)?json\b/i.test(contentType)) {
+    throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new ApiError(413, "payload_too_large", `request body is larger than the limit of ${limitText}`, { limitBytes: maxBytes });
+      }
+      chunks.push(value);
+    }
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiError(400, "invalid_encoding", "request body is not valid UTF-8");
+  }
+  if (text.trim() === "") throw new ApiError(400, "invalid_json", "request body is empty: send a JSON object");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ApiError(400, "invalid_json", `request body is not valid JSON: ${(error as Error).message}`);
+  }
+  checkValue(value);
+  return value;
+}
+
+/** Iterative walk (no recursion, so no stack overflow on deep input). */
+function checkValue(root: unknown): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value: root, depth: 0, path: "" }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop()!;
+    if (depth > MAX_DEPTH) throw new ApiError(400, "too_deep", `JSON is nested more than ${MAX_DEPTH} levels deep`);
+    if (typeof value === "string") {
+      checkString(value, path);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => stack.push({ value: item, depth: depth + 1, path: `${path}/${index}` }));
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        checkString(key, path);
+        stack.push({ value: item, depth: depth + 1, path: `${path}/${key}` });
+      }
+    }
+  }
+}
+
+function checkString(value: string, path: string): void {
+  if (value.includes("\u0000")) throw new ApiError(400, "invalid_text", `text at ${path || "/"} contains a NUL character`, { pointer: path || "/" });
+  if (!value.isWellFormed()) throw new ApiError(400, "invalid_text", `text at ${path || "/"} contains a lone surrogate (not valid Unicode)`, { pointer: path || "/" });
+}

@@ -1,0 +1,70 @@
+/**
+ * API keys: `ib_<prefix>_<secret>`. The prefix finds the key and may be shown;
+ * only a SHA-256 of the whole key is stored (the secret is 256 random bits, so
+ * a fast hash is enough), and the key is shown once, at creation.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type pg from "pg";
+
+export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+/** What a request needs; `admin` keys may do everything. */
+export type Permission = "ingest" | "read" | "admin";
+
+export function allows(scope: ApiKeyScope, needed: Permission): boolean {
+  return scope === "admin" || scope === needed;
+}
+
+export interface CreatedKey {
+  id: number;
+  prefix: string;
+  secret: string;
+}
+
+export interface VerifiedKey {
+  id: number;
+  projectId: number;
+  projectName: string;
+  scope: ApiKeyScope;
+}
+
+const KEY_PATTERN = /^ib_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+
+function hash(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+export async function createApiKey(db: pg.ClientBase | pg.Pool, projectId: number, name: string, scope: ApiKeyScope): Promise<CreatedKey> {
+  const prefix = randomBytes(12).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "").padEnd(12, "0").slice(0, 12);
+  const secret = `ib_${prefix}_${randomBytes(32).toString("base64url")}`;
+  const { rows } = await db.query<{ id: number }>(
+    "INSERT INTO api_keys (project_id, name, scope, prefix, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    [projectId, name, scope, prefix, hash(secret)],
+  );
+  return { id: rows[0]!.id, prefix, secret };
+}
+
+/** The key, if it exists, matches and is not revoked. Records the last use (at most once a minute). */
+export async function verifyApiKey(db: pg.Pool, token: string): Promise<VerifiedKey | null> {
+  const match = KEY_PATTERN.exec(token);
+  if (!match) return null;
+  const { rows } = await db.query<{ id: number; project_id: number; project_name: string; scope: ApiKeyScope; secret_hash: string; stale: boolean }>(
+    `SELECT k.id, k.project_id, p.name AS project_name, k.scope, k.secret_hash,
+            (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale
+       FROM api_keys k JOIN projects p ON p.id = k.project_id
+      WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+    [match[1]],
+  );
+  const key = rows[0];
+  if (!key) return null;
+  const expected = Buffer.from(key.secret_hash, "hex");
+  const actual = Buffer.from(hash(token), "hex");
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  if (key.stale) await db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [key.id]);
+  return { id: key.id, projectId: key.project_id, projectName: key.project_name, scope: key.scope };
+}
+
+export async function revokeApiKey(db: pg.ClientBase | pg.Pool, projectId: number, prefix: string): Promise<boolean> {
+  const { rowCount } = await db.query("UPDATE api_keys SET revoked_at = now() WHERE project_id = $1 AND prefix = $2 AND revoked_at IS NULL", [projectId, prefix]);
+  return (rowCount ?? 0) > 0;
+}
