@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { pool } from "../db/pool";
 import { readJson } from "./body";
 import { ApiError, errorResponse, isDatabaseUnavailable, issueDetails, jsonResponse } from "./errors";
+import type { Endpoint } from "./endpoint";
 import { allows, verifyApiKey, type Permission, type VerifiedKey } from "./keys";
 import { InFlightLimiter } from "./limits";
 
@@ -25,18 +26,10 @@ export interface RouteContext<B, Q> {
   request: Request;
 }
 
-export interface RouteOptions<BS extends z.ZodType | undefined, QS extends z.ZodType | undefined> {
-  permission: Permission;
-  body?: BS;
-  query?: QS;
-  /** Body size limit in bytes (default 1 MB). */
-  maxBytes?: number;
-}
-
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export function apiRoute<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
-  options: RouteOptions<BS, QS>,
+  options: Endpoint<BS, QS>,
   handle: (context: RouteContext<Out<BS>, Out<QS>>) => Promise<Response | unknown>,
 ) {
   return async (request: Request, segment: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {

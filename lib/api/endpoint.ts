@@ -1,0 +1,28 @@
+import type { z } from "zod";
+import type { Permission } from "./keys";
+
+/**
+ * One API endpoint, described once: the route handler parses with these
+ * schemas, and the OpenAPI document is generated from the same objects.
+ */
+export interface Endpoint<BS extends z.ZodType | undefined = z.ZodType | undefined, QS extends z.ZodType | undefined = z.ZodType | undefined> {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** OpenAPI-style path, e.g. `/api/v1/runs/{run}/metrics`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  permission: Permission;
+  body?: BS;
+  query?: QS;
+  /** Path parameters, each a string. */
+  params?: Record<string, { description: string }>;
+  /** Body size limit in bytes (default 1 MB). */
+  maxBytes?: number;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+}
+
+export function defineEndpoint<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(endpoint: Endpoint<BS, QS>): Endpoint<BS, QS> {
+  return endpoint;
+}
