@@ -4,9 +4,8 @@
  * changed, then the Next.js server. Ctrl-C stops the server, then PostgreSQL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
+import { buildIfNeeded, NEXT_BIN, ROOT } from "./build";
 import { ConfigError, readEnv } from "../lib/config";
 import { closePool } from "../lib/db/pool";
 import { DatabaseUnavailableError, describeServer, openDatabase } from "../lib/db/server";
@@ -14,29 +13,8 @@ import { demoLoaded, loadDemo } from "../lib/demo/load";
 
 const dev = process.argv.includes("--dev");
 const log = (line: string) => console.log(`[ib] ${line}`);
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "generated" || entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function needsBuild(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "next.config.mjs", "package-lock.json"].map((name) => path.join(root, name));
-  return sources.some((source) => existsSync(source) && (statSync(source).isDirectory() ? newestSource(source) : statSync(source).mtimeMs) > built);
-}
-
 function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [nextBin, ...args], { cwd: root, env, stdio: "inherit" });
+  return spawn(process.execPath, [NEXT_BIN, ...args], { cwd: ROOT, env, stdio: "inherit" });
 }
 
 async function main(): Promise<void> {
@@ -69,12 +47,8 @@ async function main(): Promise<void> {
   }
   await closePool();
 
-  if (!dev && needsBuild()) {
-    log("building the app (first start or changed sources)");
-    const build = runNext(["build"], { ...childEnv, NEXT_TELEMETRY_DISABLED: "1" });
-    child = build;
-    const code = await new Promise<number>((resolve) => build.once("exit", (c) => resolve(c ?? 1)));
-    child = null;
+  if (!dev) {
+    const code = await buildIfNeeded(log, childEnv);
     if (code !== 0) return stop(code);
   }
   if (stopping) return;

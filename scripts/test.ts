@@ -16,6 +16,7 @@ const suites: Suite[] = [
   { name: "unit", command: ["npx", "vitest", "run", "--project", "unit"] },
   { name: "integration (embedded PostgreSQL)", command: ["npx", "vitest", "run", "--project", "integration"], env: { IB_TEST_TARGET: "embedded" } },
 ];
+suites.push({ name: "API over HTTP (embedded PostgreSQL)", command: ["npx", "vitest", "run", "--project", "api"], env: { IB_TEST_TARGET: "embedded" } });
 if (process.env.DATABASE_URL) {
   suites.push({ name: "integration (DATABASE_URL)", command: ["npx", "vitest", "run", "--project", "integration"], env: { IB_TEST_TARGET: "external" } });
 }

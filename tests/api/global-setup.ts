@@ -1,0 +1,73 @@
+/**
+ * API tests go through the real HTTP stack: the production Next.js server
+ * (built if sources changed) on a free port, against a test database.
+ */
+import { spawn } from "node:child_process";
+import net from "node:net";
+import type { TestProject } from "vitest/node";
+import { buildIfNeeded, NEXT_BIN, ROOT } from "../../scripts/build";
+import { createTestDatabase } from "../support/database";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    databaseLabel: string;
+    baseUrl: string;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startAppServer(databaseUrl: string, env: Record<string, string> = {}) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app server exited:\n${output}`);
+    const up = await fetch(`${baseUrl}/api/v1/health`).then(() => true, () => false);
+    if (up) break;
+    if (Date.now() > deadline) throw new Error(`the app server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    baseUrl,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+
+export default async function setup(project: TestProject) {
+  const database = await createTestDatabase({ dataDir: ".data/test", port: 55432 });
+  const code = await buildIfNeeded(console.log);
+  if (code !== 0) throw new Error("next build failed");
+  const server = await startAppServer(database.url);
+  project.provide("databaseUrl", database.url);
+  project.provide("databaseLabel", database.label);
+  project.provide("baseUrl", server.baseUrl);
+  console.log(`API tests on ${server.baseUrl}, ${database.label}`);
+  return async () => {
+    await server.stop();
+    await database.teardown();
+  };
+}
