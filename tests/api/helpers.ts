@@ -27,8 +27,8 @@ export async function projectWithKeys(intents: IntentInput[] = []) {
 export async function call(method: string, url: string, options: { key?: string; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
-  let body: string | Buffer | undefined;
-  if (options.rawBody !== undefined) body = typeof options.rawBody === "string" ? options.rawBody : Buffer.from(options.rawBody);
+  let body: string | Blob | undefined;
+  if (options.rawBody !== undefined) body = typeof options.rawBody === "string" ? options.rawBody : new Blob([new Uint8Array(options.rawBody)]);
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers["content-type"] ??= "application/json";
   const response = await fetch(`${inject("baseUrl")}${url}`, { method, headers, body });
