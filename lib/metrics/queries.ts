@@ -141,7 +141,8 @@ export async function confusionMatrix(db: pg.ClientBase | pg.Pool, projectId: nu
 
 export type SuccessKind = "intent" | "policy" | "system";
 
-const SUCCESS_SQL: Record<SuccessKind, (alias: string) => string> = {
+/** What success means for each kind, as SQL over a completions alias (shared with the discordant-case lists). */
+export const SUCCESS_SQL: Record<SuccessKind, (alias: string) => string> = {
   intent: (a) => `(${a}.intent_verdict = 'correct')`,
   policy: (a) => `(${a}.policy_verdict = 'pass')`,
   system: (a) => `(${a}.intent_verdict = 'correct' AND ${a}.policy_verdict = 'pass')`,

@@ -1,0 +1,82 @@
+import type { Metadata } from "next";
+import { CompareForm, METRIC_LABELS } from "@/components/compare/compare-form";
+import { ComparisonSummary } from "@/components/compare/comparison-summary";
+import { DiscordantTable } from "@/components/compare/discordant-table";
+import { Notice } from "@/components/notice";
+import { pool } from "@/lib/db/pool";
+import { discordantCases } from "@/lib/metrics/discordant";
+import { compareRuns, listRuns, type RunInfo, type SuccessKind } from "@/lib/metrics/queries";
+import { projectOr404 } from "@/lib/server/projects";
+import type { SearchParams } from "@/lib/url-state";
+import { comparisonState } from "./search-params";
+
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "Compare runs" };
+
+const LIST_LIMIT = 50;
+
+async function Comparison({ projectId, a, b, metric }: { projectId: number; a: RunInfo; b: RunInfo; metric: SuccessKind }) {
+  const db = pool();
+  const [comparison, onlyA, onlyB] = await Promise.all([
+    compareRuns(db, projectId, a.id, b.id, metric),
+    discordantCases(db, projectId, a.id, b.id, metric, "onlyA", LIST_LIMIT),
+    discordantCases(db, projectId, a.id, b.id, metric, "onlyB", LIST_LIMIT),
+  ]);
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="result-heading">
+        <h2 id="result-heading" className="text-lg font-semibold">{a.name} vs {b.name}</h2>
+        <p className="text-sm text-muted">Success means {METRIC_LABELS[metric].toLowerCase()}, per case.</p>
+        <div className="mt-3"><ComparisonSummary a={a.name} b={b.name} comparison={comparison} /></div>
+      </section>
+      <section aria-labelledby="cases-heading" className="space-y-6">
+        <h2 id="cases-heading" className="text-lg font-semibold">Discordant cases</h2>
+        <DiscordantTable title={`Only ${a.name} succeeds`} testId="only-a-cases" a={a.name} b={b.name} cases={onlyA} total={comparison.onlyA} />
+        <DiscordantTable title={`Only ${b.name} succeeds`} testId="only-b-cases" a={a.name} b={b.name} cases={onlyB} total={comparison.onlyB} />
+      </section>
+    </div>
+  );
+}
+
+export default async function ComparePage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
+  const { project: name } = await params;
+  const project = await projectOr404(name);
+  const runs = await listRuns(pool(), project.id);
+  const state = comparisonState(runs, await searchParams);
+
+  return (
+    <div className="space-y-6">
+      <header>
+        <h1 className="text-2xl font-semibold tracking-tight">Compare runs</h1>
+        <p className="mt-1 max-w-3xl text-sm text-muted">
+          Two runs on the cases both answered. What matters is the discordant cases, where one run succeeds and the other
+          fails; McNemar&apos;s exact test says how likely a split this uneven would be if the runs were equally good.
+        </p>
+      </header>
+      {state.status === "too-few-runs" ? (
+        <Notice testId="too-few-runs">
+          Comparing needs at least two runs, and this project has {runs.length === 0 ? "none" : `only one (${runs[0]!.name})`}.
+          Push completions for another run through the API or the import command.
+        </Notice>
+      ) : (
+        <>
+          <CompareForm key={`${state.a.name}|${state.b.name}|${state.metric}`} runs={runs.map((run) => run.name)} a={state.a.name} b={state.b.name} metric={state.metric} />
+          {state.unknown.length > 0 ? (
+            <Notice testId="unknown-run">
+              No run named {state.unknown.map((run) => `“${run}”`).join(" or ")} in this project, so the comparison shows{" "}
+              {state.a.name} and {state.b.name} instead.
+            </Notice>
+          ) : null}
+          {state.status === "same-run" ? (
+            <Notice testId="same-run">
+              Run A and run B are both {state.a.name}: a run always agrees with itself. Pick two different runs to compare.
+            </Notice>
+          ) : (
+            <Comparison projectId={project.id} a={state.a} b={state.b} metric={state.metric} />
+          )}
+        </>
+      )}
+    </div>
+  );
+}

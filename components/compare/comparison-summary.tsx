@@ -1,0 +1,31 @@
+import { count, pValue } from "@/lib/format";
+import type { RunComparison } from "@/lib/metrics/queries";
+import { comparisonReading } from "./reading";
+
+function Figure({ label, value, testId, emphasis = false }: { label: string; value: string; testId: string; emphasis?: boolean }) {
+  return (
+    <div className={`rounded-lg border bg-white px-4 py-3 ${emphasis ? "border-ink/30" : "border-line"}`}>
+      <dt className="text-xs uppercase tracking-wide text-muted">{label}</dt>
+      <dd className="mt-1 text-xl font-semibold tabular-nums text-ink" data-testid={testId}>{value}</dd>
+    </div>
+  );
+}
+
+/** Paired counts, the discordant pairs both ways, McNemar's exact p-value and what they mean. */
+export function ComparisonSummary({ a, b, comparison }: { a: string; b: string; comparison: RunComparison }) {
+  const p = pValue(comparison.pValue, comparison.logPValue);
+  const reading = comparisonReading({ a, b, onlyA: comparison.onlyA, onlyB: comparison.onlyB, p, significant: comparison.pValue < 0.05 });
+  return (
+    <div className="space-y-4">
+      <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        <Figure label="Paired cases" value={count(comparison.paired)} testId="paired" />
+        <Figure label="Both succeed" value={count(comparison.bothSucceed)} testId="both-succeed" />
+        <Figure label="Both fail" value={count(comparison.bothFail)} testId="both-fail" />
+        <Figure label={`Only ${a} succeeds`} value={count(comparison.onlyA)} testId="only-a" emphasis />
+        <Figure label={`Only ${b} succeeds`} value={count(comparison.onlyB)} testId="only-b" emphasis />
+        <Figure label="McNemar exact p" value={p} testId="p-value" />
+      </dl>
+      <p className="max-w-3xl text-base text-ink" data-testid="reading">{reading}</p>
+    </div>
+  );
+}

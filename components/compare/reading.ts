@@ -1,0 +1,26 @@
+/** The one-sentence, plain-language reading of a comparison. Pure. */
+
+function cases(n: number): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? "case" : "cases"}`;
+}
+
+export interface ReadingInput {
+  a: string;
+  b: string;
+  onlyA: number;
+  onlyB: number;
+  /** Already formatted, e.g. "1.20e-9". */
+  p: string;
+  significant: boolean;
+}
+
+export function comparisonReading({ a, b, onlyA, onlyB, p, significant }: ReadingInput): string {
+  if (onlyA + onlyB === 0) return `${a} and ${b} agree on every paired case, so there is no difference to test.`;
+  if (onlyA === onlyB) {
+    return `Each run succeeds on ${cases(onlyA)} where the other fails, so neither does better on these cases (p = ${p}).`;
+  }
+  const [winner, loser, wins, losses] = onlyA > onlyB ? [a, b, onlyA, onlyB] : [b, a, onlyB, onlyA];
+  const verdict = significant ? "" : ", so this is not good evidence that either run is better";
+  return `${winner} succeeds on ${cases(wins)} where ${loser} fails, and the reverse happens on ${losses.toLocaleString("en-US")}; ` +
+    `a difference this large would arise by chance with p = ${p}${verdict}.`;
+}

@@ -1,0 +1,70 @@
+import { count } from "@/lib/format";
+import { MatrixCell } from "./matrix-cell";
+import type { MatrixView } from "./matrix-view";
+
+const stickyCell = "sticky left-0 z-10 border-b border-r border-line bg-white";
+
+function ColumnHeader({ intent, title, unknown = false }: { intent: string; title: string; unknown?: boolean }) {
+  return (
+    <th scope="col" title={title} className={`border-b border-r border-line px-1 py-2 align-bottom font-medium ${unknown ? "bg-amber-50 text-amber-950" : ""}`}>
+      <span className="inline-block whitespace-nowrap [writing-mode:vertical-rl] rotate-180">
+        {intent}
+        {unknown ? <span className="ml-1 rounded bg-amber-200 px-0.5 py-1 text-[10px] uppercase">unknown</span> : null}
+      </span>
+    </th>
+  );
+}
+
+/** Ground truth (rows) × predicted intent (columns), format errors and row totals last; scrolls sideways. */
+export function ConfusionTable({ view, run }: { view: MatrixView; run: string }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-line bg-white" data-testid="matrix-scroll" tabIndex={0} aria-label="Confusion matrix, scrollable">
+      <table className="border-separate border-spacing-0 text-left text-xs">
+        <caption className="sr-only">Confusion matrix of {run}: ground-truth intent in rows, predicted intent in columns</caption>
+        <thead className="bg-canvas text-muted">
+          <tr>
+            <th scope="col" className={`${stickyCell} z-20 bg-canvas px-3 py-2 align-bottom font-medium`}>
+              Ground truth ↓ · predicted →
+            </th>
+            {view.columns.map((column) => (
+              <ColumnHeader key={column.intent} intent={column.intent} unknown={column.unknown}
+                title={column.unknown ? `${column.intent}: predicted, but not in the taxonomy` : `Predicted ${column.intent}`} />
+            ))}
+            <ColumnHeader intent="format error" title="No readable intent: the completion broke the answer format" />
+            <ColumnHeader intent="total" title="Cases with this ground-truth intent" />
+          </tr>
+        </thead>
+        <tbody>
+          {view.rows.map((row) => (
+            <tr key={row.intent} data-testid={`matrix-row-${row.intent}`}>
+              <th scope="row" className={`${stickyCell} max-w-60 px-3 py-1 font-normal`}>
+                <code className="text-ink">{row.intent}</code>
+                {row.label ? <div className="truncate text-muted">{row.label}</div> : <div className="text-amber-900">not in the taxonomy</div>}
+              </th>
+              {row.cells.map((n, index) => {
+                const predicted = view.columns[index]!.intent;
+                const correct = predicted === row.intent;
+                const label = correct ? `${row.intent} read correctly: ${n}` : `${row.intent} read as ${predicted}: ${n}`;
+                return <MatrixCell key={predicted} n={n} kind={correct ? "correct" : "confusion"} max={view.maxConfusion} label={label} testId={`cell-${row.intent}-${predicted}`} />;
+              })}
+              <MatrixCell n={row.formatErrors} kind="format-error" max={view.maxConfusion} label={`${row.intent} answered with a format error: ${row.formatErrors}`} testId={`format-error-${row.intent}`} />
+              <td className="border-b border-line bg-canvas px-2 py-1 text-right font-semibold tabular-nums" data-testid={`total-${row.intent}`} aria-label={`${row.intent} in total: ${row.total}`}>
+                {count(row.total)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot className="bg-canvas text-muted">
+          <tr>
+            <th scope="row" className={`${stickyCell} bg-canvas px-3 py-1 font-medium`}>Predicted in total</th>
+            {view.columns.map((column) => (
+              <td key={column.intent} className="border-r border-line px-1.5 py-1 text-center tabular-nums">{column.total || ""}</td>
+            ))}
+            <td className="border-r border-line px-1.5 py-1 text-center tabular-nums" data-testid="format-error-total">{view.totals.formatErrors}</td>
+            <td className="px-2 py-1 text-right font-semibold tabular-nums text-ink" data-testid="grand-total">{count(view.totals.all)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
