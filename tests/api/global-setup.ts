@@ -7,6 +7,7 @@ import net from "node:net";
 import type { TestProject } from "vitest/node";
 import { buildIfNeeded, NEXT_BIN, ROOT } from "../../scripts/build";
 import { createTestDatabase } from "../support/database";
+import { acquireLock } from "../support/lock";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -58,6 +59,7 @@ export async function startAppServer(databaseUrl: string, env: Record<string, st
 }
 
 export default async function setup(project: TestProject) {
+  const release = await acquireLock(".data/app-server.lock");
   const database = await createTestDatabase({ dataDir: ".data/test", port: 55432 });
   const code = await buildIfNeeded(console.log);
   if (code !== 0) throw new Error("next build failed");
@@ -69,5 +71,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await server.stop();
     await database.teardown();
+    release();
   };
 }
