@@ -7,12 +7,16 @@ import { ConfigError } from "../lib/config";
 import { DatabaseUnavailableError } from "../lib/db/server";
 import { apikeyCommand } from "./commands/apikey";
 import { generateCommand } from "./commands/generate";
+import { importCommand } from "./commands/import";
+import { intentsCommand } from "./commands/intents";
 import { projectCommand } from "./commands/project";
 import { UsageError } from "./args";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
   generate: { summary: "generate --cases N [--seed S] [--out FILE] [--taxonomy]   demo records as JSONL (BRIEF record format)", run: generateCommand },
   project: { summary: "project create NAME | project list", run: projectCommand },
+  import: { summary: "import FILE.jsonl [--project P] [--dry-run] [--strict] [--batch-size N] [--concurrency N]   stream records into a project (--project may be left out only when exactly one project exists)", run: importCommand },
+  intents: { summary: "intents import FILE.json [--project P]   upsert the taxonomy {\"intents\": [...]} of an existing project", run: intentsCommand },
   apikey: { summary: "apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX", run: apikeyCommand },
 };
 

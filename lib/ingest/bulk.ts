@@ -3,6 +3,8 @@ import type { ProjectContext } from "../projects";
 import type { IngestRecord } from "../validations/record";
 import { storeRecords, type RecordResult } from "./store";
 
+const YIELD_EVERY = 64;
+
 export interface BulkProgress {
   records: number;
   rejected: number;
@@ -38,8 +40,15 @@ export async function storeStream(
   };
 
   let batch: IngestRecord[] = [];
+  let sinceYield = 0;
   for await (const record of source) {
     batch.push(record);
+    // A synchronous source (a generator) would otherwise hold the event loop until the batch is
+    // full, stalling the batches in flight between their statements: let their I/O run now and then.
+    if (++sinceYield >= YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     if (batch.length >= batchSize) {
       flush(batch);
       batch = [];

@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from "node:util";
 import { gradeIntent, type IntentGrade } from "../grading/intent";
 import type { ProjectContext } from "../projects";
 import type { IngestRecord } from "../validations/record";
-import { storeCompletions } from "./completions";
+import { copyJson, copyNumber, copyRows, copyText, copyTextArray, reserveIds, storeCompletions } from "./completions";
 import { FORMAT_ERROR_POLICY, regradeCases } from "./regrade";
 
 export type RecordStatus = "created" | "updated" | "unchanged" | "rejected";
@@ -80,11 +80,10 @@ export function planCompletions(project: ProjectContext, record: IngestRecord, t
   });
 }
 
-/** Creates missing runs; returns name -> {id, model}. */
-async function resolveRuns(db: pg.ClientBase, projectId: number, wanted: Map<string, string>, names: string[]): Promise<Map<string, { id: number; model: string }>> {
-  if (names.length === 0) return new Map();
+/** Creates missing runs (in name order, so concurrent writers lock alike); returns name -> {id, model}. */
+async function createRuns(db: pg.ClientBase, projectId: number, wanted: Map<string, string>, names: string[]): Promise<Map<string, { id: number; model: string }>> {
   const created = [...wanted.keys()].sort();
-  if (created.length > 0) await db.query(
+  await db.query(
     `INSERT INTO runs (project_id, name, model) SELECT $1, name, model FROM unnest($2::text[], $3::text[]) AS x(name, model)
      ORDER BY name ON CONFLICT (project_id, name) DO NOTHING`,
     [projectId, created, created.map((name) => wanted.get(name)!)],
@@ -93,14 +92,16 @@ async function resolveRuns(db: pg.ClientBase, projectId: number, wanted: Map<str
   return new Map(rows.map((row) => [row.name, { id: row.id, model: row.model }]));
 }
 
+const COPY_CASES = "COPY cases (project_id, id, external_id, messages, expected_intent, tags, metadata) FROM STDIN";
+
 export async function storeRecords(db: pg.ClientBase, project: ProjectContext, records: readonly IngestRecord[]): Promise<RecordResult[]> {
   const results = precheck(project, records);
 
   // Runs: created on first use. A record naming a run with another model than
   // the stored one (or, for a new run, than its first use in this batch) is rejected.
   const names = [...new Set(records.flatMap((record) => record.completions.map((c) => c.run)))];
-  const stored = await db.query<{ name: string; model: string }>("SELECT name, model FROM runs WHERE project_id = $1 AND name = ANY($2)", [project.id, names]);
-  const models = new Map(stored.rows.map((row) => [row.name, row.model]));
+  const stored = names.length === 0 ? [] : (await db.query<{ id: number; name: string; model: string }>("SELECT id, name, model FROM runs WHERE project_id = $1 AND name = ANY($2)", [project.id, names])).rows;
+  const models = new Map(stored.map((row) => [row.name, row.model]));
   const newRuns = new Map<string, string>();
   records.forEach((record, index) => {
     if (results[index]) return;
@@ -118,7 +119,8 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
       }
     }
   });
-  const runs = await resolveRuns(db, project.id, newRuns, names);
+  // Nothing new: the runs just read are the ones to use (the common case of a bulk load), no second look-up.
+  const runs = newRuns.size > 0 ? await createRuns(db, project.id, newRuns, names) : new Map(stored.map((row) => [row.name, { id: row.id, model: row.model }]));
   records.forEach((record, index) => {
     if (results[index]) return;
     // A concurrent writer may have created one of our new runs with another model.
@@ -162,17 +164,20 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
   }
   const caseIds = new Map(existing.rows.map((row) => [row.external_id, row.id]));
   if (newCases.length > 0) {
-    const inserted = await db.query<{ id: number; external_id: string }>(
-      `INSERT INTO cases (project_id, external_id, messages, expected_intent, tags, metadata)
-       SELECT $1, x.external_id, x.messages, x.expected_intent, x.tags, x.metadata
-         FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, messages jsonb, expected_intent text, tags text[], metadata jsonb)
-       ON CONFLICT (project_id, external_id) DO NOTHING RETURNING id, external_id`,
-      [project.id, JSON.stringify(newCases.map(({ case: c }) => ({ external_id: c.id, messages: c.messages, expected_intent: c.expectedIntent, tags: c.tags, metadata: c.metadata })))],
-    );
-    for (const row of inserted.rows) caseIds.set(row.external_id, row.id);
-    if (inserted.rows.length < newCases.length) {
-      throw new Error("a concurrent writer created the same case; retry the batch"); // rolled back whole, so nothing half-stored
+    // COPY with ids drawn up front. The case rows of this batch that exist are locked above; a
+    // concurrent writer creating one of the new ones makes the COPY fail on the unique key (after
+    // waiting for that writer), and the batch is rolled back whole, so nothing is half-stored.
+    const ids = await reserveIds(db, "cases", newCases.length);
+    const projectId = copyNumber(project.id);
+    const lines = newCases.map(({ case: c }, i) => `${projectId}\t${ids[i]}\t${copyText(c.id)}\t${copyJson(c.messages)}\t${copyText(c.expectedIntent)}\t${copyTextArray(c.tags)}\t${copyJson(c.metadata)}\n`);
+    try {
+      await copyRows(db, COPY_CASES, lines);
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === "23505" && constraint === "cases_project_id_external_id_key") throw new Error("a concurrent writer created the same case; retry the batch", { cause: error });
+      throw error;
     }
+    newCases.forEach(({ case: c }, i) => caseIds.set(c.id, ids[i]!));
   }
   if (changedCases.length > 0) {
     await db.query(
@@ -185,7 +190,9 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
     if (truthChanged.length > 0) await regradeCases(db, project, truthChanged.map(({ id }) => id), { actor: "ingest" });
   }
 
-  const completionStatus = await storeCompletions(db, project, runs, caseIds, accepted.flatMap(({ record }) => planCompletions(project, record)), new Set(caseRows.keys()));
+  const taxonomy = new Set(project.intents.keys());
+  const planned = accepted.flatMap(({ record }) => planCompletions(project, record, taxonomy));
+  const completionStatus = await storeCompletions(db, project, runs, caseIds, planned, new Set(caseRows.keys()));
   for (const [externalId, changed] of completionStatus) {
     if (changed && status.get(externalId) === "unchanged") status.set(externalId, "updated");
   }

@@ -44,8 +44,9 @@ export const completionSchema = z
     text: z.string().max(200_000, "completion text is at most 200,000 characters"),
     policy: importedPolicySchema.optional(),
     latencyMs: z.number().int().nonnegative().max(86_400_000).optional(),
-    promptTokens: z.number().int().nonnegative().optional(),
-    completionTokens: z.number().int().nonnegative().optional(),
+    // Stored as PostgreSQL integer: larger counts would fail in the database instead of here.
+    promptTokens: z.number().int().nonnegative().max(2_147_483_647).optional(),
+    completionTokens: z.number().int().nonnegative().max(2_147_483_647).optional(),
     metadata: metadataSchema,
   })
   .strict();
