@@ -49,6 +49,8 @@ export async function startAppServer(databaseUrl: string, env: Record<string, st
   }
   return {
     baseUrl,
+    /** The server process (for its memory use in the overload test). */
+    pid: child.pid!,
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;

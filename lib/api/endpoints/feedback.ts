@@ -1,0 +1,175 @@
+/**
+ * POST /api/v1/feedback/intent (+ /batch): the intent grader as a reward
+ * endpoint for RL training. The same grader (gradeIntent), taxonomy and
+ * per-project rewards as ingestion and evaluation, so a training reward and an
+ * evaluation verdict can never disagree.
+ *
+ * The project's rewards and taxonomy are cached in-process for a few seconds
+ * (one database round trip per project per TTL instead of per request); a
+ * taxonomy change through PUT /api/v1/intents in this process drops the entry
+ * at once, elsewhere it is picked up within the TTL.
+ */
+import { pool } from "../../db/pool";
+import { gradeIntent, type RewardConfig } from "../../grading/intent";
+import { loadProject } from "../../projects";
+import {
+  apiErrorSchema,
+  COMPLETION_MAX_CHARS,
+  FEEDBACK_BATCH_MAX_BYTES,
+  FEEDBACK_BATCH_MAX_ITEMS,
+  FEEDBACK_MAX_BYTES,
+  feedbackBatchRequestSchema,
+  feedbackBatchResponseSchema,
+  feedbackItemSchema,
+  feedbackResultSchema,
+  type FeedbackItem,
+  type FeedbackResult,
+} from "../../validations/api-ingest";
+import { defineEndpoint } from "../endpoint";
+import { ApiError, issueDetails } from "../errors";
+import type { VerifiedKey } from "../keys";
+
+const common = [
+  "Graded by the one intent grader (BRIEF section 3) against the project's taxonomy, with the project's rewards: the same verdict and reward that ingestion stores for the same completion and ground truth.",
+  "A predicted intent outside the taxonomy is graded wrong and flagged `unknownIntent`; an expectedIntent outside the taxonomy is a 400 (add it with PUT /api/v1/intents first).",
+  `Completion text is at most ${COMPLETION_MAX_CHARS.toLocaleString("en-US")} characters.`,
+  "Needs a key with scope `ingest` (or `admin`): the reward endpoint belongs to the training loop that pushes evaluation data; it writes nothing.",
+  "Taxonomy and rewards are cached for a few seconds per server process.",
+].join(" ");
+
+const errors = {
+  400: { description: "Invalid JSON or body, or an expectedIntent outside the taxonomy.", schema: apiErrorSchema },
+  401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
+  403: { description: "The key's scope is not `ingest` or `admin`.", schema: apiErrorSchema },
+  413: { description: "The body (or the batch) is larger than the limit.", schema: apiErrorSchema },
+  429: { description: "Too many concurrent requests for this project; retry after Retry-After.", schema: apiErrorSchema },
+  503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
+};
+
+export const feedbackIntentEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/api/v1/feedback/intent",
+  operationId: "gradeIntent",
+  summary: "Grade one completion's intent (reward)",
+  description: `Takes \`{"completion", "expectedIntent"}\` and returns \`{reward, verdict, predictedIntent, formatError, formatErrorMessage, unknownIntent}\`. ${common}`,
+  tags: ["feedback"],
+  permission: "ingest",
+  body: feedbackItemSchema,
+  maxBytes: FEEDBACK_MAX_BYTES,
+  responses: { 200: { description: "The verdict and reward.", schema: feedbackResultSchema }, ...errors },
+});
+
+export const feedbackIntentBatchEndpoint = defineEndpoint({
+  method: "POST",
+  path: "/api/v1/feedback/intent/batch",
+  operationId: "gradeIntentBatch",
+  summary: "Grade many completions' intents (rewards)",
+  description:
+    `Takes \`{"items": [{"completion", "expectedIntent"}, ...]}\`, at most ${FEEDBACK_BATCH_MAX_ITEMS.toLocaleString("en-US")} items and ${FEEDBACK_BATCH_MAX_BYTES / 1_000_000} MB (413 beyond), ` +
+    `and returns \`{"results": [...]}\` in the same order. Any invalid item makes the whole request a 400 naming the items (\`error.details\`), so rewards never silently go missing. ${common}`,
+  tags: ["feedback"],
+  permission: "ingest",
+  body: feedbackBatchRequestSchema,
+  maxBytes: FEEDBACK_BATCH_MAX_BYTES,
+  responses: { 200: { description: "One result per item, in order.", schema: feedbackBatchResponseSchema }, ...errors },
+});
+
+// ---------------------------------------------------------------------------
+// Per-project grading context, cached
+
+export interface Grader {
+  taxonomy: ReadonlySet<string>;
+  rewards: RewardConfig;
+}
+
+const TTL_MS = 5000;
+const globalForCache = globalThis as unknown as { ibGraderCache?: Map<number, { expires: number; grader: Promise<Grader> }> };
+const cache = (globalForCache.ibGraderCache ??= new Map());
+
+export function graderFor(key: VerifiedKey): Promise<Grader> {
+  const now = Date.now();
+  const hit = cache.get(key.projectId);
+  if (hit && hit.expires > now) return hit.grader;
+  const grader = loadProject(pool(), key.projectName).then((project) => {
+    if (!project) throw new ApiError(401, "unauthorized", "the key's project no longer exists");
+    return { taxonomy: new Set(project.intents.keys()), rewards: project.rewards };
+  });
+  cache.set(key.projectId, { expires: now + TTL_MS, grader });
+  grader.catch(() => {
+    if (cache.get(key.projectId)?.grader === grader) cache.delete(key.projectId);
+  });
+  return grader;
+}
+
+/** Drops a project's cached taxonomy and rewards (after PUT /api/v1/intents). */
+export function forgetGrader(projectId: number): void {
+  cache.delete(projectId);
+}
+
+function unknownExpected(intent: string): string {
+  return `unknown intent '${intent}': add it to the taxonomy first`;
+}
+
+function grade(item: FeedbackItem, grader: Grader): FeedbackResult {
+  const g = gradeIntent(item.completion, item.expectedIntent, { taxonomy: grader.taxonomy, rewards: grader.rewards });
+  return {
+    reward: g.reward,
+    verdict: g.verdict,
+    predictedIntent: g.predictedIntent,
+    formatError: g.formatError,
+    formatErrorMessage: g.formatErrorMessage,
+    unknownIntent: g.unknownIntent,
+  };
+}
+
+export async function feedbackIntent(key: VerifiedKey, item: FeedbackItem): Promise<FeedbackResult> {
+  const grader = await graderFor(key);
+  if (!grader.taxonomy.has(item.expectedIntent)) {
+    throw new ApiError(400, "unknown_intent", unknownExpected(item.expectedIntent), [{ path: ["expectedIntent"], message: unknownExpected(item.expectedIntent) }]);
+  }
+  return grade(item, grader);
+}
+
+const MAX_REPORTED = 100;
+
+export async function feedbackIntentBatch(key: VerifiedKey, body: { items: unknown[] }): Promise<{ results: FeedbackResult[] }> {
+  const raw = body.items;
+  if (raw.length > FEEDBACK_BATCH_MAX_ITEMS) {
+    throw new ApiError(
+      413,
+      "too_many_items",
+      `at most ${FEEDBACK_BATCH_MAX_ITEMS.toLocaleString("en-US")} items per request; this one has ${raw.length.toLocaleString("en-US")}: split it into smaller batches`,
+      { limit: FEEDBACK_BATCH_MAX_ITEMS, count: raw.length },
+    );
+  }
+  const grader = await graderFor(key);
+  const items: FeedbackItem[] = new Array(raw.length);
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  let problemCount = 0;
+  for (let index = 0; index < raw.length; index++) {
+    const parsed = feedbackItemSchema.safeParse(raw[index]);
+    if (!parsed.success) {
+      problemCount++;
+      if (problems.length < MAX_REPORTED) {
+        for (const issue of issueDetails(parsed.error.issues)) problems.push({ path: ["items", index, ...issue.path], message: issue.message });
+      }
+      continue;
+    }
+    if (!grader.taxonomy.has(parsed.data.expectedIntent)) {
+      problemCount++;
+      if (problems.length < MAX_REPORTED) problems.push({ path: ["items", index, "expectedIntent"], message: unknownExpected(parsed.data.expectedIntent) });
+      continue;
+    }
+    items[index] = parsed.data;
+  }
+  if (problemCount > 0) {
+    const first = problems[0]!;
+    throw new ApiError(
+      400,
+      "invalid_body",
+      `invalid request body: ${problemCount.toLocaleString("en-US")} invalid item${problemCount === 1 ? "" : "s"}, nothing was graded; first at ${first.path.join(".")}: ${first.message}`,
+      problems.slice(0, MAX_REPORTED),
+    );
+  }
+  return { results: items.map((item) => grade(item, grader)) };
+}

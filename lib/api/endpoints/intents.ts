@@ -1,0 +1,87 @@
+/**
+ * PUT /api/v1/intents (admin): upsert the project's taxonomy, a changed
+ * guideline becoming a new version. GET /api/v1/intents (read): the intents
+ * with their current guideline.
+ */
+import { pool } from "../../db/pool";
+import { upsertIntents, type TaxonomyResult } from "../../ingest/taxonomy";
+import { intentListSchema, apiErrorSchema, taxonomyResultSchema } from "../../validations/api-ingest";
+import { taxonomySchema } from "../../validations/taxonomy";
+import type { Intent, RubricItem } from "../../validations/taxonomy";
+import { defineEndpoint } from "../endpoint";
+import type { VerifiedKey } from "../keys";
+import { forgetGrader } from "./feedback";
+import { withRetriedTransaction } from "./ingest";
+
+const auth = {
+  401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
+  429: { description: "Too many concurrent requests for this project; retry after Retry-After.", schema: apiErrorSchema },
+  503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
+};
+
+export const putIntentsEndpoint = defineEndpoint({
+  method: "PUT",
+  path: "/api/v1/intents",
+  operationId: "upsertIntents",
+  summary: "Create or update intents and their policy guidelines",
+  description: [
+    'Takes `{"intents": [{"id", "label", "description", "policy", "rubric"}]}` (rubric optional, 1 to 1,000 intents, ids unique).',
+    "Intents not named are left as they are. A changed guideline (policy text or rubric) becomes a new guideline version; older versions stay, because past policy verdicts name the version they were judged against.",
+    "A changed label or description alone is applied without a new version (reported as unchanged). Needs an `admin` key.",
+  ].join(" "),
+  tags: ["taxonomy"],
+  permission: "admin",
+  body: taxonomySchema,
+  maxBytes: 25_000_000,
+  responses: {
+    200: { description: "What happened to each intent.", schema: taxonomyResultSchema },
+    400: { description: "Invalid JSON or taxonomy.", schema: apiErrorSchema },
+    403: { description: "The key's scope is not `admin`.", schema: apiErrorSchema },
+    409: { description: "A concurrent request kept changing the same intents; retry.", schema: apiErrorSchema },
+    413: { description: "The body is larger than 25 MB.", schema: apiErrorSchema },
+    ...auth,
+  },
+});
+
+export const listIntentsEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/api/v1/intents",
+  operationId: "listIntents",
+  summary: "List the project's intents with their current guideline",
+  description: "Every intent of the key's project, ordered by id, with its current guideline version, policy text and rubric. Needs a `read` (or `admin`) key.",
+  tags: ["taxonomy"],
+  permission: "read",
+  responses: {
+    200: { description: "The intents.", schema: intentListSchema },
+    403: { description: "The key's scope is not `read` or `admin`.", schema: apiErrorSchema },
+    ...auth,
+  },
+});
+
+export async function putIntents(key: VerifiedKey, body: { intents: Intent[] }): Promise<TaxonomyResult> {
+  const result = await withRetriedTransaction((db) => upsertIntents(db, key.projectId, body.intents));
+  forgetGrader(key.projectId);
+  return result;
+}
+
+export async function listIntents(key: VerifiedKey) {
+  const { rows } = await pool().query<{ id: string; label: string; description: string; version: number; policy: string; rubric: RubricItem[]; updated_at: Date }>(
+    `SELECT i.id, i.label, i.description, i.current_version AS version, g.policy, g.rubric, i.updated_at
+       FROM intents i JOIN policy_guidelines g
+         ON g.project_id = i.project_id AND g.intent_id = i.id AND g.version = i.current_version
+      WHERE i.project_id = $1
+      ORDER BY i.id`,
+    [key.projectId],
+  );
+  return {
+    intents: rows.map((row) => ({
+      id: row.id,
+      label: row.label,
+      description: row.description,
+      version: row.version,
+      policy: row.policy,
+      rubric: row.rubric,
+      updatedAt: row.updated_at.toISOString(),
+    })),
+  };
+}

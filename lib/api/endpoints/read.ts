@@ -1,0 +1,206 @@
+/**
+ * The read API: runs, run metrics, one case, and the filtered completion list.
+ * Each endpoint is described once (request and response schemas) for the
+ * route handler and the OpenAPI document; the handlers here only call the
+ * query layer and shape its answer. Everything is scoped to the key's project:
+ * another project's run or case is a 404, exactly like one that does not exist.
+ */
+import { z } from "zod";
+import { pool } from "../../db/pool";
+import { INTENT_VERDICTS, type IntentVerdict } from "../../grading/intent";
+import { runMetrics } from "../../metrics/queries";
+import { caseDetail } from "../../query/cases";
+import { listCompletions } from "../../query/completions";
+import { listRunsWithCounts } from "../../query/runs";
+import { apiErrorSchema } from "../../validations/api-ingest";
+import { completionListQuerySchema, POLICY_VERDICTS, type CompletionListQuery } from "../../validations/filters";
+import { messageSchema } from "../../validations/record";
+import { defineEndpoint } from "../endpoint";
+import { ApiError } from "../errors";
+import type { VerifiedKey } from "../keys";
+
+// ---------------------------------------------------------------------------
+// Response schemas
+
+const isoTime = z.iso.datetime().meta({ description: "ISO 8601 time (UTC)." });
+const intentVerdictSchema = z.enum([...INTENT_VERDICTS] as [IntentVerdict, ...IntentVerdict[]]);
+const policyVerdictSchema = z.enum(POLICY_VERDICTS);
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const runListSchema = z.object({
+  runs: z.array(
+    z.object({
+      name: z.string(),
+      model: z.string(),
+      parameters: jsonObject,
+      createdAt: isoTime,
+      completions: z.number().int().nonnegative().meta({ description: "Completions stored for this run." }),
+    }),
+  ),
+});
+
+const rate = {
+  accuracy: z.number().nullable().meta({ description: "null when there is nothing to divide by." }),
+  ci95: z.tuple([z.number(), z.number()]).nullable().meta({ description: "95% Wilson score interval." }),
+};
+const metricSummarySchema = z.object({
+  total: z.number().int().nonnegative(),
+  intent: z.object({ correct: z.number().int(), wrong: z.number().int(), formatError: z.number().int(), ...rate }).meta({ description: "correct / all completions (format errors count as not correct)." }),
+  policy: z.object({ pass: z.number().int(), fail: z.number().int(), pending: z.number().int(), ...rate }).meta({ description: "pass / (pass + fail); pending excluded and counted separately." }),
+  system: z.object({ success: z.number().int(), ...rate }).meta({ description: "intent correct AND policy pass / all completions, measured jointly." }),
+  productReference: z.number().nullable().meta({ description: "intent accuracy x policy accuracy: a reference only, not the system accuracy." }),
+});
+export const runMetricsSchema = metricSummarySchema.extend({
+  run: z.string(),
+  model: z.string(),
+  perIntent: z.array(metricSummarySchema.extend({ id: z.string().meta({ description: "Ground-truth intent id; `total` is its support." }) })),
+});
+
+const judgedPolicySchema = z.object({
+  verdict: z.enum(["pass", "fail"]),
+  rationale: z.string(),
+  judge: z.string(),
+  judgeVersion: z.string(),
+  guidelineVersion: z.number().int().nullable().meta({ description: "Guideline version judged against (null when imported without one)." }),
+  source: z.enum(["judged", "imported"]),
+  judgedAt: isoTime,
+});
+
+export const caseDetailSchema = z.object({
+  case: z.object({
+    id: z.string().meta({ description: "The case's external id." }),
+    messages: z.array(messageSchema),
+    expectedIntent: z.string(),
+    tags: z.array(z.string()),
+    metadata: jsonObject,
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  }),
+  completions: z.array(
+    z.object({
+      run: z.string(),
+      model: z.string(),
+      text: z.string().meta({ description: "The full generation (model output: untrusted text)." }),
+      analysis: z.string().nullable(),
+      predictedIntent: z.string().nullable(),
+      reply: z.string().nullable().meta({ description: "The customer-visible reply; null on a format error." }),
+      intentVerdict: intentVerdictSchema,
+      formatError: z.string().nullable(),
+      unknownIntent: z.boolean(),
+      reward: z.number(),
+      policy: z.union([judgedPolicySchema, z.object({ verdict: z.literal("pending") })]).meta({ description: "The current policy verdict." }),
+      policyHistory: z.array(judgedPolicySchema).meta({ description: "Every policy verdict given to this completion, newest first." }),
+      latencyMs: z.number().int().nullable(),
+      promptTokens: z.number().int().nullable(),
+      completionTokens: z.number().int().nullable(),
+      metadata: jsonObject,
+      createdAt: isoTime,
+      updatedAt: isoTime,
+    }),
+  ),
+});
+
+export const completionListSchema = z.object({
+  items: z.array(
+    z.object({
+      caseId: z.string().meta({ description: "The case's external id (GET /api/v1/cases/{id})." }),
+      run: z.string(),
+      model: z.string(),
+      expectedIntent: z.string(),
+      predictedIntent: z.string().nullable(),
+      intentVerdict: intentVerdictSchema,
+      formatError: z.string().nullable(),
+      unknownIntent: z.boolean(),
+      policyVerdict: policyVerdictSchema,
+      reward: z.number(),
+      reply: z.string().nullable(),
+      text: z.string(),
+      latencyMs: z.number().int().nullable(),
+      promptTokens: z.number().int().nullable(),
+      completionTokens: z.number().int().nullable(),
+      createdAt: isoTime,
+    }),
+  ),
+  nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
+});
+
+const errors = {
+  401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
+  403: { description: "The key's scope is not `read` or `admin`.", schema: apiErrorSchema },
+  429: { description: "Too many concurrent requests for this project; retry after Retry-After.", schema: apiErrorSchema },
+  503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
+};
+
+// ---------------------------------------------------------------------------
+// Endpoints and handlers
+
+export const listRunsEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/api/v1/runs",
+  operationId: "listRuns",
+  summary: "List the project's runs",
+  description: "Every run of the key's project, oldest first, with its model, parameters and completion count.",
+  tags: ["read"],
+  permission: "read",
+  responses: { 200: { description: "The runs.", schema: runListSchema }, ...errors },
+});
+
+export async function readRuns(key: VerifiedKey) {
+  return { runs: await listRunsWithCounts(pool(), key.projectId) };
+}
+
+export const runMetricsEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/api/v1/runs/{run}/metrics",
+  operationId: "getRunMetrics",
+  summary: "Intent, policy and system accuracy of one run",
+  description: "The section 5 metrics of one run: counts, accuracies with 95% Wilson intervals, and the same per ground-truth intent.",
+  tags: ["read", "metrics"],
+  permission: "read",
+  params: { run: { description: "The run's name (URL-encoded)." } },
+  responses: { 200: { description: "The run's metrics.", schema: runMetricsSchema }, 404: { description: "No run of that name in this project.", schema: apiErrorSchema }, ...errors },
+});
+
+export async function readRunMetrics(key: VerifiedKey, run: string) {
+  const metrics = await runMetrics(pool(), key.projectId, run);
+  if (!metrics) throw new ApiError(404, "not_found", `no run named '${run}' in this project`);
+  return metrics;
+}
+
+export const caseEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/api/v1/cases/{id}",
+  operationId: "getCase",
+  summary: "One case and every run's completion for it",
+  description: "The conversation, ground truth, tags and metadata, and for each run its completion with the intent verdict and the policy verdict (details and history).",
+  tags: ["read"],
+  permission: "read",
+  params: { id: { description: "The case's external id (URL-encoded)." } },
+  responses: { 200: { description: "The case.", schema: caseDetailSchema }, 404: { description: "No case with that id in this project.", schema: apiErrorSchema }, ...errors },
+});
+
+export async function readCase(key: VerifiedKey, id: string) {
+  const detail = await caseDetail(pool(), key.projectId, id);
+  if (!detail) throw new ApiError(404, "not_found", `no case with id '${id}' in this project`);
+  return detail;
+}
+
+export const listCompletionsEndpoint = defineEndpoint({
+  method: "GET",
+  path: "/api/v1/completions",
+  operationId: "listCompletions",
+  summary: "Filter completions, one page at a time",
+  description: [
+    "Filters: run, expectedIntent, predictedIntent, intentVerdict, policyVerdict (repeat a parameter for several values: any of them matches) and q (text search); different filters must all match.",
+    "Pages follow the completion id (`sort=id`, oldest first, or `sort=-id`); pass `nextCursor` back as `cursor` until it is null.",
+    "Unknown parameters, bad values and bad cursors are a 400 naming them. A run name that the project does not have matches nothing.",
+  ].join(" "),
+  tags: ["read"],
+  permission: "read",
+  query: completionListQuerySchema,
+  responses: { 200: { description: "One page of completions.", schema: completionListSchema }, 400: { description: "Unknown parameter, bad value or bad cursor.", schema: apiErrorSchema }, ...errors },
+});
+
+export async function readCompletions(key: VerifiedKey, query: CompletionListQuery) {
+  return listCompletions(pool(), key.projectId, query);
+}

@@ -1,0 +1,173 @@
+/**
+ * The completion filter: one set of parameters shared by GET /api/v1/completions,
+ * the browse page's URL, exports and saved failure sets, so a filter written
+ * in one place means the same thing in all of them.
+ *
+ * Several values of one filter are alternatives (`?run=a&run=b`: run a OR b);
+ * different filters must all hold (AND). APIs parse strictly (unknown or bad
+ * parameters are a 400 naming them); pages parse tolerantly (a bad value is
+ * dropped, never a crash). The SQL side is lib/query/completions.ts.
+ */
+import { z } from "zod";
+import { INTENT_VERDICTS, type IntentVerdict } from "../grading/intent";
+import { CURSOR_MAX_LENGTH, decodeCursor } from "../query/cursor";
+import type { SearchParams } from "../url-state";
+
+export const POLICY_VERDICTS = ["pass", "fail", "pending"] as const;
+export type PolicyVerdict = (typeof POLICY_VERDICTS)[number];
+
+/** Values per filter, and characters per value or search text. */
+export const MAX_FILTER_VALUES = 100;
+export const MAX_FILTER_TEXT = 200;
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  return z.enum(values, { error: (issue) => `'${String(issue.input)}' is not ${what}; expected one of: ${values.join(", ")}` });
+}
+
+const name = (what: string) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(MAX_FILTER_TEXT, `${what} is at most ${MAX_FILTER_TEXT} characters`);
+
+/** What one value of each multi-valued filter must be. */
+const FILTER_VALUES = {
+  run: name("run name"),
+  expectedIntent: name("intent id"),
+  predictedIntent: name("intent id"),
+  intentVerdict: oneOf([...INTENT_VERDICTS] as [IntentVerdict, ...IntentVerdict[]], "an intent verdict"),
+  policyVerdict: oneOf(POLICY_VERDICTS, "a policy verdict"),
+} as const;
+
+type MultiFilter = keyof typeof FILTER_VALUES;
+
+/** One value or several (a repeated query parameter, or a JSON array in a saved filter). */
+function repeatable<T extends z.ZodType>(item: T, description: string) {
+  return z
+    .preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(item).min(1).max(MAX_FILTER_VALUES, `at most ${MAX_FILTER_VALUES} values per filter`))
+    .optional()
+    .meta({ description: `${description} Repeat the parameter for several values (any of them matches).` });
+}
+
+const searchText = z
+  .string()
+  .trim()
+  .max(MAX_FILTER_TEXT, `q is at most ${MAX_FILTER_TEXT} characters`)
+  .transform((text) => (text === "" ? undefined : text))
+  .optional()
+  .meta({ description: "Case-insensitive substring of the customer's messages or of the completion (reply included); % and _ match literally." });
+
+export const completionFilterShape = {
+  run: repeatable(FILTER_VALUES.run, "Run name."),
+  expectedIntent: repeatable(FILTER_VALUES.expectedIntent, "Ground-truth intent id."),
+  predictedIntent: repeatable(FILTER_VALUES.predictedIntent, "Predicted intent id (as parsed from the completion, lower-cased)."),
+  intentVerdict: repeatable(FILTER_VALUES.intentVerdict, "Intent verdict: correct, wrong or format_error."),
+  policyVerdict: repeatable(FILTER_VALUES.policyVerdict, "Current policy verdict: pass, fail or pending."),
+  q: searchText,
+};
+
+export const COMPLETION_FILTER_IDS = Object.keys(completionFilterShape) as (keyof typeof completionFilterShape)[];
+
+function unknownParameters(allowed: readonly string[]) {
+  return (issue: { code?: string; keys?: string[] }) =>
+    issue.code === "unrecognized_keys" ? `unknown parameter${issue.keys!.length > 1 ? "s" : ""} ${issue.keys!.map((k) => `'${k}'`).join(", ")}; allowed: ${allowed.join(", ")}` : undefined;
+}
+
+/** The filter alone, strict: what exports and saved failure sets store and re-read. */
+export const completionFilterSchema = z.strictObject(completionFilterShape, { error: unknownParameters(COMPLETION_FILTER_IDS) });
+export type CompletionFilter = z.output<typeof completionFilterSchema>;
+export type CompletionFilterInput = z.input<typeof completionFilterSchema>;
+
+// ---------------------------------------------------------------------------
+// GET /api/v1/completions: the filter plus paging
+
+/** Sort orders by allowlist: the completion id ascending (oldest first) or descending. */
+export const COMPLETION_SORTS = ["id", "-id"] as const;
+export type CompletionSort = (typeof COMPLETION_SORTS)[number];
+
+export const COMPLETION_PAGE_DEFAULT = 50;
+export const COMPLETION_PAGE_MAX = 500;
+
+/** A cursor holds the sort it was made for and the last row's completion id. */
+export const completionCursorSchema = z.tuple([z.enum(COMPLETION_SORTS), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
+export type CompletionCursor = z.output<typeof completionCursorSchema>;
+
+const listShape = {
+  ...completionFilterShape,
+  limit: z.coerce
+    .number()
+    .int("limit must be a whole number")
+    .min(1, "limit must be at least 1")
+    .max(COMPLETION_PAGE_MAX, `limit is at most ${COMPLETION_PAGE_MAX}`)
+    .default(COMPLETION_PAGE_DEFAULT)
+    .meta({ description: `Items per page, 1 to ${COMPLETION_PAGE_MAX} (default ${COMPLETION_PAGE_DEFAULT}).` }),
+  cursor: z.string().max(CURSOR_MAX_LENGTH).optional().meta({ description: "The `nextCursor` of the previous page, unchanged." }),
+  sort: oneOf(COMPLETION_SORTS, "a sort order").default("id").meta({ description: "`id` (oldest first, the default) or `-id` (newest first)." }),
+};
+
+export const completionListQuerySchema = z
+  .strictObject(listShape, { error: unknownParameters(Object.keys(listShape)) })
+  .transform(({ limit, cursor, sort, ...filter }, ctx) => {
+    let after: number | null = null;
+    if (cursor !== undefined) {
+      const key = decodeCursor(cursor, completionCursorSchema);
+      if (!key || key[0] !== sort) {
+        const message = key ? `this cursor belongs to sort '${key[0]}', not '${sort}'` : "not a cursor from this endpoint: pass nextCursor back unchanged";
+        ctx.addIssue({ code: "custom", path: ["cursor"], message, input: cursor });
+        return z.NEVER;
+      }
+      after = key[1];
+    }
+    return { filter: filter as CompletionFilter, limit, sort, after };
+  });
+export type CompletionListQuery = z.output<typeof completionListQuerySchema>;
+
+// ---------------------------------------------------------------------------
+// From and to URLs
+
+/** A query string as an object: repeated parameters become arrays. */
+function toObject(params: URLSearchParams | SearchParams): Record<string, string | string[]> {
+  if (!(params instanceof URLSearchParams)) {
+    return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined));
+  }
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+/** Strict: for APIs and stored filters; the zod result names every bad or unknown parameter. */
+export function parseCompletionFilter(params: URLSearchParams | SearchParams) {
+  return completionFilterSchema.safeParse(toObject(params));
+}
+
+/**
+ * Tolerant: for pages. Unknown parameters are ignored and each bad value is
+ * dropped on its own (`?intentVerdict=wrong&intentVerdict=bogus` keeps `wrong`).
+ */
+export function tolerantCompletionFilter(params: URLSearchParams | SearchParams): CompletionFilter {
+  const raw = toObject(params);
+  const filter: Record<string, unknown> = {};
+  for (const id of Object.keys(FILTER_VALUES) as MultiFilter[]) {
+    const given = raw[id];
+    if (given === undefined) continue;
+    const values = [...new Set((Array.isArray(given) ? given : [given]).flatMap((value) => {
+      const parsed = FILTER_VALUES[id].safeParse(value);
+      return parsed.success ? [parsed.data] : [];
+    }))].slice(0, MAX_FILTER_VALUES);
+    if (values.length > 0) filter[id] = values;
+  }
+  const q = searchText.safeParse(Array.isArray(raw.q) ? raw.q[0] : raw.q);
+  if (q.success && q.data !== undefined) filter.q = q.data;
+  return filter as CompletionFilter;
+}
+
+/** The query string for a filter (links from the UI, a failure set replayed against the API). */
+export function completionFilterSearchParams(filter: CompletionFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const id of COMPLETION_FILTER_IDS) {
+    const value = filter[id];
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) params.append(id, item);
+  }
+  return params;
+}

@@ -1,0 +1,262 @@
+/**
+ * The completion list (lib/query/completions.ts) against real PostgreSQL, on a
+ * fixed dataset whose every verdict is known in advance: each filter and their
+ * combinations return exactly the expected completions, pages visit every row
+ * once, and text search takes %, _ and backslash literally.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listCompletions, type CompletionListItem } from "../../lib/query/completions";
+import type { ProjectContext } from "../../lib/projects";
+import { completionListQuerySchema, type CompletionFilter, type CompletionSort } from "../../lib/validations/filters";
+import type { RecordInput } from "../../lib/validations/record";
+import { completionText, freshProject, ingest, TWO_INTENTS, useTestDatabase } from "./helpers";
+
+const db = useTestDatabase();
+afterAll(() => db.close());
+
+const INTENTS = TWO_INTENTS.map((intent) => intent.id);
+const RUNS = ["run-a", "run-b", "run-c"];
+type Outcome = "correct" | "wrong" | "unknown" | "format";
+const OUTCOMES: Outcome[] = ["correct", "wrong", "unknown", "format"];
+const VERDICTS = ["pass", "fail", "pending"] as const;
+
+/** Customer messages chosen so that unescaped %, _ or \ in a pattern would match the wrong ones. */
+const PHRASES = ["I got 50% off", "I got 500 off", "order a_b please", "order axb please", "path C:\\temp here", "path C:temp here", "Refund Please now", "nothing special"];
+
+interface Expected {
+  key: string; // caseId/run
+  caseId: string;
+  run: string;
+  expectedIntent: string;
+  predictedIntent: string | null;
+  intentVerdict: "correct" | "wrong" | "format_error";
+  policyVerdict: "pass" | "fail" | "pending";
+  userText: string[];
+  text: string;
+}
+
+/** A deterministic dataset: 40 cases x up to 3 runs, outcomes from a seeded generator (mulberry32). */
+function dataset(): { records: RecordInput[]; expected: Expected[] } {
+  let seed = 12345;
+  const next = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const records: RecordInput[] = [];
+  const expected: Expected[] = [];
+  for (let i = 0; i < 40; i++) {
+    const caseId = `case-${String(i).padStart(2, "0")}`;
+    const intent = INTENTS[i % INTENTS.length]!;
+    const other = INTENTS[(i + 1) % INTENTS.length]!;
+    const user = `Case ${i}: ${PHRASES[i % PHRASES.length]}`;
+    const messages = [
+      { role: "system" as const, content: "system note secretword" },
+      { role: "user" as const, content: user },
+      { role: "assistant" as const, content: "assistant says hiddenword" },
+      { role: "user" as const, content: `follow-up ${i}` },
+    ];
+    const completions = RUNS.filter((_, r) => (i + r) % 7 !== 0).map((run) => {
+      const outcome = OUTCOMES[next(OUTCOMES.length)]!;
+      const verdict = VERDICTS[next(VERDICTS.length)]!;
+      const reply = `Reply from ${run} for ${i}${i % 5 === 0 && run === "run-b" ? " with a VOUCHER" : ""}.`;
+      const text =
+        outcome === "format" ? `<intent>${intent}</intent> ${reply}`
+        : completionText(outcome === "correct" ? intent : outcome === "wrong" ? other : "pizza_order", reply);
+      expected.push({
+        key: `${caseId}/${run}`,
+        caseId,
+        run,
+        expectedIntent: intent,
+        predictedIntent: outcome === "format" ? null : outcome === "correct" ? intent : outcome === "wrong" ? other : "pizza_order",
+        intentVerdict: outcome === "correct" ? "correct" : outcome === "format" ? "format_error" : "wrong",
+        policyVerdict: outcome === "format" ? "fail" : verdict,
+        userText: [user, `follow-up ${i}`],
+        text,
+      });
+      return { run, model: `model-${run}`, text, ...(verdict === "pending" ? {} : { policy: { verdict, judge: "test" } }) };
+    });
+    records.push({ case: { id: caseId, messages, expectedIntent: intent }, completions });
+  }
+  return { records, expected };
+}
+
+function matches(row: Expected, filter: CompletionFilter): boolean {
+  const q = filter.q?.toLowerCase();
+  return (
+    (!filter.run || filter.run.includes(row.run)) &&
+    (!filter.expectedIntent || filter.expectedIntent.includes(row.expectedIntent)) &&
+    (!filter.predictedIntent || (row.predictedIntent !== null && filter.predictedIntent.includes(row.predictedIntent))) &&
+    (!filter.intentVerdict || filter.intentVerdict.includes(row.intentVerdict)) &&
+    (!filter.policyVerdict || filter.policyVerdict.includes(row.policyVerdict)) &&
+    (!q || row.text.toLowerCase().includes(q) || row.userText.some((text) => text.toLowerCase().includes(q)))
+  );
+}
+
+let project: ProjectContext;
+let expected: Expected[];
+/** Completion keys in id order, as stored. */
+let order: string[];
+
+beforeAll(async () => {
+  const data = dataset();
+  expected = data.expected;
+  project = await freshProject(TWO_INTENTS, "cq");
+  // Two batches, so ids of one run are not all contiguous.
+  const results = [...(await ingest(project, data.records.slice(0, 25))), ...(await ingest(project, data.records.slice(25)))];
+  expect(results.every((result) => result.status === "created")).toBe(true);
+  // Another project with the same case ids and run names: must never show up.
+  const other = await freshProject(TWO_INTENTS, "cq-other");
+  await ingest(other, data.records.slice(0, 10));
+  const { rows } = await db.pool.query<{ key: string }>(
+    `SELECT k.external_id || '/' || r.name AS key FROM completions c
+       JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id JOIN runs r ON r.id = c.run_id
+      WHERE c.project_id = $1 ORDER BY c.id`,
+    [project.id],
+  );
+  order = rows.map((row) => row.key);
+  expect(order).toHaveLength(expected.length);
+});
+
+const keyOf = (item: CompletionListItem) => `${item.caseId}/${item.run}`;
+
+async function all(filter: CompletionFilter, options: { limit?: number; sort?: CompletionSort } = {}): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const query = completionListQuerySchema.parse({ ...filter, limit: String(options.limit ?? 500), sort: options.sort ?? "id", ...(cursor ? { cursor } : {}) });
+    const result = await listCompletions(db.pool, project.id, query);
+    expect(result.items.length).toBeLessThanOrEqual(query.limit);
+    keys.push(...result.items.map(keyOf));
+    if (result.nextCursor === null) return keys;
+    expect(result.items).toHaveLength(query.limit);
+    cursor = result.nextCursor;
+  }
+  throw new Error("pagination did not end");
+}
+
+function expectedKeys(filter: CompletionFilter): string[] {
+  const wanted = new Set(expected.filter((row) => matches(row, filter)).map((row) => row.key));
+  return order.filter((key) => wanted.has(key));
+}
+
+describe("completion filters", () => {
+  const cases: [string, CompletionFilter][] = [
+    ["no filter", {}],
+    ["one run", { run: ["run-b"] }],
+    ["two runs", { run: ["run-a", "run-c"] }],
+    ["an unknown run", { run: ["no-such-run"] }],
+    ["a known and an unknown run", { run: ["no-such-run", "run-a"] }],
+    ["expected intent", { expectedIntent: ["get_refund"] }],
+    ["two expected intents", { expectedIntent: ["get_refund", "cancel_order"] }],
+    ["predicted intent", { predictedIntent: ["track_refund"] }],
+    ["unknown predicted intent", { predictedIntent: ["pizza_order"] }],
+    ["intent verdict", { intentVerdict: ["wrong"] }],
+    ["format errors", { intentVerdict: ["format_error"] }],
+    ["two intent verdicts", { intentVerdict: ["wrong", "format_error"] }],
+    ["policy verdict", { policyVerdict: ["fail"] }],
+    ["pending", { policyVerdict: ["pending"] }],
+    ["text in a reply, case-insensitive", { q: "voucher" }],
+    ["text in a user message", { q: "refund please" }],
+    ["system and assistant messages are not searched", { q: "secretword" }],
+    ["assistant messages are not searched", { q: "hiddenword" }],
+    ["text in the analysis", { q: "the customer wants" }],
+    ["run and intent verdict", { run: ["run-a"], intentVerdict: ["wrong"] }],
+    ["run and policy verdict", { run: ["run-c"], policyVerdict: ["pass"] }],
+    ["everything at once", { run: ["run-a", "run-b"], expectedIntent: ["get_refund", "track_refund"], intentVerdict: ["correct", "wrong"], policyVerdict: ["pass", "pending"], q: "reply" }],
+    ["disjoint: correct with a format-error verdict", { intentVerdict: ["correct"], predictedIntent: ["pizza_order"] }],
+  ];
+  it.each(cases)("%s", async (_name, filter) => {
+    const want = expectedKeys(filter);
+    expect(await all(filter)).toEqual(want);
+  });
+
+  it("a few filters actually select something, and narrow", () => {
+    expect(expectedKeys({ run: ["run-a"], intentVerdict: ["wrong"] }).length).toBeGreaterThan(0);
+    expect(expectedKeys({ q: "voucher" }).length).toBeGreaterThan(0);
+    expect(expectedKeys({ q: "secretword" })).toEqual([]);
+    expect(expectedKeys({}).length).toBe(order.length);
+  });
+
+  it("any combination of filters returns exactly the matching completions", async () => {
+    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+    const filterArbitrary = fc.record(
+      {
+        run: pick([...RUNS, "ghost"]),
+        expectedIntent: pick(INTENTS),
+        predictedIntent: pick([...INTENTS, "pizza_order"]),
+        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+        policyVerdict: pick(VERDICTS),
+        q: fc.option(fc.constantFrom("reply", "run-b", "50%", "VOUCHER", "follow-up 1", "a_b"), { nil: undefined }),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (raw) => {
+        const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter;
+        expect(await all(filter)).toEqual(expectedKeys(filter));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("text search escaping", () => {
+  it.each([
+    ["50%", ["I got 50% off"]],
+    ["a_b", ["order a_b please"]],
+    ["C:\\temp", ["path C:\\temp here"]],
+    ["%", ["I got 50% off"]],
+    ["\\", ["path C:\\temp here"]],
+  ])("q=%s matches only the literal text", async (q, phrases) => {
+    const keys = await all({ q });
+    const cases = new Set(keys.map((key) => key.split("/")[0]));
+    const phraseOf = (caseId: string) => PHRASES[Number(caseId.slice(5)) % PHRASES.length];
+    expect(keys.length).toBeGreaterThan(0);
+    expect(new Set([...cases].map((caseId) => phraseOf(caseId!)))).toEqual(new Set(phrases));
+    expect(keys).toEqual(expectedKeys({ q }));
+  });
+});
+
+describe("pagination", () => {
+  it.each([1, 2, 3, 7, 50])("visits every row exactly once with limit %i, both sorts", async (limit) => {
+    for (const filter of [{}, { run: ["run-b"] }, { run: ["run-a"], intentVerdict: ["wrong" as const] }, { policyVerdict: ["fail" as const, "pending" as const] }]) {
+      const want = expectedKeys(filter);
+      const ascending = await all(filter, { limit });
+      expect(new Set(ascending).size).toBe(ascending.length);
+      expect(ascending).toEqual(want);
+      expect(await all(filter, { limit, sort: "-id" })).toEqual([...want].reverse());
+    }
+  });
+
+  it("the last full page has no next cursor only when nothing follows", async () => {
+    const count = expectedKeys({ run: ["run-a"] }).length;
+    const exact = await listCompletions(db.pool, project.id, completionListQuerySchema.parse({ run: "run-a", limit: String(count) }));
+    expect(exact.items).toHaveLength(count);
+    expect(exact.nextCursor).toBeNull();
+    const short = await listCompletions(db.pool, project.id, completionListQuerySchema.parse({ run: "run-a", limit: String(count - 1) }));
+    expect(short.nextCursor).not.toBeNull();
+  });
+
+  it("returns whole items with names, not ids", async () => {
+    const page = await listCompletions(db.pool, project.id, completionListQuerySchema.parse({ intentVerdict: "format_error", limit: "1" }));
+    const item = page.items[0]!;
+    const row = expected.find((e) => e.key === keyOf(item))!;
+    expect(item).toMatchObject({
+      caseId: row.caseId,
+      run: row.run,
+      model: `model-${row.run}`,
+      expectedIntent: row.expectedIntent,
+      predictedIntent: null,
+      intentVerdict: "format_error",
+      policyVerdict: "fail",
+      reply: null,
+      text: row.text,
+      reward: -1,
+      unknownIntent: false,
+    });
+    expect(item.formatError).toEqual(expect.any(String));
+  });
+});
