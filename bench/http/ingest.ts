@@ -1,0 +1,247 @@
+/**
+ * Benchmark "http ingest": demo records (3 completions each) sent to
+ * POST /api/v1/ingest of the production server in batches of 500 by 4
+ * concurrent clients, against a plain COPY of exactly the same rows (cases,
+ * completions, imported policy verdicts, graded by the same code) into the
+ * same tables of the same database.
+ *
+ * Both sides load a project of their own on the same database state (nothing
+ * is truncated, so this can run beside the other benchmarks), the COPY side
+ * first. Afterwards both projects' contents and aggregates must be identical:
+ * the API stored exactly what COPY wrote.
+ */
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+import { finished } from "node:stream/promises";
+import { DEMO_INTENTS, DEMO_RUNS, generateDemoRecords } from "../../lib/demo/generate";
+import { createApiKey } from "../../lib/api/keys";
+import { closePool, pool, withTransaction } from "../../lib/db/pool";
+import { gradeColumns } from "../../lib/ingest/regrade";
+import { planCompletions } from "../../lib/ingest/store";
+import { upsertIntents } from "../../lib/ingest/taxonomy";
+import { ensureProject, loadProject, type ProjectContext } from "../../lib/projects";
+import type { IngestRecord } from "../../lib/validations/record";
+import { taxonomySchema } from "../../lib/validations/taxonomy";
+import { copyLine, textArray } from "../copy-text";
+import type { BenchResult } from "../report";
+import { closedLoopOver, percentile, startNextServer, type Log } from "./common";
+
+export interface HttpIngestOptions {
+  /** Records (cases) per side; default 20,000. */
+  records?: number;
+  /** Records per request; default 500. */
+  batchSize?: number;
+  /** Concurrent HTTP clients; default 4. */
+  clients?: number;
+  seed?: number;
+  /** Defaults to DATABASE_URL (bench/setup.ts points it at the benchmark database). */
+  databaseUrl?: string;
+  /** Keep the two projects afterwards (default: deleted). */
+  keep?: boolean;
+  log?: Log;
+}
+
+export interface HttpBenchOutcome {
+  results: BenchResult[];
+  notes: string[];
+}
+
+const TARGET = 0.5;
+
+export async function createBenchProject(prefix: string): Promise<ProjectContext> {
+  const name = `${prefix}-${randomBytes(4).toString("hex")}`;
+  const { intents } = taxonomySchema.parse({ intents: DEMO_INTENTS });
+  await withTransaction(async (db) => {
+    const id = await ensureProject(db, name, { simulated: true });
+    await upsertIntents(db, id, intents);
+  });
+  return (await loadProject(pool(), name))!;
+}
+
+async function reserveIds(db: pg.PoolClient, table: string, count: number): Promise<number> {
+  const { rows } = await db.query<{ first: number }>(
+    `SELECT setval(seq, nextval(seq) + $1 - 1) - $1 + 1 AS first FROM pg_get_serial_sequence($2, 'id') AS seq`,
+    [count, table],
+  );
+  return rows[0]!.first;
+}
+
+async function copyText(db: pg.PoolClient, sql: string, lines: string[]): Promise<void> {
+  const stream = db.query(copyFrom(sql));
+  const chunk = 1 << 20;
+  let buffer = "";
+  for (const line of lines) {
+    buffer += line;
+    if (buffer.length >= chunk) {
+      if (!stream.write(buffer)) await new Promise((resolve) => stream.once("drain", resolve));
+      buffer = "";
+    }
+  }
+  stream.end(buffer);
+  await finished(stream);
+}
+
+/** The baseline's rows, precomputed (untimed): same grades and verdicts as the store, ids reserved up front. */
+async function prepareCopy(project: ProjectContext, records: readonly IngestRecord[]) {
+  const client = await pool().connect();
+  try {
+    const runIds = new Map<string, number>();
+    for (const run of DEMO_RUNS) {
+      const { rows } = await client.query<{ id: number }>("INSERT INTO runs (project_id, name, model) VALUES ($1, $2, $3) RETURNING id", [project.id, run.name, run.model]);
+      runIds.set(run.name, rows[0]!.id);
+    }
+    let caseId = await reserveIds(client, "cases", Math.max(records.length, 1));
+    let completionId = await reserveIds(client, "completions", Math.max(records.length * DEMO_RUNS.length, 1));
+    const cases: string[] = [];
+    const completions: string[] = [];
+    const verdicts: string[] = [];
+    const taxonomy = new Set(project.intents.keys());
+    for (const record of records) {
+      const c = record.case;
+      cases.push(copyLine([project.id, caseId, c.id, JSON.stringify(c.messages), c.expectedIntent, textArray(c.tags), JSON.stringify(c.metadata)]));
+      for (const p of planCompletions(project, record, taxonomy)) {
+        const g = gradeColumns(p.grade);
+        completions.push(
+          copyLine([
+            project.id, completionId, caseId, runIds.get(p.runName)!, p.text, g.analysis, g.predicted_intent, g.reply, p.expectedIntent, g.intent_verdict,
+            g.format_error, g.unknown_intent, g.reward, p.policy?.verdict ?? "pending", p.latencyMs, p.promptTokens, p.completionTokens, JSON.stringify(p.metadata),
+          ]),
+        );
+        if (p.policy) verdicts.push(copyLine([project.id, completionId, p.policy.verdict, p.policy.rationale, p.policy.judge, p.policy.judgeVersion, p.policy.guidelineVersion, p.policy.source]));
+        completionId++;
+      }
+      caseId++;
+    }
+    return { cases, completions, verdicts };
+  } finally {
+    client.release();
+  }
+}
+
+async function timedCopy(rows: { cases: string[]; completions: string[]; verdicts: string[] }): Promise<number> {
+  const client = await pool().connect();
+  try {
+    const start = performance.now();
+    await client.query("BEGIN");
+    await copyText(client, "COPY cases (project_id, id, external_id, messages, expected_intent, tags, metadata) FROM STDIN", rows.cases);
+    await copyText(
+      client,
+      `COPY completions (project_id, id, case_id, run_id, text, analysis, predicted_intent, reply, expected_intent, intent_verdict,
+                         format_error, unknown_intent, reward, policy_verdict, latency_ms, prompt_tokens, completion_tokens, metadata) FROM STDIN`,
+      rows.completions,
+    );
+    await copyText(client, "COPY policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source) FROM STDIN", rows.verdicts);
+    await client.query("COMMIT");
+    return performance.now() - start;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** An order-independent fingerprint of a project's stored rows and aggregates, ids replaced by external ids and run names. */
+export async function fingerprint(projectId: number): Promise<Record<string, string>> {
+  const hash = (row: string) => `sum(('x' || left(md5(row(${row})::text), 15))::bit(60)::bigint)`;
+  const queries: Record<string, string> = {
+    cases: `SELECT count(*) AS n, ${hash("external_id, messages, expected_intent, tags, metadata")} AS h FROM cases WHERE project_id = $1`,
+    completions: `SELECT count(*) AS n, ${hash(
+      `ca.external_id, r.name, r.model, co.text, co.analysis, co.predicted_intent, co.reply, co.expected_intent, co.intent_verdict, co.format_error,
+       co.unknown_intent, co.reward, co.policy_verdict, co.latency_ms, co.prompt_tokens, co.completion_tokens, co.metadata`,
+    )} AS h
+      FROM completions co JOIN cases ca ON ca.project_id = co.project_id AND ca.id = co.case_id JOIN runs r ON r.id = co.run_id WHERE co.project_id = $1`,
+    policy_verdicts: `SELECT count(*) AS n, ${hash("ca.external_id, r.name, pv.verdict, pv.rationale, pv.judge_name, pv.judge_version, pv.guideline_version, pv.source")} AS h
+      FROM policy_verdicts pv JOIN completions co ON co.project_id = pv.project_id AND co.id = pv.completion_id
+      JOIN cases ca ON ca.project_id = co.project_id AND ca.id = co.case_id JOIN runs r ON r.id = co.run_id WHERE pv.project_id = $1`,
+    run_intent_stats: `SELECT count(*) AS n, ${hash("r.name, s.expected_intent, s.total, s.correct, s.wrong, s.format_error, s.policy_pass, s.policy_fail, s.policy_pending, s.system_success")} AS h
+      FROM run_intent_stats s JOIN runs r ON r.id = s.run_id WHERE s.project_id = $1`,
+    run_confusion: `SELECT count(*) AS n, ${hash("r.name, c.expected_intent, c.predicted, c.n")} AS h FROM run_confusion c JOIN runs r ON r.id = c.run_id WHERE c.project_id = $1`,
+  };
+  const out: Record<string, string> = {};
+  for (const [table, sql] of Object.entries(queries)) {
+    const { rows } = await pool().query<{ n: number; h: string | null }>(sql, [projectId]);
+    out[table] = `${rows[0]!.n} rows, hash ${rows[0]!.h ?? "0"}`;
+  }
+  return out;
+}
+
+function rate(value: number): string {
+  return Math.round(value).toLocaleString("en");
+}
+
+export async function benchHttpIngest(options: HttpIngestOptions = {}): Promise<HttpBenchOutcome> {
+  const log = options.log ?? (() => undefined);
+  const records = options.records ?? 20_000;
+  const batchSize = options.batchSize ?? 500;
+  const clients = options.clients ?? 4;
+  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error("benchHttpIngest needs a database: pass databaseUrl or set DATABASE_URL");
+  if (process.env.DATABASE_URL !== databaseUrl) {
+    await closePool();
+    process.env.DATABASE_URL = databaseUrl;
+  }
+
+  const data = [...generateDemoRecords({ cases: records, seed: options.seed })];
+  const copyProject = await createBenchProject("bench-http-copy");
+  const project = await createBenchProject("bench-http");
+  const warmup = await createBenchProject("bench-http-warmup");
+  const key = (await createApiKey(pool(), project.id, "bench", "ingest")).secret;
+  const warmupKey = (await createApiKey(pool(), warmup.id, "bench", "ingest")).secret;
+
+  const server = await startNextServer(databaseUrl, log);
+  try {
+    // Baseline: COPY of precomputed rows.
+    log(`http ingest: preparing the COPY baseline's rows for ${records.toLocaleString("en")} records (untimed)`);
+    const rows = await prepareCopy(copyProject, data);
+    await pool().query("CHECKPOINT").catch(() => undefined);
+    log("http ingest: timing COPY");
+    const copyMs = await timedCopy(rows);
+    const copyRate = records / (copyMs / 1000);
+    log(`  COPY: ${(copyMs / 1000).toFixed(2)} s, ${rate(copyRate)} records/s`);
+
+    // Ours: request bodies serialised up front (the client's cost, not the server's).
+    const bodies: Buffer[] = [];
+    for (let i = 0; i < data.length; i += batchSize) bodies.push(Buffer.from(JSON.stringify({ records: data.slice(i, i + batchSize) })));
+    const warmBodies = [...generateDemoRecords({ cases: 2 * batchSize, seed: 7 })];
+    for (let i = 0; i < warmBodies.length; i += batchSize) {
+      await closedLoopOver({ baseUrl: server.baseUrl, path: "/api/v1/ingest", headers: { authorization: `Bearer ${warmupKey}` }, connections: 1, bodies: [Buffer.from(JSON.stringify({ records: warmBodies.slice(i, i + batchSize) }))] });
+    }
+    await pool().query("CHECKPOINT").catch(() => undefined);
+    log(`http ingest: timing POST /api/v1/ingest, ${bodies.length} batches of ${batchSize}, ${clients} clients`);
+    const result = await closedLoopOver({
+      baseUrl: server.baseUrl,
+      path: "/api/v1/ingest",
+      headers: { authorization: `Bearer ${key}` },
+      connections: clients,
+      bodies,
+      check: (sent, index) => {
+        if (sent.status !== 200) throw new Error(`batch ${index} answered ${sent.status}: ${sent.body.toString().slice(0, 300)}`);
+      },
+    });
+    const oursRate = records / result.seconds;
+    const p95 = percentile(result.latencies, 95);
+    const p50 = percentile(result.latencies, 50);
+    log(`  HTTP: ${result.seconds.toFixed(2)} s, ${rate(oursRate)} records/s, batch latency p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms`);
+
+    const expected = await fingerprint(copyProject.id);
+    const actual = await fingerprint(project.id);
+    for (const table of Object.keys(expected)) {
+      if (actual[table] !== expected[table]) throw new Error(`http ingest exactness check failed: ${table} holds ${actual[table]} via HTTP but ${expected[table]} via COPY`);
+    }
+    const ratio = oursRate / copyRate;
+    return {
+      results: [{ name: "http ingest", unit: "records/s (3 completions each)", ours: oursRate, baseline: copyRate, ratio, target: `>= ${TARGET} x COPY`, met: ratio >= TARGET }],
+      notes: [
+        `http ingest: ${records.toLocaleString("en")} records x ${DEMO_RUNS.length} completions through POST /api/v1/ingest of the production server, batches of ${batchSize}, ${clients} concurrent keep-alive clients: ` +
+          `${rate(oursRate)} records/s (${rate(oursRate * (1 + DEMO_RUNS.length))} rows/s), batch latency p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms.`,
+        `http ingest: baseline = one transaction of 3 COPY statements of the same precomputed rows (cases, completions, policy_verdicts): ${rate(copyRate)} records/s. ` +
+          `Both sides on the same database state, aggregate triggers enabled; contents and aggregates identical afterwards.`,
+      ],
+    };
+  } finally {
+    await server.stop();
+    if (!options.keep) await pool().query("DELETE FROM projects WHERE id = ANY($1)", [[copyProject.id, project.id, warmup.id]]).catch(() => undefined);
+  }
+}

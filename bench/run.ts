@@ -1,0 +1,102 @@
+/**
+ * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N]
+ *
+ * Loads N demo cases x 3 runs into a fresh database (embedded PostgreSQL under
+ * .data/bench, or IB_BENCH_DATABASE_URL's server), times our bulk path against
+ * COPY and the leaderboard against a GROUP BY, checks that both sides agree
+ * exactly, prints the results and drops the database.
+ * Default size 1,000,000 cases (one round); --quick 20,000 (median of 3
+ * rounds). Progress goes to stderr; --json prints only the JSON results on
+ * stdout (`npm run -s bench -- --json` keeps npm's own banner off it too).
+ * --strict exits 1 when a target is missed; a failed exactness check always does.
+ */
+import { z } from "zod";
+import { DEMO_RUNS } from "../lib/demo/generate";
+import { runLeaderboardBenchmark } from "./leaderboard";
+import { runLoadBenchmark } from "./load";
+import { machine, toJson, toTable, type BenchReport } from "./report";
+import { openBenchDatabase, type BenchDatabase } from "./setup";
+
+const QUICK_CASES = 20_000;
+const FULL_CASES = 1_000_000;
+
+const argsSchema = z
+  .object({
+    quick: z.boolean().default(false),
+    json: z.boolean().default(false),
+    strict: z.boolean().default(false),
+    cases: z.coerce.number().int().positive().max(10_000_000).optional(),
+    rounds: z.coerce.number().int().positive().max(20).optional(),
+    seed: z.coerce.number().int().optional(),
+  })
+  .strict();
+type Args = z.infer<typeof argsSchema>;
+
+const USAGE = "usage: npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N]";
+
+function parseArgs(argv: string[]): Args {
+  const raw: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const match = arg.match(/^--([a-z]+)(?:=(.*))?$/);
+    if (!match) throw new Error(`unexpected argument '${arg}'\n${USAGE}`);
+    const [, name, inline] = match;
+    if (name === "help") {
+      process.stderr.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    if (name === "cases" || name === "seed" || name === "rounds") raw[name!] = inline ?? argv[++i];
+    else if (inline !== undefined) throw new Error(`--${name} takes no value\n${USAGE}`);
+    else raw[name!] = true;
+  }
+  const parsed = argsSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${parsed.error.issues.map((issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`).join("; ")}\n${USAGE}`);
+  return parsed.data;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const cases = args.cases ?? (args.quick ? QUICK_CASES : FULL_CASES);
+  // Small loads are over in seconds, so a passing burst of other work skews one a lot: take medians.
+  const rounds = args.rounds ?? (cases <= 100_000 ? 3 : 1);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const started = performance.now();
+
+  let database: BenchDatabase | null = null;
+  const abort = (signal: NodeJS.Signals) => {
+    log(`${signal}: dropping the benchmark database`);
+    void (database?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", abort);
+  process.once("SIGTERM", abort);
+
+  database = await openBenchDatabase(log);
+  try {
+    const load = await runLoadBenchmark({ cases, rounds, seed: args.seed, cluster: database.cluster, log });
+    const board = await runLeaderboardBenchmark({ projectId: load.projectId, cases, quick: args.quick, log });
+    const report: BenchReport = {
+      results: [...load.results, ...board.results],
+      notes: [...load.notes, ...board.notes],
+      cases,
+      runs: DEMO_RUNS.length,
+      machine: machine(database.serverVersion),
+      database: `${database.target} PostgreSQL ${database.serverVersion} (${Object.entries(database.settings)
+        .filter(([name]) => name !== "server_version")
+        .map(([name, value]) => `${name}=${value}`)
+        .join(", ")})`,
+      totalSeconds: (performance.now() - started) / 1000,
+    };
+    process.stdout.write(`${args.json ? toJson(report) : toTable(report)}\n`);
+    return args.strict && report.results.some((r) => !r.met) ? 1 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
