@@ -26,3 +26,6 @@ export interface Endpoint<BS extends z.ZodType | undefined = z.ZodType | undefin
 export function defineEndpoint<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(endpoint: Endpoint<BS, QS>): Endpoint<BS, QS> {
   return endpoint;
 }
+
+/** Any endpoint in the OpenAPI document: `permission: null` for the few that need no key (health, the document). */
+export type DocumentedEndpoint = Omit<Endpoint, "permission"> & { permission: Permission | null };
