@@ -35,6 +35,8 @@ export interface LoadOutcome {
   notes: string[];
   /** The project storeStream loaded, left in place. */
   projectId: number;
+  /** COPY's rate in cases (records) per second, for the import benchmark's baseline. */
+  copyRecordsPerSecond: number;
 }
 
 type Log = (line: string) => void;
@@ -318,7 +320,7 @@ export async function runLoadBenchmark(options: { cases: number; rounds: number;
     `load: node-side costs measured while preparing the baseline: generate ${rate(cases, files.timings.generateMs)} records/s, grade ${rate(cases, files.timings.planMs)} records/s, COPY encoding ${rate(cases, files.timings.encodeMs)} records/s.`,
     `load: exactness: cases, completions, policy_verdicts, run_intent_stats and run_confusion fingerprints identical after COPY and after storeStream${rounds > 1 ? ", every round" : ""}.`,
   ];
-  return { results, notes, projectId: project.id };
+  return { results, notes, projectId: project.id, copyRecordsPerSecond: copyRate * (files.counts.cases / rows) };
 }
 
 function rate(count: number, ms: number): string {

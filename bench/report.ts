@@ -78,7 +78,7 @@ export function toTable(report: BenchReport): string {
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
     "",
-    "ratio: load = ours / COPY (higher is better); leaderboard = baseline / ours (speed-up).",
+    "ratio: always higher is better: ours / baseline for rates, baseline / ours for times and memory.",
     ...report.notes.map((note) => `- ${note}`),
     `total bench time ${report.totalSeconds.toFixed(1)} s`,
   ].join("\n");

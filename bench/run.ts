@@ -4,7 +4,9 @@
  * Loads N demo cases x 3 runs into a fresh database (embedded PostgreSQL under
  * .data/bench, or IB_BENCH_DATABASE_URL's server), times our bulk path against
  * COPY and the leaderboard against a GROUP BY, checks that both sides agree
- * exactly, prints the results and drops the database.
+ * exactly; then the import CLI on N records (rate and peak memory), HTTP
+ * ingest against COPY, and the feedback endpoint against a bare Node server
+ * with the same grader; prints the results and drops the database.
  * Default size 1,000,000 cases (one round); --quick 20,000 (median of 3
  * rounds). Progress goes to stderr; --json prints only the JSON results on
  * stdout (`npm run -s bench -- --json` keeps npm's own banner off it too).
@@ -12,6 +14,8 @@
  */
 import { z } from "zod";
 import { DEMO_RUNS } from "../lib/demo/generate";
+import { benchFeedback, benchHttpIngest } from "./http";
+import { runImportBenchmark } from "./import";
 import { runLeaderboardBenchmark } from "./leaderboard";
 import { runLoadBenchmark } from "./load";
 import { machine, toJson, toTable, type BenchReport } from "./report";
@@ -19,6 +23,9 @@ import { openBenchDatabase, type BenchDatabase } from "./setup";
 
 const QUICK_CASES = 20_000;
 const FULL_CASES = 1_000_000;
+/** Records per side for HTTP ingest against COPY (each with 3 completions). */
+const HTTP_RECORDS = 100_000;
+const HTTP_QUICK_RECORDS = 10_000;
 
 const argsSchema = z
   .object({
@@ -74,9 +81,14 @@ async function main(): Promise<number> {
   try {
     const load = await runLoadBenchmark({ cases, rounds, seed: args.seed, cluster: database.cluster, log });
     const board = await runLeaderboardBenchmark({ projectId: load.projectId, cases, quick: args.quick, log });
+    const imported = await runImportBenchmark({ cases, copyRecordsPerSecond: load.copyRecordsPerSecond, log });
+    // HTTP: the production server on the same database. Ingest compares with COPY on its own records.
+    const ingest = await benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database.url, log });
+    const feedback = await benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database.url, log });
+    const parts = [load, board, imported, ingest, feedback];
     const report: BenchReport = {
-      results: [...load.results, ...board.results],
-      notes: [...load.notes, ...board.notes],
+      results: parts.flatMap((part) => part.results),
+      notes: parts.flatMap((part) => part.notes),
       cases,
       runs: DEMO_RUNS.length,
       machine: machine(database.serverVersion),
