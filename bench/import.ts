@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../scripts/build";
-import { createBenchProject } from "./http/ingest";
+import { createBenchProject } from "./project";
 import type { BenchResult } from "./report";
 
 type Log = (line: string) => void;

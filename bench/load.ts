@@ -18,16 +18,15 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { DEMO_INTENTS, DEMO_RUNS, generateDemoRecords } from "../lib/demo/generate";
-import { pool, withTransaction } from "../lib/db/pool";
+import { DEMO_RUNS, generateDemoRecords } from "../lib/demo/generate";
+import { pool } from "../lib/db/pool";
 import { storeStream } from "../lib/ingest/bulk";
 import { planCompletions } from "../lib/ingest/store";
 import { gradeColumns } from "../lib/ingest/regrade";
-import { upsertIntents } from "../lib/ingest/taxonomy";
-import { ensureProject, loadProject, type ProjectContext } from "../lib/projects";
-import { taxonomySchema } from "../lib/validations/taxonomy";
+import type { ProjectContext } from "../lib/projects";
 import { copyLine, textArray } from "./copy-text";
 import { cpuMeter, describeCpu, type CpuTimes } from "./cpu";
+import { createBenchProject, fingerprint } from "./project";
 import type { BenchResult } from "./report";
 
 export interface LoadOutcome {
@@ -43,14 +42,6 @@ type Log = (line: string) => void;
 
 const RUNS = DEMO_RUNS.length;
 
-async function createProject(name: string): Promise<ProjectContext> {
-  const { intents } = taxonomySchema.parse({ intents: DEMO_INTENTS });
-  await withTransaction(async (db) => {
-    const id = await ensureProject(db, name, { simulated: true });
-    await upsertIntents(db, id, intents);
-  });
-  return (await loadProject(pool(), name))!;
-}
 
 /** Reserves `count` consecutive values of a serial column's sequence; returns the first. */
 async function reserveIds(db: pg.Pool, table: string, count: number): Promise<number> {
@@ -188,35 +179,6 @@ async function copyBaseline(files: CopyFiles, cluster: string | null): Promise<{
   }
 }
 
-/**
- * An order-independent fingerprint of everything a project's load stored,
- * with ids replaced by external ids and run names: row count and a sum of
- * row hashes per table, including the trigger-maintained aggregates.
- */
-async function fingerprint(projectId: number): Promise<Record<string, string>> {
-  const hash = (row: string) => `sum(('x' || left(md5(row(${row})::text), 15))::bit(60)::bigint)`;
-  const queries: Record<string, string> = {
-    cases: `SELECT count(*) AS n, ${hash("external_id, messages, expected_intent, tags, metadata")} AS h FROM cases WHERE project_id = $1`,
-    completions: `SELECT count(*) AS n, ${hash(
-      `ca.external_id, r.name, r.model, co.text, co.analysis, co.predicted_intent, co.reply, co.expected_intent, co.intent_verdict, co.format_error,
-       co.unknown_intent, co.reward, co.policy_verdict, co.latency_ms, co.prompt_tokens, co.completion_tokens, co.metadata`,
-    )} AS h
-      FROM completions co JOIN cases ca ON ca.project_id = co.project_id AND ca.id = co.case_id JOIN runs r ON r.id = co.run_id WHERE co.project_id = $1`,
-    policy_verdicts: `SELECT count(*) AS n, ${hash("ca.external_id, r.name, pv.verdict, pv.rationale, pv.judge_name, pv.judge_version, pv.guideline_version, pv.source")} AS h
-      FROM policy_verdicts pv JOIN completions co ON co.project_id = pv.project_id AND co.id = pv.completion_id
-      JOIN cases ca ON ca.project_id = co.project_id AND ca.id = co.case_id JOIN runs r ON r.id = co.run_id WHERE pv.project_id = $1`,
-    run_intent_stats: `SELECT count(*) AS n, ${hash("r.name, s.expected_intent, s.total, s.correct, s.wrong, s.format_error, s.policy_pass, s.policy_fail, s.policy_pending, s.system_success")} AS h
-      FROM run_intent_stats s JOIN runs r ON r.id = s.run_id WHERE s.project_id = $1`,
-    run_confusion: `SELECT count(*) AS n, ${hash("r.name, c.expected_intent, c.predicted, c.n")} AS h FROM run_confusion c JOIN runs r ON r.id = c.run_id WHERE c.project_id = $1`,
-  };
-  const out: Record<string, string> = {};
-  for (const [table, sql] of Object.entries(queries)) {
-    const { rows } = await pool().query<{ n: number; h: string | null }>(sql, [projectId]);
-    out[table] = `${rows[0]!.n} rows, hash ${rows[0]!.h ?? "0"}`;
-  }
-  return out;
-}
-
 async function checkpoint(): Promise<void> {
   // Starts each timed phase without the previous phase's dirty pages pending (needs superuser; skipped otherwise).
   await pool().query("CHECKPOINT").catch(() => undefined);
@@ -265,8 +227,8 @@ function sumCpu(times: readonly CpuTimes[]): CpuTimes {
  */
 export async function runLoadBenchmark(options: { cases: number; rounds: number; seed?: number; cluster: string | null; log: Log }): Promise<LoadOutcome> {
   const { cases, rounds, seed, cluster, log } = options;
-  const copyProject = await createProject("bench-copy");
-  const project = await createProject("bench");
+  const copyProject = await createBenchProject("bench-copy");
+  const project = await createBenchProject("bench");
   log(`preparing the COPY baseline's rows for ${cases.toLocaleString("en")} cases x ${RUNS} runs (untimed)`);
   const files = await prepareCopyFiles(copyProject, cases, seed, log);
   const copy: { ms: number; cpu: CpuTimes }[] = [];

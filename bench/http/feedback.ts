@@ -12,7 +12,8 @@ import { createApiKey } from "../../lib/api/keys";
 import { closePool, pool } from "../../lib/db/pool";
 import type { BenchResult } from "../report";
 import { closedLoopFor, percentile, startNextServer, startScriptServer, type LoadResult, type Log, type Sent } from "./common";
-import { createBenchProject, type HttpBenchOutcome } from "./ingest";
+import { createBenchProject } from "../project";
+import type { HttpBenchOutcome } from "./ingest";
 
 export interface FeedbackBenchOptions {
   /** Seconds measured per side and round (after a warm-up of a quarter of that); default 8. */

@@ -10,19 +10,17 @@
  * first. Afterwards both projects' contents and aggregates must be identical:
  * the API stored exactly what COPY wrote.
  */
-import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { finished } from "node:stream/promises";
-import { DEMO_INTENTS, DEMO_RUNS, generateDemoRecords } from "../../lib/demo/generate";
+import { DEMO_RUNS, generateDemoRecords } from "../../lib/demo/generate";
 import { createApiKey } from "../../lib/api/keys";
-import { closePool, pool, withTransaction } from "../../lib/db/pool";
+import { closePool, pool } from "../../lib/db/pool";
 import { gradeColumns } from "../../lib/ingest/regrade";
 import { planCompletions } from "../../lib/ingest/store";
-import { upsertIntents } from "../../lib/ingest/taxonomy";
-import { ensureProject, loadProject, type ProjectContext } from "../../lib/projects";
+import type { ProjectContext } from "../../lib/projects";
 import type { IngestRecord } from "../../lib/validations/record";
-import { taxonomySchema } from "../../lib/validations/taxonomy";
+import { createBenchProject, fingerprint } from "../project";
 import { copyLine, textArray } from "../copy-text";
 import type { BenchResult } from "../report";
 import { closedLoopOver, percentile, startNextServer, type Log } from "./common";
@@ -49,15 +47,6 @@ export interface HttpBenchOutcome {
 
 const TARGET = 0.5;
 
-export async function createBenchProject(prefix: string): Promise<ProjectContext> {
-  const name = `${prefix}-${randomBytes(4).toString("hex")}`;
-  const { intents } = taxonomySchema.parse({ intents: DEMO_INTENTS });
-  await withTransaction(async (db) => {
-    const id = await ensureProject(db, name, { simulated: true });
-    await upsertIntents(db, id, intents);
-  });
-  return (await loadProject(pool(), name))!;
-}
 
 async function reserveIds(db: pg.PoolClient, table: string, count: number): Promise<number> {
   const { rows } = await db.query<{ first: number }>(
@@ -142,30 +131,6 @@ async function timedCopy(rows: { cases: string[]; completions: string[]; verdict
   }
 }
 
-/** An order-independent fingerprint of a project's stored rows and aggregates, ids replaced by external ids and run names. */
-export async function fingerprint(projectId: number): Promise<Record<string, string>> {
-  const hash = (row: string) => `sum(('x' || left(md5(row(${row})::text), 15))::bit(60)::bigint)`;
-  const queries: Record<string, string> = {
-    cases: `SELECT count(*) AS n, ${hash("external_id, messages, expected_intent, tags, metadata")} AS h FROM cases WHERE project_id = $1`,
-    completions: `SELECT count(*) AS n, ${hash(
-      `ca.external_id, r.name, r.model, co.text, co.analysis, co.predicted_intent, co.reply, co.expected_intent, co.intent_verdict, co.format_error,
-       co.unknown_intent, co.reward, co.policy_verdict, co.latency_ms, co.prompt_tokens, co.completion_tokens, co.metadata`,
-    )} AS h
-      FROM completions co JOIN cases ca ON ca.project_id = co.project_id AND ca.id = co.case_id JOIN runs r ON r.id = co.run_id WHERE co.project_id = $1`,
-    policy_verdicts: `SELECT count(*) AS n, ${hash("ca.external_id, r.name, pv.verdict, pv.rationale, pv.judge_name, pv.judge_version, pv.guideline_version, pv.source")} AS h
-      FROM policy_verdicts pv JOIN completions co ON co.project_id = pv.project_id AND co.id = pv.completion_id
-      JOIN cases ca ON ca.project_id = co.project_id AND ca.id = co.case_id JOIN runs r ON r.id = co.run_id WHERE pv.project_id = $1`,
-    run_intent_stats: `SELECT count(*) AS n, ${hash("r.name, s.expected_intent, s.total, s.correct, s.wrong, s.format_error, s.policy_pass, s.policy_fail, s.policy_pending, s.system_success")} AS h
-      FROM run_intent_stats s JOIN runs r ON r.id = s.run_id WHERE s.project_id = $1`,
-    run_confusion: `SELECT count(*) AS n, ${hash("r.name, c.expected_intent, c.predicted, c.n")} AS h FROM run_confusion c JOIN runs r ON r.id = c.run_id WHERE c.project_id = $1`,
-  };
-  const out: Record<string, string> = {};
-  for (const [table, sql] of Object.entries(queries)) {
-    const { rows } = await pool().query<{ n: number; h: string | null }>(sql, [projectId]);
-    out[table] = `${rows[0]!.n} rows, hash ${rows[0]!.h ?? "0"}`;
-  }
-  return out;
-}
 
 function rate(value: number): string {
   return Math.round(value).toLocaleString("en");

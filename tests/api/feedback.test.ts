@@ -4,17 +4,12 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { gradeIntent } from "../../lib/grading/intent";
-import type { IntentInput } from "../../lib/validations/taxonomy";
 import { call, projectWithKeys, useApi } from "./helpers";
+import { INTENTS } from "./fixtures";
 
 const api = useApi();
 afterAll(() => api.close());
 
-const INTENTS: IntentInput[] = [
-  { id: "cancel_order", label: "Cancel order", policy: "Mention the $4.99 fee." },
-  { id: "get_refund", label: "Get refund", policy: "Ask for the order number." },
-  { id: "track_refund", label: "Track refund", policy: "Give the refund status." },
-];
 
 const text = (intent: string, reply = "Happy to help.") => `<analysis>The customer wants ${intent}.</analysis><intent>${intent}</intent> ${reply}`;
 

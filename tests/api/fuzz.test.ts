@@ -8,17 +8,12 @@
 import fc from "fast-check";
 import { inject } from "vitest";
 import { afterAll, describe, expect, it } from "vitest";
-import type { IntentInput } from "../../lib/validations/taxonomy";
 import { projectWithKeys, useApi } from "./helpers";
+import { INTENTS } from "./fixtures";
 
 const api = useApi();
 afterAll(() => api.close());
 
-const INTENTS: IntentInput[] = [
-  { id: "cancel_order", label: "Cancel order", policy: "Mention the $4.99 fee." },
-  { id: "get_refund", label: "Get refund", policy: "Ask for the order number." },
-  { id: "track_refund", label: "Track refund", policy: "Give the refund status." },
-];
 
 const CONCURRENCY = 4;
 const INGEST_RUNS = 330; // x 4 requests

@@ -22,19 +22,15 @@ import { startEmbedded, type EmbeddedServer } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/migrate";
 import { upsertIntents } from "../../lib/ingest/taxonomy";
 import { ensureProject } from "../../lib/projects";
-import { taxonomySchema, type IntentInput } from "../../lib/validations/taxonomy";
+import { taxonomySchema } from "../../lib/validations/taxonomy";
 import { withDatabase } from "../support/database";
 import { startAppServer } from "./global-setup";
 import { projectWithKeys, useApi } from "./helpers";
+import { INTENTS } from "./fixtures";
 
 const api = useApi();
 afterAll(() => api.close());
 
-const INTENTS: IntentInput[] = [
-  { id: "cancel_order", label: "Cancel order", policy: "Mention the $4.99 fee." },
-  { id: "get_refund", label: "Get refund", policy: "Ask for the order number." },
-  { id: "track_refund", label: "Track refund", policy: "Give the refund status." },
-];
 const INTENT_IDS = INTENTS.map((i) => i.id);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
