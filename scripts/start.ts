@@ -1,11 +1,13 @@
 /**
  * `npm start`: the database (embedded PostgreSQL under ./.data, or DATABASE_URL),
  * migrations, demo data on first start, a production build when the sources
- * changed, then the Next.js server. Ctrl-C stops the server, then PostgreSQL.
+ * changed, then the app's server (scripts/serve.ts: Next.js in a Node http
+ * server), in this process. Ctrl-C stops the server, then PostgreSQL.
+ * `--dev`: the same server with Next's development mode, no build.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { buildIfNeeded, NEXT_BIN, ROOT } from "./build";
+import { buildIfNeeded } from "./build";
+import { startAppServer, type AppServer } from "./serve";
 import { ConfigError, readEnv } from "../lib/config";
 import { closePool } from "../lib/db/pool";
 import { DatabaseUnavailableError, describeServer, openDatabase } from "../lib/db/server";
@@ -13,26 +15,19 @@ import { demoLoaded, loadDemo } from "../lib/demo/load";
 
 const dev = process.argv.includes("--dev");
 const log = (line: string) => console.log(`[ib] ${line}`);
-function runNext(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, ...args], { cwd: ROOT, env, stdio: "inherit" });
-}
 
 async function main(): Promise<void> {
   const env = readEnv();
   const database = await openDatabase({ log });
   log(database.embedded ? `embedded PostgreSQL ready (data in ${path.resolve(env.IB_DATA_DIR)})` : `using PostgreSQL at ${describeServer(database.url)}`);
-  const childEnv = { ...process.env, DATABASE_URL: database.url, PORT: String(env.PORT) };
-  process.env.DATABASE_URL = database.url;
+  Object.assign(process.env, { DATABASE_URL: database.url, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: "1" });
 
-  let child: ChildProcess | null = null;
+  let server: AppServer | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child!.once("exit", resolve));
-    }
+    await server?.close();
     await closePool();
     await database.stop();
     if (database.embedded) log("PostgreSQL stopped");
@@ -48,13 +43,17 @@ async function main(): Promise<void> {
   await closePool();
 
   if (!dev) {
-    const code = await buildIfNeeded(log, childEnv);
+    const code = await buildIfNeeded(log);
     if (code !== 0) return stop(code);
   }
   if (stopping) return;
-  child = runNext([dev ? "dev" : "start", "-p", String(env.PORT), "-H", process.env.HOSTNAME ?? "0.0.0.0"], { ...childEnv, NEXT_TELEMETRY_DISABLED: "1" });
+  try {
+    server = await startAppServer({ dev, hostname: process.env.HOSTNAME ?? "0.0.0.0", port: env.PORT });
+  } catch (error) {
+    console.error(`[ib] the server did not start: ${(error as Error).message}`);
+    return stop(1);
+  }
   log(`serving http://localhost:${env.PORT}`);
-  child.once("exit", (code) => void stop(code ?? 0));
 }
 
 main().catch(async (error: unknown) => {

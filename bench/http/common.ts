@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
-import { buildIfNeeded, NEXT_BIN, ROOT } from "../../scripts/build";
+import { buildIfNeeded, ROOT } from "../../scripts/build";
 
 export type Log = (line: string) => void;
 
@@ -57,12 +57,12 @@ function spawnServer(args: string[], env: Record<string, string>): { child: Chil
   return { child, output: () => output };
 }
 
-/** The production Next.js server (`next start`) on a free port, against the given database. */
+/** The production server that `npm start` runs (scripts/serve.ts) on a free port, against the given database. */
 export async function startNextServer(databaseUrl: string, log: Log, env: Record<string, string> = {}): Promise<RunningServer> {
   const code = await buildIfNeeded(log);
   if (code !== 0) throw new Error("next build failed");
   const port = await freePort();
-  const { child, output } = spawnServer([NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { DATABASE_URL: databaseUrl, ...env });
+  const { child, output } = spawnServer(["--import", "tsx", "scripts/serve.ts"], { DATABASE_URL: databaseUrl, PORT: String(port), HOSTNAME: "127.0.0.1", ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilUp(child, `${baseUrl}/api/v1/health`, output, "the app server");
   return { baseUrl, port, pid: child.pid!, stop: stopper(child) };

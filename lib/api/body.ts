@@ -1,40 +1,28 @@
 import { ApiError } from "./errors";
+import type { ApiRequest } from "./handler";
 
 const MAX_DEPTH = 64;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Reads a JSON body with a byte limit (413 past it, before reading it all),
  * strict UTF-8, and rejects what PostgreSQL cannot store or what only an
  * attacker sends: NUL characters, lone surrogates, absurd nesting.
  */
-export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+export async function readJson(request: ApiRequest, maxBytes: number): Promise<unknown> {
   const limitText = `${(maxBytes / 1_000_000).toLocaleString("en-US")} MB`;
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new ApiError(413, "payload_too_large", `request body is larger than the limit of ${limitText}`, { limitBytes: maxBytes });
-  }
-  const contentType = request.headers.get("content-type") ?? "";
+  const tooLarge = () => new ApiError(413, "payload_too_large", `request body is larger than the limit of ${limitText}`, { limitBytes: maxBytes });
+  const declared = Number(request.header("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  const contentType = request.header("content-type") ?? "";
   if (contentType && !/^application\/(.+\+)?json\b/i.test(contentType)) {
     throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new ApiError(413, "payload_too_large", `request body is larger than the limit of ${limitText}`, { limitBytes: maxBytes });
-      }
-      chunks.push(value);
-    }
-  }
+  const bytes = await request.readBody(maxBytes);
+  if (bytes === null) throw tooLarge();
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    text = utf8.decode(bytes);
   } catch {
     throw new ApiError(400, "invalid_encoding", "request body is not valid UTF-8");
   }

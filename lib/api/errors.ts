@@ -1,5 +1,16 @@
+// A brand shared by every copy of this module in the process (the custom
+// server's and Next's bundled one share objects such as the admission limiter),
+// where `instanceof` would only know its own copy's class.
+const API_ERROR = Symbol.for("interaction-browser.ApiError");
+
 /** The API's error shape (BRIEF section 6): {"error": {"code", "message", "details"}}. */
 export class ApiError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[API_ERROR] === true;
+  }
+
+  readonly [API_ERROR] = true;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -16,15 +27,35 @@ export function errorBody(code: string, message: string, details: unknown = null
   return { error: { code, message, details } };
 }
 
+/** An API answer as plain data, for Next's Response and Node's http layer alike. */
+export class JsonReply {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+
+  constructor(
+    readonly status: number,
+    value: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    this.body = JSON.stringify(value);
+    this.headers = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers };
+  }
+
+  toResponse(): Response {
+    return new Response(this.body, { status: this.status, headers: this.headers });
+  }
+}
+
+export function errorReply(error: ApiError): JsonReply {
+  return new JsonReply(error.status, errorBody(error.code, error.message, error.details), error.headers);
+}
+
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
-  });
+  return new JsonReply(status, body, headers).toResponse();
 }
 
 export function errorResponse(error: ApiError): Response {
-  return jsonResponse(error.status, errorBody(error.code, error.message, error.details), error.headers);
+  return errorReply(error).toResponse();
 }
 
 /** zod issues as details: where and what. */

@@ -1,13 +1,19 @@
 /**
- * The one wrapper every /api/v1 route goes through: authentication and scope,
- * admission control, body and query parsing with zod, and errors as JSON
- * (4xx for the client's mistakes, 503 + Retry-After while PostgreSQL is away,
- * 500 for our own bugs, never an HTML page or a stack trace).
+ * The one wrapper every /api/v1 endpoint goes through: authentication and
+ * scope, admission control, body and query parsing with zod, and errors as
+ * JSON (4xx for the client's mistakes, 503 + Retry-After while PostgreSQL is
+ * away, 500 for our own bugs, never an HTML page or a stack trace).
+ *
+ * The core (`apiHandler`) knows no framework: a request is headers, a query
+ * string, path parameters and a way to read the body; the answer is a
+ * JsonReply. `apiRoute` adapts it to a Next.js route handler, and
+ * lib/api/direct.ts to Node's http layer for the endpoints the custom server
+ * answers without Next.
  */
 import type { z } from "zod";
 import { pool } from "../db/pool";
 import { readJson } from "./body";
-import { ApiError, errorResponse, isDatabaseUnavailable, issueDetails, jsonResponse } from "./errors";
+import { ApiError, errorReply, isDatabaseUnavailable, issueDetails, JsonReply } from "./errors";
 import type { Endpoint } from "./endpoint";
 import { allows, verifyApiKey, type Permission, type VerifiedKey } from "./keys";
 import { InFlightLimiter } from "./limits";
@@ -18,49 +24,110 @@ const limiter = (globalForLimiter.ibLimiter ??= new InFlightLimiter(
   Number(process.env.IB_API_MAX_INFLIGHT ?? 64),
 ));
 
+/** An HTTP request as the API needs it, whichever server received it. */
+export interface ApiRequest {
+  /** A header by lower-case name. */
+  header(name: string): string | null;
+  /** The query string: "" or "?a=1&b=2". */
+  search: string;
+  params: Record<string, string>;
+  /** The body's bytes, or null as soon as it is longer than maxBytes (the rest is discarded). */
+  readBody(maxBytes: number): Promise<Uint8Array | null>;
+}
+
+export type ApiHandler = (request: ApiRequest) => Promise<JsonReply>;
+
 export interface RouteContext<B, Q> {
   key: VerifiedKey;
   body: B;
   query: Q;
   params: Record<string, string>;
-  request: Request;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export function apiRoute<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
+/** An endpoint's whole handling: the domain function `handle` gets checked, parsed input; a plain result is a 200. */
+export function apiHandler<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
   options: Endpoint<BS, QS>,
-  handle: (context: RouteContext<Out<BS>, Out<QS>>) => Promise<Response | unknown>,
-) {
-  return async (request: Request, segment: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  handle: (context: RouteContext<Out<BS>, Out<QS>>) => Promise<JsonReply | unknown>,
+): ApiHandler {
+  return async (request) => {
     let release: (() => void) | null = null;
     try {
       const key = await authenticate(request, options.permission);
       release = limiter.acquire(key.projectName);
-      const params = Object.fromEntries(Object.entries((await segment.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-      const query = options.query ? parse(options.query, searchParamsObject(new URL(request.url).searchParams), "invalid_query", "query parameters") : undefined;
+      const query = options.query ? parse(options.query, searchParamsObject(new URLSearchParams(request.search)), "invalid_query", "query parameters") : undefined;
       const body = options.body ? parse(options.body, await readJson(request, options.maxBytes ?? 1_000_000), "invalid_body", "request body") : undefined;
-      const result = await handle({ key, body: body as Out<BS>, query: query as Out<QS>, params, request });
-      return result instanceof Response ? result : jsonResponse(200, result);
+      const result = await handle({ key, body: body as Out<BS>, query: query as Out<QS>, params: request.params });
+      return result instanceof JsonReply ? result : new JsonReply(200, result);
     } catch (error) {
-      return toResponse(error);
+      return replyForError(error);
     } finally {
       release?.();
     }
   };
 }
 
-export function toResponse(error: unknown): Response {
-  if (error instanceof ApiError) return errorResponse(error);
-  if (isDatabaseUnavailable(error)) {
-    return errorResponse(new ApiError(503, "database_unavailable", "the database is unavailable; retry after the delay in Retry-After", null, { "retry-after": "2" }));
-  }
-  console.error("[api] unexpected error", error);
-  return errorResponse(new ApiError(500, "internal", "internal error; it has been logged"));
+/** A Next.js route handler for an API handler. */
+export function nextRoute(handler: ApiHandler) {
+  return async (request: Request, segment: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+    let params: Record<string, string>;
+    try {
+      params = Object.fromEntries(Object.entries((await segment.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+    } catch (error) {
+      return replyForError(error).toResponse();
+    }
+    const reply = await handler({
+      header: (name) => request.headers.get(name),
+      search: new URL(request.url).search,
+      params,
+      readBody: (maxBytes) => readStream(request.body, maxBytes),
+    });
+    return reply.toResponse();
+  };
 }
 
-async function authenticate(request: Request, permission: Permission): Promise<VerifiedKey> {
-  const header = request.headers.get("authorization") ?? "";
+/** `nextRoute(apiHandler(options, handle))`. */
+export function apiRoute<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
+  options: Endpoint<BS, QS>,
+  handle: (context: RouteContext<Out<BS>, Out<QS>>) => Promise<JsonReply | unknown>,
+) {
+  return nextRoute(apiHandler(options, handle));
+}
+
+async function readStream(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> {
+  if (!body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function replyForError(error: unknown): JsonReply {
+  if (error instanceof ApiError) return errorReply(error);
+  if (isDatabaseUnavailable(error)) {
+    return errorReply(new ApiError(503, "database_unavailable", "the database is unavailable; retry after the delay in Retry-After", null, { "retry-after": "2" }));
+  }
+  console.error("[api] unexpected error", error);
+  return errorReply(new ApiError(500, "internal", "internal error; it has been logged"));
+}
+
+export function toResponse(error: unknown): Response {
+  return replyForError(error).toResponse();
+}
+
+async function authenticate(request: ApiRequest, permission: Permission): Promise<VerifiedKey> {
+  const header = request.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError(401, "unauthorized", "missing API key: send Authorization: Bearer <api key>", null, { "www-authenticate": "Bearer" });
   const key = await verifyApiKey(pool(), match[1]!);

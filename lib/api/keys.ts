@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type pg from "pg";
+import { listenedCache } from "../db/changes";
 
 export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -44,24 +45,59 @@ export async function createApiKey(db: pg.ClientBase | pg.Pool, projectId: numbe
   return { id: rows[0]!.id, prefix, secret };
 }
 
-/** The key, if it exists, matches and is not revoked. Records the last use (at most once a minute). */
+// Verified keys by the hash of the whole key, until a change of a key of
+// their project (revocation, scope) or of the project itself is announced.
+const verifiedKeys = listenedCache<string, { key: VerifiedKey; touchedAt: number }>("api-keys", (change, entry) => change.projectId === entry.key.projectId);
+
+const TOUCH_MS = 60_000;
+
+/** Records the key's last use, at most once a minute, without making the request wait. */
+function touch(db: pg.Pool, entry: { key: VerifiedKey; touchedAt: number }): void {
+  const now = Date.now();
+  if (now - entry.touchedAt < TOUCH_MS) return;
+  entry.touchedAt = now;
+  db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", [entry.key.id]).catch(() => undefined);
+}
+
+/**
+ * The key, if it exists, matches and is not revoked. Answered from memory
+ * while the change feed is up (see lib/db/changes.ts), else by PostgreSQL.
+ */
 export async function verifyApiKey(db: pg.Pool, token: string): Promise<VerifiedKey | null> {
   const match = KEY_PATTERN.exec(token);
   if (!match) return null;
-  const { rows } = await db.query<{ id: number; project_id: number; project_name: string; scope: ApiKeyScope; secret_hash: string; stale: boolean }>(
-    `SELECT k.id, k.project_id, p.name AS project_name, k.scope, k.secret_hash,
-            (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale
-       FROM api_keys k JOIN projects p ON p.id = k.project_id
-      WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-    [match[1]],
+  const tokenHash = hash(token);
+  if (verifiedKeys.get(tokenHash)) {
+    // Let a notification that has already reached this process (a revocation
+    // committed just before this request) drop the entry first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const cached = verifiedKeys.get(tokenHash);
+    if (cached) {
+      touch(db, cached);
+      return cached.key;
+    }
+  }
+  const entry = await verifiedKeys.load(
+    tokenHash,
+    async () => {
+      const { rows } = await db.query<{ id: number; project_id: number; project_name: string; scope: ApiKeyScope; secret_hash: string; stale: boolean }>(
+        `SELECT k.id, k.project_id, p.name AS project_name, k.scope, k.secret_hash,
+                (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale
+           FROM api_keys k JOIN projects p ON p.id = k.project_id
+          WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+        [match[1]],
+      );
+      const key = rows[0];
+      if (!key) return null;
+      const expected = Buffer.from(key.secret_hash, "hex");
+      const actual = Buffer.from(tokenHash, "hex");
+      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+      return { key: { id: key.id, projectId: key.project_id, projectName: key.project_name, scope: key.scope }, touchedAt: key.stale ? 0 : Date.now() };
+    },
   );
-  const key = rows[0];
-  if (!key) return null;
-  const expected = Buffer.from(key.secret_hash, "hex");
-  const actual = Buffer.from(hash(token), "hex");
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-  if (key.stale) await db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1", [key.id]);
-  return { id: key.id, projectId: key.project_id, projectName: key.project_name, scope: key.scope };
+  if (!entry) return null;
+  touch(db, entry);
+  return entry.key;
 }
 
 export async function revokeApiKey(db: pg.ClientBase | pg.Pool, projectId: number, prefix: string): Promise<boolean> {

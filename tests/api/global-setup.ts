@@ -1,11 +1,12 @@
 /**
- * API tests go through the real HTTP stack: the production Next.js server
- * (built if sources changed) on a free port, against a test database.
+ * API tests go through the real HTTP stack: the production server that
+ * `npm start` runs (scripts/serve.ts: Next.js in a Node http server, built if
+ * sources changed) on a free port, against a test database.
  */
 import { spawn } from "node:child_process";
 import net from "node:net";
 import type { TestProject } from "vitest/node";
-import { buildIfNeeded, NEXT_BIN, ROOT } from "../../scripts/build";
+import { buildIfNeeded, ROOT } from "../../scripts/build";
 import { createTestDatabase } from "../support/database";
 import { acquireLock } from "../support/lock";
 
@@ -30,9 +31,9 @@ async function freePort(): Promise<number> {
 
 export async function startAppServer(databaseUrl: string, env: Record<string, string> = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOSTNAME: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -56,10 +56,10 @@ interface Answer {
   error?: string;
 }
 
-async function post(baseUrl: string, key: string, body: string, timeoutMs = 60_000): Promise<Answer & { json: any }> {
+async function post(baseUrl: string, key: string, body: string, timeoutMs = 60_000, path = "/api/v1/ingest"): Promise<Answer & { json: any }> {
   const start = Date.now();
   try {
-    const response = await fetch(`${baseUrl}/api/v1/ingest`, {
+    const response = await fetch(`${baseUrl}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body,
@@ -186,6 +186,20 @@ describe("a PostgreSQL crash and restart during ingestion", () => {
     };
     const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
 
+    // Meanwhile a training loop asks for rewards (its key and grading context
+    // cached by the server): 200, or 503 with Retry-After, never anything else.
+    const feedbackAnswers: Answer[] = [];
+    let ingesting = true;
+    const feedbackBody = JSON.stringify({ completion: "<analysis>a</analysis><intent>get_refund</intent> Sure.", expectedIntent: "get_refund" });
+    const trainer = (async () => {
+      while (ingesting) {
+        const answer = await post(app!.baseUrl, project.key, feedbackBody, 30_000, "/api/v1/feedback/intent");
+        feedbackAnswers.push(answer);
+        if (answer.status === 200) expect(answer.json.reward).toBe(1);
+        await sleep(answer.status === 200 ? 20 : 200);
+      }
+    })();
+
     // Crash PostgreSQL once a quarter of the batches are in, keep it down for a while, start it again.
     await until(() => acknowledgedBatches >= (CLIENTS * BATCHES) / 4, 60_000, "the first acknowledged batches");
     const pidFile = await fs.readFile(path.join(DATA_DIR, "postgres", "postmaster.pid"), "utf8");
@@ -201,6 +215,14 @@ describe("a PostgreSQL crash and restart during ingestion", () => {
     expect(pgServer.port).toBe(PORT);
 
     await Promise.all(clients);
+    ingesting = false;
+    await trainer;
+
+    // Every feedback request got an answer too: 200, or 503 with Retry-After; rewards again after the restart.
+    expect(feedbackAnswers.filter((a) => a.status === 0)).toEqual([]);
+    for (const a of feedbackAnswers) expect([200, 503]).toContain(a.status);
+    for (const a of feedbackAnswers.filter((a) => a.status === 503)) expect(a.retryAfter).toMatch(/^\d+$/);
+    expect(feedbackAnswers.some((a) => a.status === 200 && a.at > outageEnd)).toBe(true);
 
     // Every request got an answer in bounded time: 2xx, or 503 with Retry-After.
     const noAnswer = answers.filter((a) => a.status === 0);

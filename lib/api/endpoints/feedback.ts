@@ -4,11 +4,11 @@
  * per-project rewards as ingestion and evaluation, so a training reward and an
  * evaluation verdict can never disagree.
  *
- * The project's rewards and taxonomy are cached in-process for a few seconds
- * (one database round trip per project per TTL instead of per request); a
- * taxonomy change through PUT /api/v1/intents in this process drops the entry
- * at once, elsewhere it is picked up within the TTL.
+ * The project's rewards and taxonomy are cached in-process until a change is
+ * announced by PostgreSQL (lib/db/changes.ts), so in the steady state a
+ * request needs no database round trip, and a change applies to the next one.
  */
+import { listenedCache } from "../../db/changes";
 import { pool } from "../../db/pool";
 import { gradeIntent, type RewardConfig } from "../../grading/intent";
 import { loadProject } from "../../projects";
@@ -26,6 +26,7 @@ import {
   type FeedbackResult,
 } from "../../validations/api-ingest";
 import { defineEndpoint } from "../endpoint";
+import { apiHandler } from "../handler";
 import { ApiError, issueDetails } from "../errors";
 import type { VerifiedKey } from "../keys";
 
@@ -34,7 +35,7 @@ const common = [
   "A predicted intent outside the taxonomy is graded wrong and flagged `unknownIntent`; an expectedIntent outside the taxonomy is a 400 (add it with PUT /api/v1/intents first).",
   `Completion text is at most ${COMPLETION_MAX_CHARS.toLocaleString("en-US")} characters.`,
   "Needs a key with scope `ingest` (or `admin`): the reward endpoint belongs to the training loop that pushes evaluation data; it writes nothing.",
-  "Taxonomy and rewards are cached for a few seconds per server process.",
+  "Taxonomy and rewards changes apply from the next request on.",
 ].join(" ");
 
 const errors = {
@@ -82,28 +83,22 @@ export interface Grader {
   rewards: RewardConfig;
 }
 
-const TTL_MS = 5000;
-const globalForCache = globalThis as unknown as { ibGraderCache?: Map<number, { expires: number; grader: Promise<Grader> }> };
-const cache = (globalForCache.ibGraderCache ??= new Map());
+const graders = listenedCache<number, Grader>("graders", (change, _grader, projectId) => change.kind === "project" && change.projectId === projectId);
 
-export function graderFor(key: VerifiedKey): Promise<Grader> {
-  const now = Date.now();
-  const hit = cache.get(key.projectId);
-  if (hit && hit.expires > now) return hit.grader;
-  const grader = loadProject(pool(), key.projectName).then((project) => {
-    if (!project) throw new ApiError(401, "unauthorized", "the key's project no longer exists");
-    return { taxonomy: new Set(project.intents.keys()), rewards: project.rewards };
+export async function graderFor(key: VerifiedKey): Promise<Grader> {
+  const cached = graders.get(key.projectId);
+  if (cached) return cached;
+  const grader = await graders.load(key.projectId, async () => {
+    const project = await loadProject(pool(), key.projectName);
+    return project ? { taxonomy: new Set(project.intents.keys()), rewards: project.rewards } : null;
   });
-  cache.set(key.projectId, { expires: now + TTL_MS, grader });
-  grader.catch(() => {
-    if (cache.get(key.projectId)?.grader === grader) cache.delete(key.projectId);
-  });
+  if (!grader) throw new ApiError(401, "unauthorized", "the key's project no longer exists");
   return grader;
 }
 
-/** Drops a project's cached taxonomy and rewards (after PUT /api/v1/intents). */
+/** Drops a project's cached taxonomy and rewards (after PUT /api/v1/intents, before its notification arrives). */
 export function forgetGrader(projectId: number): void {
-  cache.delete(projectId);
+  graders.delete(projectId);
 }
 
 function unknownExpected(intent: string): string {
@@ -173,3 +168,7 @@ export async function feedbackIntentBatch(key: VerifiedKey, body: { items: unkno
   }
   return { results: items.map((item) => grade(item, grader)) };
 }
+
+/** The endpoints' whole handling, for the Next route files and the custom server's direct path alike. */
+export const feedbackIntentHandler = apiHandler(feedbackIntentEndpoint, ({ key, body }) => feedbackIntent(key, body));
+export const feedbackIntentBatchHandler = apiHandler(feedbackIntentBatchEndpoint, ({ key, body }) => feedbackIntentBatch(key, body));

@@ -24,7 +24,7 @@ import {
 } from "../../validations/api-ingest";
 import { recordSchema, type IngestRecord } from "../../validations/record";
 import { defineEndpoint } from "../endpoint";
-import { ApiError, errorBody, jsonResponse } from "../errors";
+import { ApiError, errorBody, JsonReply } from "../errors";
 import type { VerifiedKey } from "../keys";
 
 export const ingestEndpoint = defineEndpoint({
@@ -123,7 +123,7 @@ function summarize(results: readonly IngestRecordResult[]): IngestSummary {
   return summary;
 }
 
-export async function ingest(key: VerifiedKey, body: { records: unknown[] }): Promise<Response> {
+export async function ingest(key: VerifiedKey, body: { records: unknown[] }): Promise<JsonReply> {
   const raw = body.records;
   if (raw.length > INGEST_MAX_RECORDS) {
     throw new ApiError(
@@ -167,11 +167,11 @@ export async function ingest(key: VerifiedKey, body: { records: unknown[] }): Pr
 
   const response: IngestResponse = { results, summary: summarize(results) };
   const { rejected } = response.summary;
-  if (rejected === 0) return jsonResponse(200, response);
-  if (rejected < raw.length) return jsonResponse(207, response);
+  if (rejected === 0) return new JsonReply(200, response);
+  if (rejected < raw.length) return new JsonReply(207, response);
   const first = results.find((result) => result.error)!;
   const where = first.error!.path.length > 0 ? ` at ${first.error!.path.join(".")}` : "";
-  return jsonResponse(
+  return new JsonReply(
     400,
     errorBody(
       "all_records_rejected",

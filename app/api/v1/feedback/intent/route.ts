@@ -1,7 +1,8 @@
-import { apiRoute } from "@/lib/api/handler";
-import { feedbackIntent, feedbackIntentEndpoint } from "@/lib/api/endpoints/feedback";
+import { nextRoute } from "@/lib/api/handler";
+import { feedbackIntentHandler } from "@/lib/api/endpoints/feedback";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(feedbackIntentEndpoint, async ({ key, body }) => feedbackIntent(key, body));
+// The custom server (scripts/serve.ts) answers this path itself with the same handler; this serves `next dev` and `next start`.
+export const POST = nextRoute(feedbackIntentHandler);

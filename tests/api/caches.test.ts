@@ -1,0 +1,74 @@
+/**
+ * The server keeps verified keys and each project's taxonomy and rewards in
+ * memory (no database round trip per feedback request), dropped by PostgreSQL
+ * notifications. These tests change the database behind the server's back,
+ * right after a request that filled the caches, and expect the very next
+ * request to see the change.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { revokeApiKey } from "../../lib/api/keys";
+import { withTransaction } from "../../lib/db/pool";
+import { upsertIntents } from "../../lib/ingest/taxonomy";
+import { taxonomySchema } from "../../lib/validations/taxonomy";
+import { INTENTS } from "./fixtures";
+import { call, projectWithKeys, useApi } from "./helpers";
+
+const api = useApi();
+afterAll(() => api.close());
+
+const item = (intent: string, expectedIntent = intent) => ({ completion: `<analysis>a</analysis><intent>${intent}</intent> Sure.`, expectedIntent });
+const feedback = (key: string, body: unknown) => call("POST", "/api/v1/feedback/intent", { key, body });
+const batch = (key: string, items: unknown[]) => call("POST", "/api/v1/feedback/intent/batch", { key, body: { items } });
+const prefixOf = (key: string) => key.split("_")[1]!;
+
+describe("in-process caches", () => {
+  it("a key revoked right after a successful request gets 401 on the next one, on the feedback endpoints", async () => {
+    const p = await projectWithKeys(INTENTS);
+    for (let i = 0; i < 3; i++) expect((await feedback(p.keys.ingest, item("get_refund"))).status).toBe(200);
+    await revokeApiKey(api.pool, p.projectId, prefixOf(p.keys.ingest));
+    const single = await feedback(p.keys.ingest, item("get_refund"));
+    expect(single.status).toBe(401);
+    expect(single.json.error.code).toBe("unauthorized");
+    expect((await batch(p.keys.ingest, [item("get_refund")])).status).toBe(401);
+  });
+
+  it("a key revoked right after a successful request gets 401 on the next one, on another endpoint", async () => {
+    const p = await projectWithKeys(INTENTS);
+    for (let i = 0; i < 3; i++) expect((await call("GET", "/api/v1/runs", { key: p.keys.read })).status).toBe(200);
+    await revokeApiKey(api.pool, p.projectId, prefixOf(p.keys.read));
+    expect((await call("GET", "/api/v1/runs", { key: p.keys.read })).status).toBe(401);
+  });
+
+  it("a key revoked by hand in SQL, or its scope changed, takes effect on the next request", async () => {
+    const p = await projectWithKeys(INTENTS);
+    expect((await feedback(p.keys.admin, item("get_refund"))).status).toBe(200);
+    await api.pool.query("UPDATE api_keys SET scope = 'read' WHERE prefix = $1", [prefixOf(p.keys.admin)]);
+    expect((await feedback(p.keys.admin, item("get_refund"))).status).toBe(403);
+    expect((await feedback(p.keys.ingest, item("get_refund"))).status).toBe(200);
+    await api.pool.query("DELETE FROM api_keys WHERE prefix = $1", [prefixOf(p.keys.ingest)]);
+    expect((await feedback(p.keys.ingest, item("get_refund"))).status).toBe(401);
+  });
+
+  it("new rewards and a new intent apply to the next feedback request", async () => {
+    const p = await projectWithKeys(INTENTS);
+    expect((await feedback(p.keys.ingest, item("get_refund"))).json.reward).toBe(1);
+    expect((await feedback(p.keys.ingest, item("get_refund"))).json.reward).toBe(1);
+    await api.pool.query("UPDATE projects SET reward_correct = 0.25 WHERE id = $1", [p.projectId]);
+    expect((await feedback(p.keys.ingest, item("get_refund"))).json.reward).toBe(0.25);
+
+    expect((await feedback(p.keys.ingest, item("reset_password"))).status).toBe(400);
+    const { intents } = taxonomySchema.parse({ intents: [{ id: "reset_password", label: "Reset password", policy: "Send the reset link." }] });
+    await withTransaction((db) => upsertIntents(db, p.projectId, intents));
+    const graded = await feedback(p.keys.ingest, item("reset_password"));
+    expect(graded.status).toBe(200);
+    expect(graded.json).toMatchObject({ verdict: "correct", reward: 0.25, unknownIntent: false });
+  });
+
+  it("records the key's last use", async () => {
+    const p = await projectWithKeys(INTENTS);
+    for (let i = 0; i < 3; i++) expect((await feedback(p.keys.ingest, item("get_refund"))).status).toBe(200);
+    await expect
+      .poll(async () => (await api.pool.query("SELECT last_used_at FROM api_keys WHERE prefix = $1", [prefixOf(p.keys.ingest)])).rows[0]?.last_used_at ?? null)
+      .not.toBeNull();
+  });
+});
