@@ -1,9 +1,10 @@
 /**
  * Benchmark "feedback": POST /api/v1/feedback/intent of the production server
- * (key check against PostgreSQL, admission control, strict JSON, zod, the
- * grader) against a bare Node `http` server running the same grader with no
- * framework and no key (the ceiling): requests/s and p99 latency under the
- * same closed-loop load. And the batch form's throughput in items/s.
+ * (scripts/serve.ts; the API key check against keys cached in memory,
+ * admission control, strict JSON, zod, the grader) against a bare Node `http`
+ * server running the same grader with no framework and no key (the ceiling):
+ * requests/s and p99 latency under the same closed-loop load. And the batch
+ * form's throughput in items/s.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,7 +109,8 @@ export async function benchFeedback(options: FeedbackBenchOptions = {}): Promise
           `${items.length.toLocaleString("en")} distinct demo completions (${DEMO_RUNS.length} runs, all verdicts). ` +
           `Ours ${ours.perSecond.toFixed(0)} req/s, p50 ${percentile(ours.latencies, 50).toFixed(2)} ms, p99 ${oursP99.toFixed(2)} ms; ` +
           `bare node http + the same grader ${ceiling.perSecond.toFixed(0)} req/s, p50 ${percentile(ceiling.latencies, 50).toFixed(2)} ms, p99 ${ceilingP99.toFixed(2)} ms. ` +
-          "Ours also checks the API key in PostgreSQL on every request (revocation takes effect at once), which the ceiling does not.",
+          "Ours also checks the API key on every request (against keys cached in memory and dropped by PostgreSQL notifications, so a revocation applies to the next request; " +
+          "no database round trip in the steady state), admission control and zod validation, which the ceiling does not. Load generator, both servers and PostgreSQL share the machine's cores.",
         `feedback batch: ${batchItems.toLocaleString("en")} items per request, 2 connections: ours ${oursItems.toFixed(0)} items/s (p99 ${percentile(oursBatch.latencies, 99).toFixed(0)} ms per request), bare ${ceilingItems.toFixed(0)} items/s.`,
       ],
     };
