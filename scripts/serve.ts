@@ -34,7 +34,12 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
   server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
     const direct = directHandler(request);
     if (direct) void serveDirect(direct, request, response);
-    else void handleNext(request, response);
+    else
+      handleNext(request, response).catch((error: unknown) => {
+        console.error("[ib] unhandled error in the Next.js handler", error);
+        if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        response.end("internal error");
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -48,7 +48,13 @@ class ChangeFeed {
   private async connect(): Promise<void> {
     this.retry = null;
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: databaseUrl(), connectionTimeoutMillis: 5000, keepAlive: true });
+    let client: pg.Client;
+    try {
+      client = new pg.Client({ connectionString: databaseUrl(), connectionTimeoutMillis: 5000, keepAlive: true });
+    } catch (error) {
+      console.error("[ib] caches stay off:", (error as Error).message);
+      return;
+    }
     this.client = client;
     let lost = false;
     const onLost = () => {
