@@ -19,6 +19,9 @@ export async function createBenchProject(prefix: string): Promise<ProjectContext
 
 /** An order-independent fingerprint of a project's stored rows and aggregates, ids replaced by external ids and run names. */
 export async function fingerprint(projectId: number): Promise<Record<string, string>> {
+  // Fresh statistics first: after a bulk load the planner's row estimates are far off, and a
+  // nested loop over millions of rows turns this check into minutes.
+  await pool().query("ANALYZE cases, completions, policy_verdicts, runs, run_intent_stats, run_confusion");
   const hash = (row: string) => `sum(('x' || left(md5(row(${row})::text), 15))::bit(60)::bigint)`;
   const queries: Record<string, string> = {
     cases: `SELECT count(*) AS n, ${hash("external_id, messages, expected_intent, tags, metadata")} AS h FROM cases WHERE project_id = $1`,

@@ -83,8 +83,10 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
   const drop = async () => {
     if (dropped) return;
     dropped = true;
-    await closePool().catch(() => undefined);
+    // FORCE first: it ends the benchmark's sessions, so closing the pool never waits for a
+    // query still running when the run is interrupted.
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await closePool().catch(() => undefined);
     await admin.end().catch(() => undefined);
     await server?.stop();
   };
