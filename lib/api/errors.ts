@@ -73,3 +73,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const message = err.message ?? "";
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(message);
 }
+
+/** Throws a 413 naming the limit when a batch holds more than `limit` items ("records", "items"). */
+export function checkBatchSize(count: number, limit: number, noun: string): void {
+  if (count <= limit) return;
+  throw new ApiError(
+    413,
+    `too_many_${noun}`,
+    `at most ${limit.toLocaleString("en-US")} ${noun} per request; this one has ${count.toLocaleString("en-US")}: split it into smaller batches`,
+    { limit, count },
+  );
+}

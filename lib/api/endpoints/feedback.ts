@@ -27,7 +27,7 @@ import {
 } from "../../validations/api-ingest";
 import { defineEndpoint } from "../endpoint";
 import { apiHandler } from "../handler";
-import { ApiError, issueDetails } from "../errors";
+import { ApiError, checkBatchSize, issueDetails } from "../errors";
 import type { VerifiedKey } from "../keys";
 
 const common = [
@@ -129,14 +129,7 @@ const MAX_REPORTED = 100;
 
 export async function feedbackIntentBatch(key: VerifiedKey, body: { items: unknown[] }): Promise<{ results: FeedbackResult[] }> {
   const raw = body.items;
-  if (raw.length > FEEDBACK_BATCH_MAX_ITEMS) {
-    throw new ApiError(
-      413,
-      "too_many_items",
-      `at most ${FEEDBACK_BATCH_MAX_ITEMS.toLocaleString("en-US")} items per request; this one has ${raw.length.toLocaleString("en-US")}: split it into smaller batches`,
-      { limit: FEEDBACK_BATCH_MAX_ITEMS, count: raw.length },
-    );
-  }
+  checkBatchSize(raw.length, FEEDBACK_BATCH_MAX_ITEMS, "items");
   const grader = await graderFor(key);
   const items: FeedbackItem[] = new Array(raw.length);
   const problems: { path: (string | number)[]; message: string }[] = [];

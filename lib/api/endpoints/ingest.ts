@@ -24,7 +24,7 @@ import {
 } from "../../validations/api-ingest";
 import { recordSchema, type IngestRecord } from "../../validations/record";
 import { defineEndpoint } from "../endpoint";
-import { ApiError, errorBody, JsonReply } from "../errors";
+import { ApiError, checkBatchSize, errorBody, JsonReply } from "../errors";
 import type { VerifiedKey } from "../keys";
 
 export const ingestEndpoint = defineEndpoint({
@@ -125,14 +125,7 @@ function summarize(results: readonly IngestRecordResult[]): IngestSummary {
 
 export async function ingest(key: VerifiedKey, body: { records: unknown[] }): Promise<JsonReply> {
   const raw = body.records;
-  if (raw.length > INGEST_MAX_RECORDS) {
-    throw new ApiError(
-      413,
-      "too_many_records",
-      `at most ${INGEST_MAX_RECORDS.toLocaleString("en-US")} records per request; this one has ${raw.length.toLocaleString("en-US")}: split it into smaller batches`,
-      { limit: INGEST_MAX_RECORDS, count: raw.length },
-    );
-  }
+  checkBatchSize(raw.length, INGEST_MAX_RECORDS, "records");
 
   const results: IngestRecordResult[] = new Array(raw.length);
   const valid: IngestRecord[] = [];
