@@ -30,6 +30,7 @@ export function needsBuild(): boolean {
 export async function buildIfNeeded(log: (line: string) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!needsBuild()) return 0;
   log("building the app (first start or changed sources)");
-  const child = spawn(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env: { ...env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: "inherit" });
+  // Its report goes to stderr: stdout stays for what the caller prints (benchmark JSON, say).
+  const child = spawn(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env: { ...env, NEXT_TELEMETRY_DISABLED: "1" }, stdio: ["ignore", 2, 2] });
   return new Promise((resolve) => child.once("exit", (code) => resolve(code ?? 1)));
 }
