@@ -29,3 +29,11 @@ export function copyLine(values: readonly CopyValue[]): string {
 export function textArray(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`).join(",")}}`;
 }
+
+/** The baselines' COPY statements; rows are written in these column orders. */
+export const BASELINE_COPY = {
+  cases: "COPY cases (project_id, id, external_id, messages, expected_intent, tags, metadata) FROM STDIN",
+  completions: `COPY completions (project_id, id, case_id, run_id, text, analysis, predicted_intent, reply, expected_intent, intent_verdict,
+    format_error, unknown_intent, reward, policy_verdict, latency_ms, prompt_tokens, completion_tokens, metadata) FROM STDIN`,
+  verdicts: "COPY policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source) FROM STDIN",
+} as const;

@@ -24,7 +24,7 @@ import { storeStream } from "../lib/ingest/bulk";
 import { planCompletions } from "../lib/ingest/store";
 import { gradeColumns } from "../lib/ingest/regrade";
 import type { ProjectContext } from "../lib/projects";
-import { copyLine, textArray } from "./copy-text";
+import { BASELINE_COPY, copyLine, textArray } from "./copy-text";
 import { cpuMeter, describeCpu, type CpuTimes } from "./cpu";
 import { createBenchProject, fingerprint } from "./project";
 import type { BenchResult } from "./report";
@@ -161,14 +161,9 @@ async function copyBaseline(files: CopyFiles, cluster: string | null): Promise<{
     const cpu = cpuMeter(cluster);
     const start = performance.now();
     await client.query("BEGIN");
-    await copyInto(client, "COPY cases (project_id, id, external_id, messages, expected_intent, tags, metadata) FROM STDIN", files.cases);
-    await copyInto(
-      client,
-      `COPY completions (project_id, id, case_id, run_id, text, analysis, predicted_intent, reply, expected_intent, intent_verdict,
-                         format_error, unknown_intent, reward, policy_verdict, latency_ms, prompt_tokens, completion_tokens, metadata) FROM STDIN`,
-      files.completions,
-    );
-    await copyInto(client, "COPY policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source) FROM STDIN", files.verdicts);
+    await copyInto(client, BASELINE_COPY.cases, files.cases);
+    await copyInto(client, BASELINE_COPY.completions, files.completions);
+    await copyInto(client, BASELINE_COPY.verdicts, files.verdicts);
     await client.query("COMMIT");
     return { ms: performance.now() - start, cpu: cpu() };
   } catch (error) {

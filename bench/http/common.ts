@@ -5,21 +5,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
+import { anyFreePort } from "../../lib/net/ports";
 import { buildIfNeeded, ROOT } from "../../scripts/build";
 
 export type Log = (line: string) => void;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningServer {
   baseUrl: string;
@@ -61,7 +50,7 @@ function spawnServer(args: string[], env: Record<string, string>): { child: Chil
 export async function startNextServer(databaseUrl: string, log: Log, env: Record<string, string> = {}): Promise<RunningServer> {
   const code = await buildIfNeeded(log);
   if (code !== 0) throw new Error("next build failed");
-  const port = await freePort();
+  const port = await anyFreePort();
   const { child, output } = spawnServer(["--import", "tsx", "scripts/serve.ts"], { DATABASE_URL: databaseUrl, PORT: String(port), HOSTNAME: "127.0.0.1", ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilUp(child, `${baseUrl}/api/v1/health`, output, "the app server");
@@ -70,7 +59,7 @@ export async function startNextServer(databaseUrl: string, log: Log, env: Record
 
 /** A TypeScript file run by node + tsx as a server on a free port (it reads PORT), up once `healthPath` answers. */
 export async function startScriptServer(script: string, healthPath: string, env: Record<string, string> = {}): Promise<RunningServer> {
-  const port = await freePort();
+  const port = await anyFreePort();
   const { child, output } = spawnServer(["--import", "tsx", script], { PORT: String(port), ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilUp(child, `${baseUrl}${healthPath}`, output, script);

@@ -21,7 +21,7 @@ import { planCompletions } from "../../lib/ingest/store";
 import type { ProjectContext } from "../../lib/projects";
 import type { IngestRecord } from "../../lib/validations/record";
 import { createBenchProject, fingerprint } from "../project";
-import { copyLine, textArray } from "../copy-text";
+import { BASELINE_COPY, copyLine, textArray } from "../copy-text";
 import type { BenchResult } from "../report";
 import { closedLoopOver, percentile, startNextServer, type Log } from "./common";
 
@@ -113,14 +113,9 @@ async function timedCopy(rows: { cases: string[]; completions: string[]; verdict
   try {
     const start = performance.now();
     await client.query("BEGIN");
-    await copyText(client, "COPY cases (project_id, id, external_id, messages, expected_intent, tags, metadata) FROM STDIN", rows.cases);
-    await copyText(
-      client,
-      `COPY completions (project_id, id, case_id, run_id, text, analysis, predicted_intent, reply, expected_intent, intent_verdict,
-                         format_error, unknown_intent, reward, policy_verdict, latency_ms, prompt_tokens, completion_tokens, metadata) FROM STDIN`,
-      rows.completions,
-    );
-    await copyText(client, "COPY policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source) FROM STDIN", rows.verdicts);
+    await copyText(client, BASELINE_COPY.cases, rows.cases);
+    await copyText(client, BASELINE_COPY.completions, rows.completions);
+    await copyText(client, BASELINE_COPY.verdicts, rows.verdicts);
     await client.query("COMMIT");
     return performance.now() - start;
   } catch (error) {

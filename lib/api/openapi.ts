@@ -6,11 +6,13 @@
  * and the API tests call every documented operation.
  */
 import { z } from "zod";
-import type { DocumentedEndpoint } from "./endpoint";
+import { apiErrorSchema } from "../validations/api-ingest";
+import type { DocumentedEndpoint, Endpoint } from "./endpoint";
 import { feedbackIntentBatchEndpoint, feedbackIntentEndpoint } from "./endpoints/feedback";
 import { healthEndpoint, openapiEndpoint } from "./endpoints/meta";
 import { ingestEndpoint } from "./endpoints/ingest";
 import { listIntentsEndpoint, putIntentsEndpoint } from "./endpoints/intents";
+import type { Permission } from "./keys";
 import { caseEndpoint, listCompletionsEndpoint, listRunsEndpoint, runMetricsEndpoint } from "./endpoints/read";
 
 type JsonSchema = Record<string, unknown>;
@@ -100,7 +102,18 @@ function queryParameters(defs: Definitions, schema: z.ZodType) {
   });
 }
 
+/** What every keyed endpoint may answer, from the wrapper they all go through (lib/api/handler.ts). */
+function keyedResponses(permission: Permission): Endpoint["responses"] {
+  return {
+    401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
+    403: { description: permission === "admin" ? "The key's scope is not `admin`." : `The key's scope is not \`${permission}\` or \`admin\`.`, schema: apiErrorSchema },
+    429: { description: "Too many requests in progress for this project (or in all); retry after Retry-After.", schema: apiErrorSchema },
+    503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
+  };
+}
+
 function operation(defs: Definitions, endpoint: DocumentedEndpoint) {
+  const responses = endpoint.permission === null ? endpoint.responses : { ...keyedResponses(endpoint.permission), ...endpoint.responses };
   const parameters = [
     ...Object.entries(endpoint.params ?? {}).map(([name, { description }]) => ({ name, in: "path", required: true, description, schema: { type: "string" } })),
     ...(endpoint.query ? queryParameters(defs, endpoint.query) : []),
@@ -123,7 +136,7 @@ function operation(defs: Definitions, endpoint: DocumentedEndpoint) {
         }
       : {}),
     responses: Object.fromEntries(
-      Object.entries(endpoint.responses).map(([status, response]) => [
+      Object.entries(responses).map(([status, response]) => [
         status,
         {
           description: response.description,

@@ -4,7 +4,7 @@
  * sources changed) on a free port, against a test database.
  */
 import { spawn } from "node:child_process";
-import net from "node:net";
+import { anyFreePort } from "../../lib/net/ports";
 import type { TestProject } from "vitest/node";
 import { buildIfNeeded, ROOT } from "../../scripts/build";
 import { createTestDatabase } from "../support/database";
@@ -18,19 +18,8 @@ declare module "vitest" {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startAppServer(databaseUrl: string, env: Record<string, string> = {}) {
-  const port = await freePort();
+  const port = await anyFreePort();
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOSTNAME: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1", ...env },

@@ -40,11 +40,7 @@ const common = [
 
 const errors = {
   400: { description: "Invalid JSON or body, or an expectedIntent outside the taxonomy.", schema: apiErrorSchema },
-  401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
-  403: { description: "The key's scope is not `ingest` or `admin`.", schema: apiErrorSchema },
   413: { description: "The body (or the batch) is larger than the limit.", schema: apiErrorSchema },
-  429: { description: "Too many concurrent requests for this project; retry after Retry-After.", schema: apiErrorSchema },
-  503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
 };
 
 export const feedbackIntentEndpoint = defineEndpoint({

@@ -50,12 +50,8 @@ export const ingestEndpoint = defineEndpoint({
     200: { description: "Every record stored (created, updated or unchanged).", schema: ingestResponseSchema },
     207: { description: "Some records rejected (see `results[].error`), the others stored.", schema: ingestResponseSchema },
     400: { description: "Invalid JSON or envelope, or every record rejected (then `error.details` holds `results` and `summary`).", schema: apiErrorSchema },
-    401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
-    403: { description: "The key's scope is not `ingest` or `admin`.", schema: apiErrorSchema },
     409: { description: "Concurrent writers created the same cases; retry after Retry-After.", schema: apiErrorSchema },
     413: { description: `More than ${INGEST_MAX_RECORDS.toLocaleString("en-US")} records or ${INGEST_MAX_BYTES / 1_000_000} MB.`, schema: apiErrorSchema },
-    429: { description: "Too many concurrent requests for this project; retry after Retry-After.", schema: apiErrorSchema },
-    503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
   },
 });
 

@@ -13,12 +13,6 @@ import type { VerifiedKey } from "../keys";
 import { forgetGrader } from "./feedback";
 import { withRetriedTransaction } from "./ingest";
 
-const auth = {
-  401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
-  429: { description: "Too many concurrent requests for this project; retry after Retry-After.", schema: apiErrorSchema },
-  503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
-};
-
 export const putIntentsEndpoint = defineEndpoint({
   method: "PUT",
   path: "/api/v1/intents",
@@ -36,11 +30,9 @@ export const putIntentsEndpoint = defineEndpoint({
   responses: {
     200: { description: "What happened to each intent.", schema: taxonomyResultSchema },
     400: { description: "Invalid JSON or taxonomy.", schema: apiErrorSchema },
-    403: { description: "The key's scope is not `admin`.", schema: apiErrorSchema },
     409: { description: "A concurrent request kept changing the same intents; retry.", schema: apiErrorSchema },
     413: { description: "The body is larger than 25 MB.", schema: apiErrorSchema },
-    ...auth,
-  },
+      },
 });
 
 export const listIntentsEndpoint = defineEndpoint({
@@ -53,9 +45,7 @@ export const listIntentsEndpoint = defineEndpoint({
   permission: "read",
   responses: {
     200: { description: "The intents.", schema: intentListSchema },
-    403: { description: "The key's scope is not `read` or `admin`.", schema: apiErrorSchema },
-    ...auth,
-  },
+      },
 });
 
 export async function putIntents(key: VerifiedKey, body: { intents: Intent[] }): Promise<TaxonomyResult> {

@@ -124,13 +124,6 @@ export const completionListSchema = z.object({
   nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last page." }),
 });
 
-const errors = {
-  401: { description: "Missing, invalid or revoked API key.", schema: apiErrorSchema },
-  403: { description: "The key's scope is not `read` or `admin`.", schema: apiErrorSchema },
-  429: { description: "Too many concurrent requests for this project; retry after Retry-After.", schema: apiErrorSchema },
-  503: { description: "The database is unavailable; retry after Retry-After.", schema: apiErrorSchema },
-};
-
 // ---------------------------------------------------------------------------
 // Endpoints and handlers
 
@@ -142,7 +135,7 @@ export const listRunsEndpoint = defineEndpoint({
   description: "Every run of the key's project, oldest first, with its model, parameters and completion count.",
   tags: ["read"],
   permission: "read",
-  responses: { 200: { description: "The runs.", schema: runListSchema }, ...errors },
+  responses: { 200: { description: "The runs.", schema: runListSchema } },
 });
 
 export async function readRuns(key: VerifiedKey) {
@@ -158,7 +151,7 @@ export const runMetricsEndpoint = defineEndpoint({
   tags: ["read", "metrics"],
   permission: "read",
   params: { run: { description: "The run's name (URL-encoded)." } },
-  responses: { 200: { description: "The run's metrics.", schema: runMetricsSchema }, 404: { description: "No run of that name in this project.", schema: apiErrorSchema }, ...errors },
+  responses: { 200: { description: "The run's metrics.", schema: runMetricsSchema }, 404: { description: "No run of that name in this project.", schema: apiErrorSchema } },
 });
 
 export async function readRunMetrics(key: VerifiedKey, run: string) {
@@ -176,7 +169,7 @@ export const caseEndpoint = defineEndpoint({
   tags: ["read"],
   permission: "read",
   params: { id: { description: "The case's external id (URL-encoded)." } },
-  responses: { 200: { description: "The case.", schema: caseDetailSchema }, 404: { description: "No case with that id in this project.", schema: apiErrorSchema }, ...errors },
+  responses: { 200: { description: "The case.", schema: caseDetailSchema }, 404: { description: "No case with that id in this project.", schema: apiErrorSchema } },
 });
 
 export async function readCase(key: VerifiedKey, id: string) {
@@ -198,7 +191,7 @@ export const listCompletionsEndpoint = defineEndpoint({
   tags: ["read"],
   permission: "read",
   query: completionListQuerySchema,
-  responses: { 200: { description: "One page of completions.", schema: completionListSchema }, 400: { description: "Unknown parameter, bad value or bad cursor.", schema: apiErrorSchema }, ...errors },
+  responses: { 200: { description: "One page of completions.", schema: completionListSchema }, 400: { description: "Unknown parameter, bad value or bad cursor.", schema: apiErrorSchema } },
 });
 
 export async function readCompletions(key: VerifiedKey, query: CompletionListQuery) {
