@@ -211,6 +211,8 @@ interface ImportSummary {
   /** Valid records the store refused. */
   refused: number;
   blank: number;
+  /** Completions stored with a predicted intent outside the taxonomy (graded wrong), by that intent. */
+  unknownPredictions: Map<string, number>;
   /** A batch that could not be stored at all (the database failed, say): the import stopped there. */
   failure: string | null;
 }
@@ -248,7 +250,7 @@ async function storeBatch(project: ProjectContext, records: IngestRecord[]): Pro
 
 /** The import pass: parse, validate, store in batches. */
 async function importFile(info: FileInfo, project: ProjectContext, options: { report: LineReport; progress: Progress; batchSize: number; concurrency: number }): Promise<ImportSummary> {
-  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, invalid: 0, refused: 0, blank: 0, failure: null };
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, invalid: 0, refused: 0, blank: 0, unknownPredictions: new Map(), failure: null };
   /** Runs known to exist in the database (a batch using only these can run beside others). */
   const committedRuns = new Set((await loadRuns(project.id)).keys());
   const inFlight = new Map<Promise<void>, Batch>();
@@ -263,6 +265,9 @@ async function importFile(info: FileInfo, project: ProjectContext, options: { re
         options.report.add([{ line: batch.lines[result.index]!, path: formatPath(error.path), message: error.message }]);
       } else {
         summary[result.status] += 1;
+        for (const { predictedIntent } of result.warnings ?? []) {
+          summary.unknownPredictions.set(predictedIntent, (summary.unknownPredictions.get(predictedIntent) ?? 0) + 1);
+        }
         // Stored, so its runs exist now.
         for (const completion of batch.records[result.index]!.completions) committedRuns.add(completion.run);
       }
@@ -420,6 +425,12 @@ export async function importCommand(args: string[]): Promise<void> {
     console.log(`${mode} of ${shown} into project '${project.name}'${result.failure ? " stopped early" : ""}`);
     console.log(`  created ${formatCount(result.created)}, updated ${formatCount(result.updated)}, unchanged ${formatCount(result.unchanged)}, rejected ${formatCount(rejected)} (${formatCount(result.invalid)} invalid, ${formatCount(result.refused)} refused by the store)`);
     if (result.blank > 0) console.log(`  blank lines skipped: ${formatCount(result.blank)}`);
+    if (result.unknownPredictions.size > 0) {
+      const counts = [...result.unknownPredictions].sort((a, b) => b[1] - a[1]);
+      const total = counts.reduce((sum, [, n]) => sum + n, 0);
+      const shownIntents = counts.slice(0, 10).map(([intent, n]) => `'${intent}' ${formatCount(n)}`).join(", ");
+      console.log(`  predicted intents not in the taxonomy (graded wrong, flagged): ${formatCount(total)} completions: ${shownIntents}${counts.length > 10 ? `, and ${counts.length - 10} more` : ""}`);
+    }
     console.log(`  ${formatBytes(info.size)} in ${took(seconds)} (${rate(stored + rejected, seconds)}, ${formatBytes(seconds > 0 ? info.size / seconds : 0)}/s)`);
     if (result.failure) {
       console.log("  batches stored before the failure are committed, each whole; importing the file again is safe (stored records come back unchanged)");

@@ -17,11 +17,26 @@ import { FORMAT_ERROR_POLICY, regradeCases } from "./regrade";
 
 export type RecordStatus = "created" | "updated" | "unchanged" | "rejected";
 
+export interface RecordIssue {
+  path: (string | number)[];
+  message: string;
+}
+
 export interface RecordResult {
   index: number;
   status: RecordStatus;
   caseId: string;
-  error?: { path: (string | number)[]; message: string };
+  error?: RecordIssue;
+  /** Stored, but worth a look: completions that predicted an intent outside the taxonomy (graded wrong). */
+  warnings?: UnknownPrediction[];
+}
+
+export interface UnknownPrediction extends RecordIssue {
+  predictedIntent: string;
+}
+
+function unknownPrediction(completion: number, intent: string): UnknownPrediction {
+  return { path: ["completions", completion, "text"], message: `predicted intent '${intent}' is not in the taxonomy: graded wrong`, predictedIntent: intent };
 }
 
 export interface PlannedCompletion {
@@ -191,11 +206,25 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
   }
 
   const taxonomy = new Set(project.intents.keys());
-  const planned = accepted.flatMap(({ record }) => planCompletions(project, record, taxonomy));
+  const warnings = new Map<number, UnknownPrediction[]>();
+  const planned = accepted.flatMap(({ record, index }) => {
+    const plans = planCompletions(project, record, taxonomy);
+    plans.forEach(({ grade }, i) => {
+      if (grade.unknownIntent && grade.predictedIntent !== null) {
+        const list = warnings.get(index) ?? [];
+        list.push(unknownPrediction(i, grade.predictedIntent));
+        warnings.set(index, list);
+      }
+    });
+    return plans;
+  });
   const completionStatus = await storeCompletions(db, project, runs, caseIds, planned, new Set(caseRows.keys()));
   for (const [externalId, changed] of completionStatus) {
     if (changed && status.get(externalId) === "unchanged") status.set(externalId, "updated");
   }
-  for (const { record, index } of accepted) results[index] = { index, status: status.get(record.case.id)!, caseId: record.case.id };
+  for (const { record, index } of accepted) {
+    const flagged = warnings.get(index);
+    results[index] = { index, status: status.get(record.case.id)!, caseId: record.case.id, ...(flagged ? { warnings: flagged } : {}) };
+  }
   return results.map((result) => result!);
 }

@@ -59,6 +59,10 @@ export const recordResultSchema = z.object({
     })
     .optional()
     .meta({ description: "Why the record was rejected (status `rejected` only)." }),
+  warnings: z
+    .array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), predictedIntent: z.string() }))
+    .optional()
+    .meta({ description: "Stored, but worth a look: e.g. a completion whose predicted intent is not in the taxonomy (graded `wrong` and flagged)." }),
 });
 export type IngestRecordResult = z.infer<typeof recordResultSchema>;
 

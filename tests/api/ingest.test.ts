@@ -126,7 +126,13 @@ describe("POST /api/v1/ingest", () => {
     expect(results[1].error.message).toMatch(/>=\s*0|too small|non-?negative/i);
     expect(results[2]).toEqual({ index: 2, status: "rejected", caseId: "c3", error: { path: ["case", "expectedIntent"], message: "unknown intent 'no_such_intent': add it to the taxonomy first" } });
     expect(results[3]).toEqual({ index: 3, status: "rejected", caseId: "c4", error: { path: ["completions", 0, "model"], message: "run 'a' exists with model 'model-a', not 'another-model'" } });
-    expect(results[4]).toEqual({ index: 4, status: "created", caseId: "c5" });
+    // Stored, graded wrong, and said so: the predicted intent is not in the taxonomy.
+    expect(results[4]).toEqual({
+      index: 4,
+      status: "created",
+      caseId: "c5",
+      warnings: [{ path: ["completions", 0, "text"], message: "predicted intent 'mystery_intent' is not in the taxonomy: graded wrong", predictedIntent: "mystery_intent" }],
+    });
     expect(results[5]).toMatchObject({ status: "rejected", caseId: "c6", error: { path: ["case"] } });
     expect(results[5].error.message).toMatch(/surprise/);
     expect(results[6]).toMatchObject({ index: 6, status: "rejected", caseId: null, error: { path: [] } });

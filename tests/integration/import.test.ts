@@ -138,6 +138,21 @@ describe("ib intents import and ib import", () => {
     expect(rows.map((row) => row.external_id)).toEqual(["c1", "c2", "c8"]);
   });
 
+  it("stores completions that predict an intent outside the taxonomy as wrong, and says how many", async () => {
+    const project = await freshProject(TWO_INTENTS);
+    const file = writeJsonl("unknown-predictions.jsonl", [
+      simple("c1", "get_refund", [["a", "model-a", "mystery_intent"], ["b", "model-b", "get_refund"]]),
+      simple("c2", "track_refund", [["a", "model-a", "mystery_intent"]]),
+      simple("c3", "track_refund", [["a", "model-a", "other_mystery"]]),
+    ]);
+    const result = await ib("import", file, "--project", project.name);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("created 3, updated 0, unchanged 0, rejected 0");
+    expect(result.stdout).toContain("predicted intents not in the taxonomy (graded wrong, flagged): 3 completions: 'mystery_intent' 2, 'other_mystery' 1");
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM completions WHERE project_id = $1 AND unknown_intent AND intent_verdict = 'wrong'", [project.id]);
+    expect(rows[0].n).toBe(3);
+  });
+
   it("stores a case that appears twice as if the lines came one after the other", async () => {
     const project = await freshProject(TWO_INTENTS);
     const file = writeJsonl("twice.jsonl", [simple("c1", "get_refund", [["a", "m", "get_refund"]]), simple("c2", "get_refund"), simple("c1", "track_refund", [["a", "m", "get_refund"]])]);
