@@ -43,6 +43,10 @@ function spawnServer(args: string[], env: Record<string, string>): { child: Chil
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
+  // An interrupted benchmark (Ctrl-C, a failure) must not leave its servers running.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   return { child, output: () => output };
 }
 
