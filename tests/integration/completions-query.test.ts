@@ -162,6 +162,7 @@ describe("completion filters", () => {
     ["text in a user message", { q: "refund please" }],
     ["system and assistant messages are not searched", { q: "secretword" }],
     ["assistant messages are not searched", { q: "hiddenword" }],
+    ["a match across two user messages is no match", { q: "nothing special\nfollow-up" }],
     ["text in the analysis", { q: "the customer wants" }],
     ["run and intent verdict", { run: ["run-a"], intentVerdict: ["wrong"] }],
     ["run and policy verdict", { run: ["run-c"], policyVerdict: ["pass"] }],
@@ -177,6 +178,7 @@ describe("completion filters", () => {
     expect(expectedKeys({ run: ["run-a"], intentVerdict: ["wrong"] }).length).toBeGreaterThan(0);
     expect(expectedKeys({ q: "voucher" }).length).toBeGreaterThan(0);
     expect(expectedKeys({ q: "secretword" })).toEqual([]);
+    expect(expectedKeys({ q: "nothing special" }).length).toBeGreaterThan(0);
     expect(expectedKeys({}).length).toBe(order.length);
   });
 
