@@ -12,6 +12,9 @@
  *   while nobody listened may have missed a change.
  * - A value loaded while any notification arrived, or while the connection
  *   changed, is returned to its caller but not kept (it may predate the change).
+ * - Against a connection that dies silently (a network partition sends no
+ *   reset), the listener is pinged every few seconds and counts as lost when it
+ *   does not answer in time; and no entry is kept longer than MAX_AGE_MS.
  */
 import pg from "pg";
 import { databaseUrl } from "./pool";
@@ -22,6 +25,11 @@ export const CACHE_CHANNEL = "ib_cache";
 export type Change = { kind: "key" | "project"; projectId: number } | { kind: "reset" };
 
 const RETRY_MS = 1000;
+/** How often the listening connection is checked, and how long it may take to answer. */
+const PING_EVERY_MS = 5000;
+const PING_TIMEOUT_MS = 5000;
+/** The longest an entry is trusted, whatever the listener says. */
+export const MAX_AGE_MS = 60_000;
 
 class ChangeFeed {
   /** Bumped on every notification and connection change. */
@@ -30,6 +38,7 @@ class ChangeFeed {
   private client: pg.Client | null = null;
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
+  private ping: NodeJS.Timeout | null = null;
   private readonly listeners = new Set<(change: Change) => void>();
 
   constructor() {
@@ -60,6 +69,8 @@ class ChangeFeed {
     const onLost = () => {
       if (lost) return;
       lost = true;
+      if (this.ping) clearInterval(this.ping);
+      this.ping = null;
       if (this.client === client) this.client = null;
       const wasConnected = this.connected;
       this.connected = false;
@@ -81,6 +92,13 @@ class ChangeFeed {
       if (lost || this.closed) return;
       this.emit({ kind: "reset" });
       this.connected = true;
+      this.ping = setInterval(() => {
+        const timer = setTimeout(onLost, PING_TIMEOUT_MS).unref();
+        client.query("SELECT 1").then(() => clearTimeout(timer), () => {
+          clearTimeout(timer);
+          onLost();
+        });
+      }, PING_EVERY_MS).unref();
     } catch {
       onLost();
     }
@@ -90,6 +108,7 @@ class ChangeFeed {
     this.closed = true;
     this.connected = false;
     if (this.retry) clearTimeout(this.retry);
+    if (this.ping) clearInterval(this.ping);
     this.emit({ kind: "reset" });
     await this.client?.end().catch(() => undefined);
   }
@@ -131,7 +150,7 @@ export function listenedCache<K, V>(name: string, drops: Drops<K, V>): ListenedC
 }
 
 export class ListenedCache<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, { value: V; at: number }>();
   private feed: ChangeFeed | undefined;
 
   constructor(private readonly drops: Drops<K, V>) {}
@@ -145,7 +164,7 @@ export class ListenedCache<K, V> {
       current?.subscribe((change) => {
         if (this.feed !== current) return;
         if (change.kind === "reset") this.entries.clear();
-        else for (const [key, value] of this.entries) if (this.drops(change, value, key)) this.entries.delete(key);
+        else for (const [key, entry] of this.entries) if (this.drops(change, entry.value, key)) this.entries.delete(key);
       });
     }
     return current?.connected ? current : undefined;
@@ -153,15 +172,23 @@ export class ListenedCache<K, V> {
 
   /** The cached value, or undefined when there is none or the caches are off. */
   get(key: K): V | undefined {
-    return this.live() ? this.entries.get(key) : undefined;
+    if (!this.live()) return undefined;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (Date.now() - entry.at > MAX_AGE_MS) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.value;
   }
 
   /** Loads a value, and keeps it unless it is null or something changed meanwhile. */
   async load(key: K, loader: () => Promise<V | null>): Promise<V | null> {
     const feed = this.live();
     const version = feed?.version;
+    const at = Date.now();
     const value = await loader();
-    if (value !== null && feed && feed.connected && feed === this.feed && feed.version === version) this.entries.set(key, value);
+    if (value !== null && feed && feed.connected && feed === this.feed && feed.version === version) this.entries.set(key, { value, at });
     return value;
   }
 

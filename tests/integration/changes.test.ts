@@ -3,9 +3,10 @@
  * until the listening connection is up, entries dropped by the triggers'
  * notifications, and a value loaded across a notification not kept.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import net from "node:net";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createApiKey, revokeApiKey, verifyApiKey } from "../../lib/api/keys";
-import { listenedCache, startChangeFeed, stopChangeFeed } from "../../lib/db/changes";
+import { listenedCache, MAX_AGE_MS, startChangeFeed, stopChangeFeed } from "../../lib/db/changes";
 import { freshProject, useTestDatabase } from "./helpers";
 
 const db = useTestDatabase();
@@ -51,6 +52,18 @@ describe("listened caches", () => {
     expect(cache.get(p.id)).toBeUndefined();
   });
 
+  it("forget an entry after MAX_AGE_MS even when no change was announced", async () => {
+    await cache.load(4242, async () => "aging");
+    expect(cache.get(4242)).toBe("aging");
+    const now = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(now + MAX_AGE_MS + 1);
+    try {
+      expect(cache.get(4242)).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it("serve a verified key from memory until it is revoked, and go off when the feed stops", async () => {
     const p = await freshProject([{ id: "cancel_order", label: "Cancel", policy: "p" }], "cache");
     const created = await createApiKey(db.pool, p.id, "cached", "ingest");
@@ -73,4 +86,60 @@ describe("listened caches", () => {
     await cache.load(p.id, async () => "off");
     expect(cache.get(p.id)).toBeUndefined();
   });
+});
+
+/**
+ * A TCP relay to PostgreSQL that can go silent: it stops passing bytes without
+ * closing anything, as a network partition does.
+ */
+async function silentRelay(target: URL) {
+  let silent = false;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(from);
+      from.on("data", (chunk) => {
+        if (!silent) to.write(chunk);
+      });
+      from.on("error", () => to.destroy());
+      from.on("close", () => to.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = new URL(target);
+  url.hostname = "127.0.0.1";
+  url.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: url.toString(),
+    setSilent: (value: boolean) => void (silent = value),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("a listening connection that dies silently", () => {
+  it("is noticed by its pings: the caches go off, and come back once PostgreSQL answers again", async () => {
+    const realUrl = process.env.DATABASE_URL!;
+    const relay = await silentRelay(new URL(realUrl));
+    await stopChangeFeed();
+    process.env.DATABASE_URL = relay.url;
+    try {
+      startChangeFeed();
+      await waitForFeed();
+      await cache.load(7, async () => "seven");
+      expect(cache.get(7)).toBe("seven");
+      relay.setSilent(true);
+      // No reset arrives: only the ping (every 5 s, 5 s to answer) can tell.
+      await expect.poll(() => cache.get(7), { timeout: 15_000, interval: 200 }).toBeUndefined();
+      relay.setSilent(false);
+      await expect.poll(async () => (await cache.load(8, async () => "eight"), cache.get(8)), { timeout: 15_000, interval: 200 }).toBe("eight");
+    } finally {
+      await stopChangeFeed();
+      process.env.DATABASE_URL = realUrl;
+      await relay.close();
+    }
+  }, 40_000);
 });
