@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type pg from "pg";
-import { listenedCache } from "../db/changes";
+import { freshRevision, listenedCache } from "../db/changes";
 
 export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -27,6 +27,8 @@ export interface VerifiedKey {
   projectId: number;
   projectName: string;
   scope: ApiKeyScope;
+  /** The cache revision this verification was made at (lib/db/changes.ts), when the caches are on. */
+  revision?: number;
 }
 
 const KEY_PATTERN = /^ib_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -67,17 +69,14 @@ export async function verifyApiKey(db: pg.Pool, token: string): Promise<Verified
   const match = KEY_PATTERN.exec(token);
   if (!match) return null;
   const tokenHash = hash(token);
-  if (verifiedKeys.get(tokenHash)) {
-    // Let a notification that has already reached this process (a revocation
-    // committed just before this request) drop the entry first.
-    await new Promise((resolve) => setImmediate(resolve));
-    const cached = verifiedKeys.get(tokenHash);
-    if (cached) {
-      touch(db, cached);
-      return cached.key;
-    }
+  // A cached key counts only once a revision read that started after this request confirms it.
+  const revision = verifiedKeys.peek(tokenHash) ? await freshRevision() : undefined;
+  const cached = verifiedKeys.getAt(tokenHash, revision);
+  if (cached) {
+    touch(db, cached);
+    return { ...cached.key, revision };
   }
-  const entry = await verifiedKeys.load(
+  const loaded = await verifiedKeys.load(
     tokenHash,
     async () => {
       const { rows } = await db.query<{ id: number; project_id: number; project_name: string; scope: ApiKeyScope; secret_hash: string; stale: boolean }>(
@@ -94,10 +93,11 @@ export async function verifyApiKey(db: pg.Pool, token: string): Promise<Verified
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
       return { key: { id: key.id, projectId: key.project_id, projectName: key.project_name, scope: key.scope }, touchedAt: key.stale ? 0 : Date.now() };
     },
+    revision,
   );
-  if (!entry) return null;
-  touch(db, entry);
-  return entry.key;
+  if (!loaded.value) return null;
+  touch(db, loaded.value);
+  return { ...loaded.value.key, revision: loaded.revision };
 }
 
 export async function revokeApiKey(db: pg.ClientBase | pg.Pool, projectId: number, prefix: string): Promise<boolean> {

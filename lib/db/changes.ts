@@ -12,12 +12,17 @@
  *   while nobody listened may have missed a change.
  * - A value loaded while any notification arrived, or while the connection
  *   changed, is returned to its caller but not kept (it may predate the change).
+ * - A cached value is only used after a read of `cache_revision` that started
+ *   after the caller asked (freshRevision: concurrent callers share one read)
+ *   and finds the number it was stored with. The triggers bump that number
+ *   in the changing transaction, so a change committed before a request is
+ *   never missed, even when its notification is still on its way.
  * - Against a connection that dies silently (a network partition sends no
  *   reset), the listener is pinged every few seconds and counts as lost when it
  *   does not answer in time; and no entry is kept longer than MAX_AGE_MS.
  */
 import pg from "pg";
-import { databaseUrl } from "./pool";
+import { databaseUrl, pool } from "./pool";
 
 export const CACHE_CHANNEL = "ib_cache";
 
@@ -132,6 +137,42 @@ export async function stopChangeFeed(): Promise<void> {
   await current?.close();
 }
 
+// ---------------------------------------------------------------------------
+// The revision number (migration 20261201000000_cache_revision)
+
+let reading: Promise<number> | null = null;
+let queued: Promise<number> | null = null;
+
+function readRevision(): Promise<number> {
+  const read: Promise<number> = pool()
+    .query<{ n: string }>("SELECT n::text FROM cache_revision")
+    .then(({ rows }) => Number(rows[0]?.n ?? 0))
+    .finally(() => {
+      if (reading === read) reading = null;
+    });
+  reading = read;
+  return read;
+}
+
+/**
+ * The cache revision as of a read that started after this call: joins the
+ * next read when one is already running (it may have started earlier), so any
+ * number of concurrent callers costs at most two reads in a row.
+ */
+export function freshRevision(): Promise<number> {
+  if (!reading) return readRevision();
+  queued ??= reading
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .then(() => {
+      queued = null;
+      return readRevision();
+    });
+  return queued;
+}
+
 type Drops<K, V> = (change: Exclude<Change, { kind: "reset" }>, value: V, key: K) => boolean;
 
 /**
@@ -150,7 +191,7 @@ export function listenedCache<K, V>(name: string, drops: Drops<K, V>): ListenedC
 }
 
 export class ListenedCache<K, V> {
-  private readonly entries = new Map<K, { value: V; at: number }>();
+  private readonly entries = new Map<K, { value: V; at: number; revision: number }>();
   private feed: ChangeFeed | undefined;
 
   constructor(private readonly drops: Drops<K, V>) {}
@@ -170,8 +211,12 @@ export class ListenedCache<K, V> {
     return current?.connected ? current : undefined;
   }
 
-  /** The cached value, or undefined when there is none or the caches are off. */
-  get(key: K): V | undefined {
+  /**
+   * The cached value, without checking the revision: for a quick look only
+   * (is there anything to confirm?). Undefined when there is none, it is too
+   * old, or the caches are off.
+   */
+  peek(key: K): V | undefined {
     if (!this.live()) return undefined;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -182,14 +227,30 @@ export class ListenedCache<K, V> {
     return entry.value;
   }
 
-  /** Loads a value, and keeps it unless it is null or something changed meanwhile. */
-  async load(key: K, loader: () => Promise<V | null>): Promise<V | null> {
+  /** The cached value if it was stored at `revision`, a number from freshRevision() read for this request. */
+  getAt(key: K, revision: number | undefined): V | undefined {
+    const value = this.peek(key);
+    if (value === undefined || revision === undefined) return undefined;
+    if (this.entries.get(key)!.revision !== revision) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return value;
+  }
+
+  /**
+   * Loads a value, and keeps it (with the revision read before loading, or the
+   * given one if the caller read it for this request) unless it is null, the
+   * caches are off, or something was announced meanwhile.
+   */
+  async load(key: K, loader: () => Promise<V | null>, revision?: number): Promise<{ value: V | null; revision: number | undefined }> {
     const feed = this.live();
     const version = feed?.version;
     const at = Date.now();
+    const readAt = feed && revision === undefined ? await freshRevision() : revision;
     const value = await loader();
-    if (value !== null && feed && feed.connected && feed === this.feed && feed.version === version) this.entries.set(key, { value, at });
-    return value;
+    if (value !== null && readAt !== undefined && feed && feed.connected && feed === this.feed && feed.version === version) this.entries.set(key, { value, at, revision: readAt });
+    return { value, revision: readAt };
   }
 
   delete(key: K): void {

@@ -16,7 +16,9 @@ describe("cursors", () => {
   });
 
   it("round-trips any JSON, including non-ASCII text", () => {
-    const schema = z.json();
+    // The encoding alone: z.unknown() passes the parsed value through (a schema such as z.json()
+    // rebuilds objects, and drops a "__proto__" key that JSON.parse keeps as an own property).
+    const schema = z.unknown();
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const text = encodeCursor(value);

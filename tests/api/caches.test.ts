@@ -1,12 +1,12 @@
 /**
  * The server keeps verified keys and each project's taxonomy and rewards in
- * memory (no database round trip per feedback request), dropped by PostgreSQL
- * notifications. These tests change the database behind the server's back,
+ * memory, dropped by PostgreSQL notifications and confirmed per request by a
+ * shared read of the cache revision. These tests change the database behind the server's back,
  * right after a request that filled the caches, and expect the very next
  * request to see the change.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { revokeApiKey } from "../../lib/api/keys";
+import { createApiKey, revokeApiKey } from "../../lib/api/keys";
 import { withTransaction } from "../../lib/db/pool";
 import { upsertIntents } from "../../lib/ingest/taxonomy";
 import { taxonomySchema } from "../../lib/validations/taxonomy";
@@ -37,6 +37,16 @@ describe("in-process caches", () => {
     for (let i = 0; i < 3; i++) expect((await call("GET", "/api/v1/runs", { key: p.keys.read })).status).toBe(200);
     await revokeApiKey(api.pool, p.projectId, prefixOf(p.keys.read));
     expect((await call("GET", "/api/v1/runs", { key: p.keys.read })).status).toBe(401);
+  });
+
+  it("never lets a just-revoked key through, over many tries (no wait for the notification)", async () => {
+    const p = await projectWithKeys(INTENTS);
+    for (let i = 0; i < 25; i++) {
+      const { secret, prefix } = await createApiKey(api.pool, p.projectId, `churn-${i}`, "ingest");
+      expect((await feedback(secret, item("get_refund"))).status).toBe(200);
+      await revokeApiKey(api.pool, p.projectId, prefix);
+      expect((await feedback(secret, item("get_refund"))).status, `try ${i}`).toBe(401);
+    }
   });
 
   it("a key revoked by hand in SQL, or its scope changed, takes effect on the next request", async () => {

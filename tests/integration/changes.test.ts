@@ -6,7 +6,7 @@
 import net from "node:net";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createApiKey, revokeApiKey, verifyApiKey } from "../../lib/api/keys";
-import { listenedCache, MAX_AGE_MS, startChangeFeed, stopChangeFeed } from "../../lib/db/changes";
+import { freshRevision, listenedCache, MAX_AGE_MS, startChangeFeed, stopChangeFeed } from "../../lib/db/changes";
 import { freshProject, useTestDatabase } from "./helpers";
 
 const db = useTestDatabase();
@@ -19,13 +19,13 @@ const cache = listenedCache<number, string>("test-projects", (change, _value, pr
 
 /** The feed is up once a loaded value is kept. */
 async function waitForFeed(): Promise<void> {
-  await expect.poll(async () => (await cache.load(-1, async () => "probe"), cache.get(-1))).toBe("probe");
+  await expect.poll(async () => (await cache.load(-1, async () => "probe"), cache.peek(-1))).toBe("probe");
 }
 
 describe("listened caches", () => {
   it("answer nothing while no feed runs", async () => {
     await cache.load(1, async () => "one");
-    expect(cache.get(1)).toBeUndefined();
+    expect(cache.peek(1)).toBeUndefined();
   });
 
   it("drop an entry when its project changes, and keep other projects' entries", async () => {
@@ -35,30 +35,57 @@ describe("listened caches", () => {
     const b = await freshProject([{ id: "cancel_order", label: "Cancel", policy: "p" }], "cache");
     await cache.load(a.id, async () => "a");
     await cache.load(b.id, async () => "b");
-    expect(cache.get(a.id)).toBe("a");
+    expect(cache.peek(a.id)).toBe("a");
     await db.pool.query("UPDATE projects SET reward_wrong = -2 WHERE id = $1", [a.id]);
-    await expect.poll(() => cache.get(a.id)).toBeUndefined();
-    expect(cache.get(b.id)).toBe("b");
+    await expect.poll(() => cache.peek(a.id)).toBeUndefined();
+    expect(cache.peek(b.id)).toBe("b");
   });
 
   it("do not keep a value loaded while a change was announced", async () => {
     const p = await freshProject([{ id: "cancel_order", label: "Cancel", policy: "p" }], "cache");
-    const value = await cache.load(p.id, async () => {
+    const { value } = await cache.load(p.id, async () => {
       await db.pool.query("INSERT INTO intents (project_id, id, label) VALUES ($1, 'new_intent', 'New')", [p.id]);
       await new Promise((resolve) => setTimeout(resolve, 200));
       return "stale";
     });
     expect(value).toBe("stale");
-    expect(cache.get(p.id)).toBeUndefined();
+    expect(cache.peek(p.id)).toBeUndefined();
+  });
+
+  it("serve an entry only at the revision it was stored at, before any notification arrives", async () => {
+    const { revision } = await cache.load(5150, async () => "current");
+    expect(revision).toBeDefined();
+    expect(cache.getAt(5150, await freshRevision())).toBe("current");
+    // A committed change bumps the revision in its own transaction; its notification may still be on its way.
+    await db.pool.query("UPDATE cache_revision SET n = n + 1");
+    const after = await freshRevision();
+    expect(after).toBeGreaterThan(revision!);
+    expect(cache.getAt(5150, after)).toBeUndefined();
+  });
+
+  it("share one revision read among concurrent callers, each read starting after its callers asked", async () => {
+    const before = await freshRevision();
+    const [a, b, c] = await Promise.all([freshRevision(), freshRevision(), freshRevision()]);
+    expect(new Set([a, b, c]).size).toBe(1);
+    expect(a).toBe(before);
+    const bump = db.pool.query("UPDATE cache_revision SET n = n + 1");
+    await bump;
+    expect(await freshRevision()).toBe(before + 1);
+    // A revocation bumps it too, at commit.
+    const p = await freshProject([{ id: "cancel_order", label: "Cancel", policy: "p" }], "cache");
+    const created = await createApiKey(db.pool, p.id, "bumps", "read");
+    const beforeRevoke = await freshRevision();
+    await revokeApiKey(db.pool, p.id, created.prefix);
+    expect(await freshRevision()).toBeGreaterThan(beforeRevoke);
   });
 
   it("forget an entry after MAX_AGE_MS even when no change was announced", async () => {
     await cache.load(4242, async () => "aging");
-    expect(cache.get(4242)).toBe("aging");
+    expect(cache.peek(4242)).toBe("aging");
     const now = Date.now();
     const clock = vi.spyOn(Date, "now").mockReturnValue(now + MAX_AGE_MS + 1);
     try {
-      expect(cache.get(4242)).toBeUndefined();
+      expect(cache.peek(4242)).toBeUndefined();
     } finally {
       clock.mockRestore();
     }
@@ -68,23 +95,23 @@ describe("listened caches", () => {
     const p = await freshProject([{ id: "cancel_order", label: "Cancel", policy: "p" }], "cache");
     const created = await createApiKey(db.pool, p.id, "cached", "ingest");
     expect(await verifyApiKey(db.pool, created.secret)).toMatchObject({ id: created.id, projectId: p.id, scope: "ingest" });
-    // Cached: a query count of zero for the next verification.
+    // Cached: the next verification reads only the cache revision, not the key.
     const query = db.pool.query.bind(db.pool);
-    let queries = 0;
-    (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => (queries++, query(...args));
+    const queries: unknown[] = [];
+    (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => (queries.push(args[0]), query(...args));
     try {
       expect(await verifyApiKey(db.pool, created.secret)).not.toBeNull();
-      expect(queries).toBe(0);
+      expect(queries).toEqual(["SELECT n::text FROM cache_revision"]);
     } finally {
       (db.pool as { query: unknown }).query = query;
     }
+    // Revoked: refused by the very next verification, with no wait for the notification.
     await revokeApiKey(db.pool, p.id, created.prefix);
-    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await verifyApiKey(db.pool, created.secret)).toBeNull();
 
     await stopChangeFeed();
     await cache.load(p.id, async () => "off");
-    expect(cache.get(p.id)).toBeUndefined();
+    expect(cache.peek(p.id)).toBeUndefined();
   });
 });
 
@@ -130,12 +157,12 @@ describe("a listening connection that dies silently", () => {
       startChangeFeed();
       await waitForFeed();
       await cache.load(7, async () => "seven");
-      expect(cache.get(7)).toBe("seven");
+      expect(cache.peek(7)).toBe("seven");
       relay.setSilent(true);
       // No reset arrives: only the ping (every 5 s, 5 s to answer) can tell.
-      await expect.poll(() => cache.get(7), { timeout: 15_000, interval: 200 }).toBeUndefined();
+      await expect.poll(() => cache.peek(7), { timeout: 15_000, interval: 200 }).toBeUndefined();
       relay.setSilent(false);
-      await expect.poll(async () => (await cache.load(8, async () => "eight"), cache.get(8)), { timeout: 15_000, interval: 200 }).toBe("eight");
+      await expect.poll(async () => (await cache.load(8, async () => "eight"), cache.peek(8)), { timeout: 15_000, interval: 200 }).toBe("eight");
     } finally {
       await stopChangeFeed();
       process.env.DATABASE_URL = realUrl;

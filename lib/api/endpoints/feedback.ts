@@ -81,13 +81,18 @@ export interface Grader {
 
 const graders = listenedCache<number, Grader>("graders", (change, _grader, projectId) => change.kind === "project" && change.projectId === projectId);
 
+/** The project's taxonomy and rewards, from memory when still current at the revision that confirmed the key. */
 export async function graderFor(key: VerifiedKey): Promise<Grader> {
-  const cached = graders.get(key.projectId);
+  const cached = graders.getAt(key.projectId, key.revision);
   if (cached) return cached;
-  const grader = await graders.load(key.projectId, async () => {
-    const project = await loadProject(pool(), key.projectName);
-    return project ? { taxonomy: new Set(project.intents.keys()), rewards: project.rewards } : null;
-  });
+  const { value: grader } = await graders.load(
+    key.projectId,
+    async () => {
+      const project = await loadProject(pool(), key.projectName);
+      return project ? { taxonomy: new Set(project.intents.keys()), rewards: project.rewards } : null;
+    },
+    key.revision,
+  );
   if (!grader) throw new ApiError(401, "unauthorized", "the key's project no longer exists");
   return grader;
 }
