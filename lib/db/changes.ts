@@ -109,6 +109,11 @@ class ChangeFeed {
     }
   }
 
+  /** Reads the cache revision on the listening connection (no pool checkout), or through the pool when it is down. */
+  revision(): Promise<number> {
+    return revisionOn(this.connected && this.client ? this.client : pool());
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.connected = false;
@@ -140,16 +145,22 @@ export async function stopChangeFeed(): Promise<void> {
 // ---------------------------------------------------------------------------
 // The revision number (migration 20261201000000_cache_revision)
 
+/** A named (prepared) statement: parsed and planned once per connection. */
+const REVISION_QUERY = { name: "ib-cache-revision", text: "SELECT n::text FROM cache_revision" };
+
+async function revisionOn(db: pg.ClientBase | pg.Pool): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(REVISION_QUERY);
+  return Number(rows[0]?.n ?? 0);
+}
+
 let reading: Promise<number> | null = null;
 let queued: Promise<number> | null = null;
 
 function readRevision(): Promise<number> {
-  const read: Promise<number> = pool()
-    .query<{ n: string }>("SELECT n::text FROM cache_revision")
-    .then(({ rows }) => Number(rows[0]?.n ?? 0))
-    .finally(() => {
-      if (reading === read) reading = null;
-    });
+  const feed = globalForFeed.ibChangeFeed;
+  const read: Promise<number> = (feed ? feed.revision() : revisionOn(pool())).finally(() => {
+    if (reading === read) reading = null;
+  });
   reading = read;
   return read;
 }

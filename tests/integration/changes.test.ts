@@ -95,13 +95,17 @@ describe("listened caches", () => {
     const p = await freshProject([{ id: "cancel_order", label: "Cancel", policy: "p" }], "cache");
     const created = await createApiKey(db.pool, p.id, "cached", "ingest");
     expect(await verifyApiKey(db.pool, created.secret)).toMatchObject({ id: created.id, projectId: p.id, scope: "ingest" });
-    // Cached: the next verification reads only the cache revision, not the key.
+    // Cached: the next verification reads only the cache revision, on the listening connection: nothing through the pool.
     const query = db.pool.query.bind(db.pool);
     const queries: unknown[] = [];
     (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => (queries.push(args[0]), query(...args));
     try {
       expect(await verifyApiKey(db.pool, created.secret)).not.toBeNull();
-      expect(queries).toEqual(["SELECT n::text FROM cache_revision"]);
+      expect(queries).toEqual([]);
+      // A revision bump (no notification for this key) makes the next verification read the key again.
+      await query("UPDATE cache_revision SET n = n + 1");
+      expect(await verifyApiKey(db.pool, created.secret)).not.toBeNull();
+      expect(queries.filter((sql) => typeof sql === "string" && sql.includes("FROM api_keys"))).toHaveLength(1);
     } finally {
       (db.pool as { query: unknown }).query = query;
     }
