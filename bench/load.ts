@@ -22,9 +22,8 @@ import { DEMO_RUNS, generateDemoRecords } from "../lib/demo/generate";
 import { pool } from "../lib/db/pool";
 import { storeStream } from "../lib/ingest/bulk";
 import { planCompletions } from "../lib/ingest/store";
-import { gradeColumns } from "../lib/ingest/regrade";
 import type { ProjectContext } from "../lib/projects";
-import { BASELINE_COPY, copyLine, textArray } from "./copy-text";
+import { baselineEncoder, copyInOneTransaction } from "./baseline";
 import { cpuMeter, describeCpu, type CpuTimes } from "./cpu";
 import { createBenchProject, fingerprint } from "./project";
 import type { BenchResult } from "./report";
@@ -44,14 +43,6 @@ const RUNS = DEMO_RUNS.length;
 
 
 /** Reserves `count` consecutive values of a serial column's sequence; returns the first. */
-async function reserveIds(db: pg.Pool, table: string, count: number): Promise<number> {
-  const { rows } = await db.query<{ first: number }>(
-    `SELECT setval(seq, nextval(seq) + $1 - 1) - $1 + 1 AS first FROM pg_get_serial_sequence($2, 'id') AS seq`,
-    [count, table],
-  );
-  return rows[0]!.first;
-}
-
 class Sink {
   private buffer: string[] = [];
   private size = 0;
@@ -99,13 +90,7 @@ async function prepareCopyFiles(project: ProjectContext, cases: number, seed: nu
   const db = pool();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "ib-bench-copy-"));
   const files = { cases: path.join(dir, "cases.copy"), completions: path.join(dir, "completions.copy"), verdicts: path.join(dir, "policy_verdicts.copy") };
-  const runIds = new Map<string, number>();
-  for (const run of DEMO_RUNS) {
-    const { rows } = await db.query<{ id: number }>("INSERT INTO runs (project_id, name, model) VALUES ($1, $2, $3) RETURNING id", [project.id, run.name, run.model]);
-    runIds.set(run.name, rows[0]!.id);
-  }
-  let caseId = await reserveIds(db, "cases", Math.max(cases, 1));
-  let completionId = await reserveIds(db, "completions", Math.max(cases * RUNS, 1));
+  const encode = await baselineEncoder(db, project, cases);
   const sinks = { cases: new Sink(files.cases), completions: new Sink(files.completions), verdicts: new Sink(files.verdicts) };
   const counts = { cases: 0, completions: 0, verdicts: 0 };
   const timings = { generateMs: 0, planMs: 0, encodeMs: 0 };
@@ -121,25 +106,13 @@ async function prepareCopyFiles(project: ProjectContext, cases: number, seed: nu
     const planned = planCompletions(project, record, taxonomy);
     timings.planMs += performance.now() - t;
     t = performance.now();
-    const c = record.case;
-    sinks.cases.push(copyLine([project.id, caseId, c.id, JSON.stringify(c.messages), c.expectedIntent, textArray(c.tags), JSON.stringify(c.metadata)]));
+    const lines = encode(record, planned);
+    sinks.cases.push(lines.case);
+    for (const line of lines.completions) sinks.completions.push(line);
+    for (const line of lines.verdicts) sinks.verdicts.push(line);
     counts.cases++;
-    for (const p of planned) {
-      const g = gradeColumns(p.grade);
-      sinks.completions.push(
-        copyLine([
-          project.id, completionId, caseId, runIds.get(p.runName)!, p.text, g.analysis, g.predicted_intent, g.reply, p.expectedIntent, g.intent_verdict,
-          g.format_error, g.unknown_intent, g.reward, p.policy?.verdict ?? "pending", p.latencyMs, p.promptTokens, p.completionTokens, JSON.stringify(p.metadata),
-        ]),
-      );
-      counts.completions++;
-      if (p.policy) {
-        sinks.verdicts.push(copyLine([project.id, completionId, p.policy.verdict, p.policy.rationale, p.policy.judge, p.policy.judgeVersion, p.policy.guidelineVersion, p.policy.source]));
-        counts.verdicts++;
-      }
-      completionId++;
-    }
-    caseId++;
+    counts.completions += lines.completions.length;
+    counts.verdicts += lines.verdicts.length;
     for (const sink of [sinks.cases, sinks.completions, sinks.verdicts]) await sink.flushIfFull();
     timings.encodeMs += performance.now() - t;
     if (counts.cases % 100_000 === 0) log(`  baseline rows prepared for ${counts.cases.toLocaleString("en")} cases`);
@@ -160,15 +133,8 @@ async function copyBaseline(files: CopyFiles, cluster: string | null): Promise<{
   try {
     const cpu = cpuMeter(cluster);
     const start = performance.now();
-    await client.query("BEGIN");
-    await copyInto(client, BASELINE_COPY.cases, files.cases);
-    await copyInto(client, BASELINE_COPY.completions, files.completions);
-    await copyInto(client, BASELINE_COPY.verdicts, files.verdicts);
-    await client.query("COMMIT");
+    await copyInOneTransaction(client, (sql, table) => copyInto(client, sql, files[table]));
     return { ms: performance.now() - start, cpu: cpu() };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
   } finally {
     client.release();
   }

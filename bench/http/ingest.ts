@@ -10,18 +10,15 @@
  * first. Afterwards both projects' contents and aggregates must be identical:
  * the API stored exactly what COPY wrote.
  */
-import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
-import { finished } from "node:stream/promises";
 import { DEMO_RUNS, generateDemoRecords } from "../../lib/demo/generate";
 import { createApiKey } from "../../lib/api/keys";
 import { closePool, pool } from "../../lib/db/pool";
-import { gradeColumns } from "../../lib/ingest/regrade";
+import { copyRows } from "../../lib/ingest/copy";
 import { planCompletions } from "../../lib/ingest/store";
 import type { ProjectContext } from "../../lib/projects";
 import type { IngestRecord } from "../../lib/validations/record";
 import { createBenchProject, fingerprint } from "../project";
-import { BASELINE_COPY, copyLine, textArray } from "../copy-text";
+import { baselineEncoder, copyInOneTransaction, type BaselineTable } from "../baseline";
 import type { BenchResult } from "../report";
 import { closedLoopOver, percentile, startNextServer, type Log } from "./common";
 
@@ -48,84 +45,30 @@ export interface HttpBenchOutcome {
 const TARGET = 0.5;
 
 
-async function reserveIds(db: pg.PoolClient, table: string, count: number): Promise<number> {
-  const { rows } = await db.query<{ first: number }>(
-    `SELECT setval(seq, nextval(seq) + $1 - 1) - $1 + 1 AS first FROM pg_get_serial_sequence($2, 'id') AS seq`,
-    [count, table],
-  );
-  return rows[0]!.first;
-}
-
-async function copyText(db: pg.PoolClient, sql: string, lines: string[]): Promise<void> {
-  const stream = db.query(copyFrom(sql));
-  const chunk = 1 << 20;
-  let buffer = "";
-  for (const line of lines) {
-    buffer += line;
-    if (buffer.length >= chunk) {
-      if (!stream.write(buffer)) await new Promise((resolve) => stream.once("drain", resolve));
-      buffer = "";
-    }
-  }
-  stream.end(buffer);
-  await finished(stream);
-}
-
 /** The baseline's rows, precomputed (untimed): same grades and verdicts as the store, ids reserved up front. */
 async function prepareCopy(project: ProjectContext, records: readonly IngestRecord[]) {
-  const client = await pool().connect();
-  try {
-    const runIds = new Map<string, number>();
-    for (const run of DEMO_RUNS) {
-      const { rows } = await client.query<{ id: number }>("INSERT INTO runs (project_id, name, model) VALUES ($1, $2, $3) RETURNING id", [project.id, run.name, run.model]);
-      runIds.set(run.name, rows[0]!.id);
-    }
-    let caseId = await reserveIds(client, "cases", Math.max(records.length, 1));
-    let completionId = await reserveIds(client, "completions", Math.max(records.length * DEMO_RUNS.length, 1));
-    const cases: string[] = [];
-    const completions: string[] = [];
-    const verdicts: string[] = [];
-    const taxonomy = new Set(project.intents.keys());
-    for (const record of records) {
-      const c = record.case;
-      cases.push(copyLine([project.id, caseId, c.id, JSON.stringify(c.messages), c.expectedIntent, textArray(c.tags), JSON.stringify(c.metadata)]));
-      for (const p of planCompletions(project, record, taxonomy)) {
-        const g = gradeColumns(p.grade);
-        completions.push(
-          copyLine([
-            project.id, completionId, caseId, runIds.get(p.runName)!, p.text, g.analysis, g.predicted_intent, g.reply, p.expectedIntent, g.intent_verdict,
-            g.format_error, g.unknown_intent, g.reward, p.policy?.verdict ?? "pending", p.latencyMs, p.promptTokens, p.completionTokens, JSON.stringify(p.metadata),
-          ]),
-        );
-        if (p.policy) verdicts.push(copyLine([project.id, completionId, p.policy.verdict, p.policy.rationale, p.policy.judge, p.policy.judgeVersion, p.policy.guidelineVersion, p.policy.source]));
-        completionId++;
-      }
-      caseId++;
-    }
-    return { cases, completions, verdicts };
-  } finally {
-    client.release();
+  const encode = await baselineEncoder(pool(), project, records.length);
+  const rows: Record<BaselineTable, string[]> = { cases: [], completions: [], verdicts: [] };
+  const taxonomy = new Set(project.intents.keys());
+  for (const record of records) {
+    const lines = encode(record, planCompletions(project, record, taxonomy));
+    rows.cases.push(lines.case);
+    rows.completions.push(...lines.completions);
+    rows.verdicts.push(...lines.verdicts);
   }
+  return rows;
 }
 
-async function timedCopy(rows: { cases: string[]; completions: string[]; verdicts: string[] }): Promise<number> {
+async function timedCopy(rows: Record<BaselineTable, string[]>): Promise<number> {
   const client = await pool().connect();
   try {
     const start = performance.now();
-    await client.query("BEGIN");
-    await copyText(client, BASELINE_COPY.cases, rows.cases);
-    await copyText(client, BASELINE_COPY.completions, rows.completions);
-    await copyText(client, BASELINE_COPY.verdicts, rows.verdicts);
-    await client.query("COMMIT");
+    await copyInOneTransaction(client, (sql, table) => copyRows(client, sql, rows[table]));
     return performance.now() - start;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
   } finally {
     client.release();
   }
 }
-
 
 function rate(value: number): string {
   return Math.round(value).toLocaleString("en");

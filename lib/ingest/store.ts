@@ -12,7 +12,8 @@ import { isDeepStrictEqual } from "node:util";
 import { gradeIntent, type IntentGrade } from "../grading/intent";
 import type { ProjectContext } from "../projects";
 import type { IngestRecord } from "../validations/record";
-import { copyJson, copyNumber, copyRows, copyText, copyTextArray, reserveIds, storeCompletions } from "./completions";
+import { storeCompletions } from "./completions";
+import { caseLine, COPY_CASES, copyRows, reserveIds } from "./copy";
 import { FORMAT_ERROR_POLICY, regradeCases } from "./regrade";
 
 export type RecordStatus = "created" | "updated" | "unchanged" | "rejected";
@@ -107,8 +108,6 @@ async function createRuns(db: pg.ClientBase, projectId: number, wanted: Map<stri
   return new Map(rows.map((row) => [row.name, { id: row.id, model: row.model }]));
 }
 
-const COPY_CASES = "COPY cases (project_id, id, external_id, messages, expected_intent, tags, metadata) FROM STDIN";
-
 export async function storeRecords(db: pg.ClientBase, project: ProjectContext, records: readonly IngestRecord[]): Promise<RecordResult[]> {
   const results = precheck(project, records);
 
@@ -183,8 +182,7 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
     // concurrent writer creating one of the new ones makes the COPY fail on the unique key (after
     // waiting for that writer), and the batch is rolled back whole, so nothing is half-stored.
     const ids = await reserveIds(db, "cases", newCases.length);
-    const projectId = copyNumber(project.id);
-    const lines = newCases.map(({ case: c }, i) => `${projectId}\t${ids[i]}\t${copyText(c.id)}\t${copyJson(c.messages)}\t${copyText(c.expectedIntent)}\t${copyTextArray(c.tags)}\t${copyJson(c.metadata)}\n`);
+    const lines = newCases.map(({ case: c }, i) => caseLine(project.id, ids[i]!, c));
     try {
       await copyRows(db, COPY_CASES, lines);
     } catch (error) {
