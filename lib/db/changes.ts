@@ -270,8 +270,4 @@ export class ListenedCache<K, V> {
     if (value !== null && readAt !== undefined && feed && feed.connected && feed === this.feed && feed.version === version) this.entries.set(key, { value, at, revision: readAt });
     return { value, revision: readAt };
   }
-
-  delete(key: K): void {
-    this.entries.delete(key);
-  }
 }

@@ -97,11 +97,6 @@ export async function graderFor(key: VerifiedKey): Promise<Grader> {
   return grader;
 }
 
-/** Drops a project's cached taxonomy and rewards (after PUT /api/v1/intents, before its notification arrives). */
-export function forgetGrader(projectId: number): void {
-  graders.delete(projectId);
-}
-
 function unknownExpected(intent: string): string {
   return `unknown intent '${intent}': add it to the taxonomy first`;
 }

@@ -10,7 +10,6 @@ import { taxonomySchema } from "../../validations/taxonomy";
 import type { Intent, RubricItem } from "../../validations/taxonomy";
 import { defineEndpoint } from "../endpoint";
 import type { VerifiedKey } from "../keys";
-import { forgetGrader } from "./feedback";
 import { withRetriedTransaction } from "./ingest";
 
 export const putIntentsEndpoint = defineEndpoint({
@@ -32,7 +31,7 @@ export const putIntentsEndpoint = defineEndpoint({
     400: { description: "Invalid JSON or taxonomy.", schema: apiErrorSchema },
     409: { description: "A concurrent request kept changing the same intents; retry.", schema: apiErrorSchema },
     413: { description: "The body is larger than 25 MB.", schema: apiErrorSchema },
-      },
+  },
 });
 
 export const listIntentsEndpoint = defineEndpoint({
@@ -45,13 +44,12 @@ export const listIntentsEndpoint = defineEndpoint({
   permission: "read",
   responses: {
     200: { description: "The intents.", schema: intentListSchema },
-      },
+  },
 });
 
 export async function putIntents(key: VerifiedKey, body: { intents: Intent[] }): Promise<TaxonomyResult> {
-  const result = await withRetriedTransaction((db) => upsertIntents(db, key.projectId, body.intents));
-  forgetGrader(key.projectId);
-  return result;
+  // The commit bumps the cache revision: the next feedback request grades with the new taxonomy.
+  return withRetriedTransaction((db) => upsertIntents(db, key.projectId, body.intents));
 }
 
 export async function listIntents(key: VerifiedKey) {
