@@ -13,7 +13,7 @@ import { projectCommand } from "./commands/project";
 import { UsageError } from "./args";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
-  generate: { summary: "generate --cases N [--seed S] [--out FILE] [--taxonomy]   demo records as JSONL (BRIEF record format)", run: generateCommand },
+  generate: { summary: "generate --cases N [--seed S] [--out FILE] [--taxonomy]   demo records as JSONL, one ingest record per line", run: generateCommand },
   project: { summary: "project create NAME | project list", run: projectCommand },
   import: { summary: "import FILE.jsonl [--project P] [--dry-run] [--strict] [--batch-size N] [--concurrency N]   stream records into a project (--project may be left out only when exactly one project exists)", run: importCommand },
   intents: { summary: "intents import FILE.json [--project P]   upsert the taxonomy {\"intents\": [...]} of an existing project", run: intentsCommand },

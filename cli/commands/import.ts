@@ -1,6 +1,7 @@
 /**
- * `ib import FILE.jsonl`: streams a JSONL file of ingest records (the BRIEF
- * section 6 record format, one per line) into a project, in constant memory.
+ * `ib import FILE.jsonl`: streams a JSONL file of ingest records (the record
+ * format of POST /api/v1/ingest, one per line: README, "Record format") into a
+ * project, in constant memory.
  *
  * Every line is validated with `recordSchema`, the validation behind
  * POST /api/v1/ingest, and valid records are stored in batches through

@@ -3,7 +3,7 @@
 // where `instanceof` would only know its own copy's class.
 const API_ERROR = Symbol.for("interaction-browser.ApiError");
 
-/** The API's error shape (BRIEF section 6): {"error": {"code", "message", "details"}}. */
+/** The API's error shape, the same for every endpoint (README, "HTTP API"): {"error": {"code", "message", "details"}}. */
 export class ApiError extends Error {
   static [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[API_ERROR] === true;

@@ -37,7 +37,7 @@ const TAGS = [
   { name: "taxonomy", description: "The project's intents, policy guidelines and rubric items." },
   { name: "ingest", description: "Pushing evaluation runs: cases and their completions, graded on the way in." },
   { name: "read", description: "Runs, cases and completions of the key's project." },
-  { name: "metrics", description: "Intent, policy and system accuracy (BRIEF section 5)." },
+  { name: "metrics", description: "Intent accuracy (correct / all), policy accuracy (pass / (pass + fail), pending apart) and system accuracy (intent correct and policy pass / all), each with a 95% Wilson interval." },
   { name: "feedback", description: "The intent grader as an RL reward: same grader, same rewards as evaluation." },
 ];
 

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { gradeIntent, type IntentGrade } from "../grading/intent";
 import type { ProjectContext } from "../projects";
 
-/** BRIEF section 4: a completion with a format error gets policy `fail`, "format error". */
+/** A completion with a format error gets policy `fail`, "format error", whatever the record carried (docs/grading.md). */
 export const FORMAT_ERROR_POLICY = {
   verdict: "fail",
   rationale: "format error",

@@ -1,5 +1,5 @@
 /**
- * The discordant cases behind a comparison of two runs (BRIEF section 5): the
+ * The discordant cases behind a comparison of two runs (docs/metrics.md): the
  * cases one run gets right and the other gets wrong, listed so a reviewer can
  * read them. The counts and the test come from `compareRuns` in ./queries.
  */

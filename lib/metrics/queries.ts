@@ -1,5 +1,5 @@
 /**
- * Metrics read from PostgreSQL (BRIEF section 5). The leaderboard and the
+ * Metrics read from PostgreSQL (defined in docs/metrics.md). The leaderboard and the
  * confusion matrix come from the trigger-maintained aggregates (exact, and a
  * few dozen rows per run); the comparison of two runs joins their completions.
  */

@@ -1,5 +1,5 @@
 /**
- * Pure statistics behind the metrics (product brief, section 5): proportions,
+ * Pure statistics behind the metrics (docs/metrics.md): proportions,
  * Wilson score intervals and McNemar's exact test. No database, no framework.
  */
 

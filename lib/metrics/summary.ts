@@ -1,6 +1,6 @@
 /**
- * Per-run (and per-intent) metric summaries from outcome counts, following the
- * product brief, section 5:
+ * Per-run (and per-intent) metric summaries from outcome counts, as defined in
+ * docs/metrics.md:
  * - intent accuracy = correct / all completions (format errors count as not correct);
  * - policy accuracy = pass / (pass + fail), pending excluded and counted separately;
  * - system accuracy = completions with intent correct AND policy pass / all

@@ -31,7 +31,7 @@ import { ApiError, checkBatchSize, issueDetails } from "../errors";
 import type { VerifiedKey } from "../keys";
 
 const common = [
-  "Graded by the one intent grader (BRIEF section 3) against the project's taxonomy, with the project's rewards: the same verdict and reward that ingestion stores for the same completion and ground truth.",
+  "The completion must be `<analysis>…</analysis><intent>…</intent>` and a non-empty reply: each tag exactly once, in that order, lower-case; anything else is the verdict `format_error`, with a code naming the rule it broke. The predicted intent (the tag's content, trimmed and lower-cased) is `correct` when it equals expectedIntent, `wrong` otherwise. Graded by the one intent grader against the project's taxonomy, with the project's rewards (by default 1 for correct, -1 for wrong or a format error): the same verdict and reward that ingestion stores for the same completion and ground truth.",
   "A predicted intent outside the taxonomy is graded wrong and flagged `unknownIntent`; an expectedIntent outside the taxonomy is a 400 (add it with PUT /api/v1/intents first).",
   `Completion text is at most ${COMPLETION_MAX_CHARS.toLocaleString("en-US")} characters.`,
   "Needs a key with scope `ingest` (or `admin`): the reward endpoint belongs to the training loop that pushes evaluation data; it writes nothing.",

@@ -147,7 +147,7 @@ export const runMetricsEndpoint = defineEndpoint({
   path: "/api/v1/runs/{run}/metrics",
   operationId: "getRunMetrics",
   summary: "Intent, policy and system accuracy of one run",
-  description: "The section 5 metrics of one run: counts, accuracies with 95% Wilson intervals, and the same per ground-truth intent.",
+  description: "Intent accuracy (correct / all completions), policy accuracy (pass / (pass + fail), pending counted apart) and system accuracy (intent correct and policy pass / all completions, measured jointly) of one run: counts, accuracies with 95% Wilson intervals, and the same per ground-truth intent.",
   tags: ["read", "metrics"],
   permission: "read",
   params: { run: { description: "The run's name (URL-encoded)." } },
