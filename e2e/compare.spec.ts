@@ -1,44 +1,19 @@
 import { expect, test, type Page } from "@playwright/test";
-import { E2E_DEMO_CASES } from "../playwright.config";
-import { DEMO_INTENTS, DEMO_RUNS, generateDemoRecords } from "../lib/demo/generate";
-import { pValue } from "../lib/format";
-import { gradeIntent } from "../lib/grading/intent";
-import { mcnemarExact } from "../lib/metrics/stats";
+import { DEMO_FIXTURE } from "./fixtures/demo-60";
 
 type Kind = "system" | "intent" | "policy";
+type Comparison = (typeof DEMO_FIXTURE.comparisons)[number];
 
-/**
- * The comparison the page must show, tallied straight from the generated
- * records as e2e/expected.ts does: the grader's verdict, the record's policy
- * verdict, a format error failing policy.
- */
-function expectedComparison(a: string, b: string, kind: Kind) {
-  const taxonomy = new Set(DEMO_INTENTS.map((intent) => intent.id));
-  const result = { paired: 0, both: 0, bothFail: 0, onlyA: [] as string[], onlyB: [] as string[], lastMessage: new Map<string, string>() };
-  for (const record of generateDemoRecords({ cases: E2E_DEMO_CASES })) {
-    const success = (run: string) => {
-      const completion = record.completions.find((c) => c.run === run)!;
-      const grade = gradeIntent(completion.text, record.case.expectedIntent, { taxonomy });
-      const policy = grade.verdict === "format_error" ? "fail" : completion.policy?.verdict;
-      if (kind === "intent") return grade.verdict === "correct";
-      if (kind === "policy") return policy === "pass";
-      return grade.verdict === "correct" && policy === "pass";
-    };
-    const [sa, sb] = [success(a), success(b)];
-    result.paired++;
-    if (sa && sb) result.both++;
-    if (!sa && !sb) result.bothFail++;
-    if (sa && !sb) result.onlyA.push(record.case.id);
-    if (sb && !sa) result.onlyB.push(record.case.id);
-    result.lastMessage.set(record.case.id, record.case.messages.at(-1)!.content);
-  }
-  result.onlyA.sort();
-  result.onlyB.sort();
-  const test = mcnemarExact(result.onlyA.length, result.onlyB.length);
-  return { ...result, p: pValue(test.pValue, test.logPValue) };
+const [FIRST_RUN, SECOND_RUN] = DEMO_FIXTURE.runs;
+
+/** The comparison the page must show, from the independently tallied fixture (e2e/fixtures/demo-60.ts). */
+function expectedComparison(a: string, b: string, kind: Kind): Comparison {
+  const found = DEMO_FIXTURE.comparisons.find((c) => c.a === a && c.b === b && c.kind === kind);
+  if (!found) throw new Error(`no fixture for ${a} vs ${b} on ${kind}: add it to COMPARISONS in e2e/fixtures/tally-demo.mjs`);
+  return found;
 }
 
-async function expectFigures(page: Page, expected: ReturnType<typeof expectedComparison>) {
+async function expectFigures(page: Page, expected: Comparison) {
   await expect(page.getByTestId("paired")).toHaveText(String(expected.paired));
   await expect(page.getByTestId("both-succeed")).toHaveText(String(expected.both));
   await expect(page.getByTestId("both-fail")).toHaveText(String(expected.bothFail));
@@ -47,8 +22,8 @@ async function expectFigures(page: Page, expected: ReturnType<typeof expectedCom
   await expect(page.getByTestId("p-value")).toHaveText(expected.p);
   const rowsA = page.getByTestId("only-a-cases").getByTestId("discordant-row").getByRole("rowheader");
   const rowsB = page.getByTestId("only-b-cases").getByTestId("discordant-row").getByRole("rowheader");
-  await expect(rowsA).toHaveText(expected.onlyA.slice(0, 50));
-  await expect(rowsB).toHaveText(expected.onlyB.slice(0, 50));
+  await expect(rowsA).toHaveText([...expected.onlyA.slice(0, 50)]);
+  await expect(rowsB).toHaveText([...expected.onlyB.slice(0, 50)]);
 }
 
 test("small-base vs small-rft on system success shows the discordant cases both ways and McNemar's p", async ({ page }) => {
@@ -66,12 +41,12 @@ test("small-base vs small-rft on system success shows the discordant cases both 
   // The customer's words, shown as text.
   const first = expected.onlyB[0]!;
   const row = page.getByTestId("only-b-cases").getByRole("row").filter({ has: page.getByRole("rowheader", { name: first, exact: true }) });
-  await expect(row).toContainText(expected.lastMessage.get(first)!.slice(0, 60));
+  await expect(row).toContainText(expected.firstOnlyBMessage);
 });
 
 test("the defaults are the first two runs on system success", async ({ page }) => {
   await page.goto("/projects/demo/compare");
-  const [a, b] = [DEMO_RUNS[0]!.name, DEMO_RUNS[1]!.name];
+  const [a, b] = [FIRST_RUN, SECOND_RUN];
   await expect(page.getByLabel("Run A")).toHaveValue(a);
   await expect(page.getByLabel("Run B")).toHaveValue(b);
   await expect(page.getByLabel("Success means")).toHaveValue("system");
@@ -102,7 +77,7 @@ test("an unknown run name or metric falls back to the defaults and says so", asy
   const response = await page.goto("/projects/demo/compare?a=no-such-run&b=small-rft&metric=bogus");
   expect(response?.status()).toBe(200);
   await expect(page.getByTestId("unknown-run")).toContainText("No run named “no-such-run”");
-  await expect(page.getByLabel("Run A")).toHaveValue(DEMO_RUNS[0]!.name);
+  await expect(page.getByLabel("Run A")).toHaveValue(FIRST_RUN);
   await expect(page.getByLabel("Success means")).toHaveValue("system");
-  await expectFigures(page, expectedComparison(DEMO_RUNS[0]!.name, "small-rft", "system"));
+  await expectFigures(page, expectedComparison(FIRST_RUN, "small-rft", "system"));
 });

@@ -1,6 +1,15 @@
+import { createHash } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { E2E_DEMO_CASES } from "../playwright.config";
-import { expectedLeaderboard } from "./expected";
+import { generateDemoRecords } from "../lib/demo/generate";
+import { DEMO_FIXTURE } from "./fixtures/demo-60";
+
+test("the fixture was tallied from the demo records this server loads", () => {
+  expect(DEMO_FIXTURE.cases).toBe(E2E_DEMO_CASES);
+  const jsonl = [...generateDemoRecords({ cases: E2E_DEMO_CASES })].map((record) => `${JSON.stringify(record)}\n`).join("");
+  const hint = "the demo generator changed: regenerate e2e/fixtures/demo-60.ts (see its header) and review the diff";
+  expect(createHash("sha256").update(jsonl).digest("hex"), hint).toBe(DEMO_FIXTURE.recordsSha256);
+});
 
 test("the leaderboard shows the three demo runs with their exact figures", async ({ page }) => {
   await page.goto("/");
@@ -8,9 +17,8 @@ test("the leaderboard shows the three demo runs with their exact figures", async
   await expect(page.getByRole("heading", { name: "Leaderboard" })).toBeVisible();
   await expect(page.getByRole("note")).toContainText("Simulated demo data");
 
-  const expected = expectedLeaderboard(E2E_DEMO_CASES);
-  expect(expected).toHaveLength(3);
-  for (const run of expected) {
+  expect(DEMO_FIXTURE.leaderboard).toHaveLength(3);
+  for (const run of DEMO_FIXTURE.leaderboard) {
     const row = page.getByTestId(`run-row-${run.run}`);
     await expect(row).toContainText(run.model);
     await expect(row.getByTestId("total")).toHaveText(String(run.total));
