@@ -1,9 +1,7 @@
 /**
  * The app's HTTP server: Next.js inside a plain Node `http` server (Next's
  * "custom server"), which answers the RL feedback endpoints itself
- * (lib/api/direct.ts) and hands every other request to Next. It also starts
- * the change feed that keeps the in-process caches of API keys and grading
- * contexts exact (lib/db/changes.ts).
+ * (lib/api/direct.ts) and hands every other request to Next.
  *
  * `npm start` runs it after preparing the database (scripts/start.ts). Alone,
  * for tests and benchmarks, on a built app and a migrated database:
@@ -14,7 +12,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { directHandler, serveDirect } from "../lib/api/direct";
-import { startChangeFeed, stopChangeFeed } from "../lib/db/changes";
 import { closePool } from "../lib/db/pool";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,7 +23,6 @@ export interface AppServer {
 export async function startAppServer(options: { dev: boolean; hostname: string; port: number }): Promise<AppServer> {
   const env = process.env as Record<string, string | undefined>;
   env.NODE_ENV ??= options.dev ? "development" : "production";
-  startChangeFeed();
   const server = http.createServer();
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
   await app.prepare();
@@ -53,7 +49,6 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
       await closed;
       clearTimeout(force);
       await app.close();
-      await stopChangeFeed();
     },
   };
 }

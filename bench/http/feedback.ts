@@ -1,6 +1,6 @@
 /**
  * Benchmark "feedback": POST /api/v1/feedback/intent of the production server
- * (scripts/serve.ts; the API key check against keys cached in memory and a shared read of the cache revision,
+ * (scripts/serve.ts; the API key read from PostgreSQL by a query shared by the requests in flight,
  * admission control, strict JSON, zod, the grader) against a bare Node `http`
  * server running the same grader with no framework and no key (the ceiling):
  * requests/s and p99 latency under the same closed-loop load. And the batch
@@ -109,7 +109,7 @@ export async function benchFeedback(options: FeedbackBenchOptions = {}): Promise
           `${items.length.toLocaleString("en")} distinct demo completions (${DEMO_RUNS.length} runs, all verdicts). ` +
           `Ours ${ours.perSecond.toFixed(0)} req/s, p50 ${percentile(ours.latencies, 50).toFixed(2)} ms, p99 ${oursP99.toFixed(2)} ms; ` +
           `bare node http + the same grader ${ceiling.perSecond.toFixed(0)} req/s, p50 ${percentile(ceiling.latencies, 50).toFixed(2)} ms, p99 ${ceilingP99.toFixed(2)} ms. ` +
-          "Ours also checks the API key on every request (against keys cached in memory, confirmed by one read of the cache revision in PostgreSQL shared by the requests in flight, so a revocation applies to the very next request), " +
+          "Ours also checks the API key on every request (read from PostgreSQL with its project's rewards and taxonomy version, one query shared by the requests in flight, so a revocation applies to the very next request), " +
           "admission control and zod validation, which the ceiling does not. Load generator, both servers and PostgreSQL share the machine's cores.",
         `feedback batch: ${batchItems.toLocaleString("en")} items per request, 2 connections: ours ${oursItems.toFixed(0)} items/s (p99 ${percentile(oursBatch.latencies, 99).toFixed(0)} ms per request), bare ${ceilingItems.toFixed(0)} items/s.`,
       ],

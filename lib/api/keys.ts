@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type pg from "pg";
-import { freshRevision, listenedCache } from "../db/changes";
+import { batchedLookup, type BatchedLookup } from "../db/batched-lookup";
+import type { RewardConfig } from "../grading/intent";
 
 export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -27,8 +28,10 @@ export interface VerifiedKey {
   projectId: number;
   projectName: string;
   scope: ApiKeyScope;
-  /** The cache revision this verification was made at (lib/db/changes.ts), when the caches are on. */
-  revision?: number;
+  /** The project's rewards, as read with the key for this request. */
+  rewards: RewardConfig;
+  /** The project's taxonomy version, as read with the key: what a cached taxonomy is checked against (lib/api/grading-context.ts). */
+  taxonomyVersion: number;
 }
 
 const KEY_PATTERN = /^ib_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
@@ -47,57 +50,84 @@ export async function createApiKey(db: pg.ClientBase | pg.Pool, projectId: numbe
   return { id: rows[0]!.id, prefix, secret };
 }
 
-// Verified keys by the hash of the whole key, until a change of a key of
-// their project (revocation, scope) or of the project itself is announced.
-const verifiedKeys = listenedCache<string, { key: VerifiedKey; touchedAt: number }>("api-keys", (change, entry) => change.projectId === entry.key.projectId);
+/** A key's row and its project's, as the verification reads them. */
+interface KeyRow {
+  prefix: string;
+  id: number;
+  project_id: number;
+  project_name: string;
+  scope: ApiKeyScope;
+  secret_hash: string;
+  reward_correct: number;
+  reward_wrong: number;
+  reward_format_error: number;
+  taxonomy_version: number;
+  /** last_used_at is over a minute old (or unset). */
+  stale: boolean;
+}
 
-const TOUCH_MS = 60_000;
+// A named statement: parsed and planned once per connection. Hand-written rather than through
+// Prisma because it is the per-request read of every API call.
+const KEYS_BY_PREFIX = {
+  name: "ib-api-keys-by-prefix",
+  text: `SELECT k.prefix, k.id, k.project_id, p.name AS project_name, k.scope, k.secret_hash,
+                p.reward_correct, p.reward_wrong, p.reward_format_error, p.taxonomy_version,
+                (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale
+           FROM api_keys k JOIN projects p ON p.id = k.project_id
+          WHERE k.prefix = ANY($1::text[]) AND k.revoked_at IS NULL`,
+};
 
-/** Records the key's last use, at most once a minute, without making the request wait. */
-function touch(db: pg.Pool, entry: { key: VerifiedKey; touchedAt: number }): void {
-  const now = Date.now();
-  if (now - entry.touchedAt < TOUCH_MS) return;
-  entry.touchedAt = now;
-  db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", [entry.key.id]).catch(() => undefined);
+// One lookup per pool: the requests in flight share one read of their keys.
+const lookups = new WeakMap<pg.Pool, BatchedLookup<string, KeyRow>>();
+
+function lookupFor(db: pg.Pool): BatchedLookup<string, KeyRow> {
+  let lookup = lookups.get(db);
+  if (!lookup) {
+    lookup = batchedLookup(async (prefixes) => {
+      const { rows } = await db.query<KeyRow>({ ...KEYS_BY_PREFIX, values: [prefixes] });
+      return new Map(rows.map((row) => [row.prefix, row]));
+    });
+    lookups.set(db, lookup);
+  }
+  return lookup;
+}
+
+// Keys whose last use is being recorded, so a burst of requests records it once.
+const touching = new Set<number>();
+
+/** Records the key's last use, at most about once a minute, without making the request wait. */
+function touch(db: pg.Pool, keyId: number): void {
+  if (touching.has(keyId)) return;
+  touching.add(keyId);
+  db.query("UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')", [keyId])
+    .catch(() => undefined)
+    .finally(() => touching.delete(keyId));
 }
 
 /**
- * The key, if it exists, matches and is not revoked. Answered from memory
- * while the change feed is up (see lib/db/changes.ts), else by PostgreSQL.
+ * The key, if it exists, matches and is not revoked, with its project's name,
+ * rewards and taxonomy version. Read from PostgreSQL by a query that starts
+ * after this call (shared with the other requests in flight), so a key revoked
+ * or changed before the request is refused or seen changed by it: nothing
+ * about keys is kept in memory.
  */
 export async function verifyApiKey(db: pg.Pool, token: string): Promise<VerifiedKey | null> {
   const match = KEY_PATTERN.exec(token);
   if (!match) return null;
-  const tokenHash = hash(token);
-  // A cached key counts only once a revision read that started after this request confirms it.
-  const revision = verifiedKeys.peek(tokenHash) ? await freshRevision() : undefined;
-  const cached = verifiedKeys.getAt(tokenHash, revision);
-  if (cached) {
-    touch(db, cached);
-    return { ...cached.key, revision };
-  }
-  const loaded = await verifiedKeys.load(
-    tokenHash,
-    async () => {
-      const { rows } = await db.query<{ id: number; project_id: number; project_name: string; scope: ApiKeyScope; secret_hash: string; stale: boolean }>(
-        `SELECT k.id, k.project_id, p.name AS project_name, k.scope, k.secret_hash,
-                (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale
-           FROM api_keys k JOIN projects p ON p.id = k.project_id
-          WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-        [match[1]],
-      );
-      const key = rows[0];
-      if (!key) return null;
-      const expected = Buffer.from(key.secret_hash, "hex");
-      const actual = Buffer.from(tokenHash, "hex");
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
-      return { key: { id: key.id, projectId: key.project_id, projectName: key.project_name, scope: key.scope }, touchedAt: key.stale ? 0 : Date.now() };
-    },
-    revision,
-  );
-  if (!loaded.value) return null;
-  touch(db, loaded.value);
-  return { ...loaded.value.key, revision: loaded.revision };
+  const key = await lookupFor(db)(match[1]!);
+  if (!key) return null;
+  const expected = Buffer.from(key.secret_hash, "hex");
+  const actual = Buffer.from(hash(token), "hex");
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  if (key.stale) touch(db, key.id);
+  return {
+    id: key.id,
+    projectId: key.project_id,
+    projectName: key.project_name,
+    scope: key.scope,
+    rewards: { correct: key.reward_correct, wrong: key.reward_wrong, formatError: key.reward_format_error },
+    taxonomyVersion: key.taxonomy_version,
+  };
 }
 
 export async function revokeApiKey(db: pg.ClientBase | pg.Pool, projectId: number, prefix: string): Promise<boolean> {

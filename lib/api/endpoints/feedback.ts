@@ -4,14 +4,12 @@
  * per-project rewards as ingestion and evaluation, so a training reward and an
  * evaluation verdict can never disagree.
  *
- * The project's rewards and taxonomy are cached in-process until a change is
- * announced by PostgreSQL (lib/db/changes.ts), so in the steady state a
- * request needs no database round trip, and a change applies to the next one.
+ * Each request reads its key with the project's rewards and taxonomy version
+ * (one query shared by the requests in flight); the taxonomy itself comes from
+ * memory while that version is unchanged (lib/api/grading-context.ts), so a
+ * taxonomy or reward change applies to the next request.
  */
-import { listenedCache } from "../../db/changes";
-import { pool } from "../../db/pool";
-import { gradeIntent, type RewardConfig } from "../../grading/intent";
-import { loadProject } from "../../projects";
+import { gradeIntent } from "../../grading/intent";
 import {
   apiErrorSchema,
   COMPLETION_MAX_CHARS,
@@ -28,6 +26,7 @@ import {
 import { defineEndpoint } from "../endpoint";
 import { apiHandler } from "../handler";
 import { ApiError, checkBatchSize, issueDetails } from "../errors";
+import { gradingContextFor, type GradingContext } from "../grading-context";
 import type { VerifiedKey } from "../keys";
 
 const common = [
@@ -71,38 +70,12 @@ export const feedbackIntentBatchEndpoint = defineEndpoint({
   responses: { 200: { description: "One result per item, in order.", schema: feedbackBatchResponseSchema }, ...errors },
 });
 
-// ---------------------------------------------------------------------------
-// Per-project grading context, cached
-
-export interface Grader {
-  taxonomy: ReadonlySet<string>;
-  rewards: RewardConfig;
-}
-
-const graders = listenedCache<number, Grader>("graders", (change, _grader, projectId) => change.kind === "project" && change.projectId === projectId);
-
-/** The project's taxonomy and rewards, from memory when still current at the revision that confirmed the key. */
-export async function graderFor(key: VerifiedKey): Promise<Grader> {
-  const cached = graders.getAt(key.projectId, key.revision);
-  if (cached) return cached;
-  const { value: grader } = await graders.load(
-    key.projectId,
-    async () => {
-      const project = await loadProject(pool(), key.projectName);
-      return project ? { taxonomy: new Set(project.intents.keys()), rewards: project.rewards } : null;
-    },
-    key.revision,
-  );
-  if (!grader) throw new ApiError(401, "unauthorized", "the key's project no longer exists");
-  return grader;
-}
-
 function unknownExpected(intent: string): string {
   return `unknown intent '${intent}': add it to the taxonomy first`;
 }
 
-function grade(item: FeedbackItem, grader: Grader): FeedbackResult {
-  const g = gradeIntent(item.completion, item.expectedIntent, { taxonomy: grader.taxonomy, rewards: grader.rewards });
+function grade(item: FeedbackItem, context: GradingContext): FeedbackResult {
+  const g = gradeIntent(item.completion, item.expectedIntent, { taxonomy: context.taxonomy, rewards: context.rewards });
   return {
     reward: g.reward,
     verdict: g.verdict,
@@ -114,11 +87,11 @@ function grade(item: FeedbackItem, grader: Grader): FeedbackResult {
 }
 
 export async function feedbackIntent(key: VerifiedKey, item: FeedbackItem): Promise<FeedbackResult> {
-  const grader = await graderFor(key);
-  if (!grader.taxonomy.has(item.expectedIntent)) {
+  const context = await gradingContextFor(key);
+  if (!context.taxonomy.has(item.expectedIntent)) {
     throw new ApiError(400, "unknown_intent", unknownExpected(item.expectedIntent), [{ path: ["expectedIntent"], message: unknownExpected(item.expectedIntent) }]);
   }
-  return grade(item, grader);
+  return grade(item, context);
 }
 
 const MAX_REPORTED = 100;
@@ -126,7 +99,7 @@ const MAX_REPORTED = 100;
 export async function feedbackIntentBatch(key: VerifiedKey, body: { items: unknown[] }): Promise<{ results: FeedbackResult[] }> {
   const raw = body.items;
   checkBatchSize(raw.length, FEEDBACK_BATCH_MAX_ITEMS, "items");
-  const grader = await graderFor(key);
+  const context = await gradingContextFor(key);
   const items: FeedbackItem[] = new Array(raw.length);
   const problems: { path: (string | number)[]; message: string }[] = [];
   let problemCount = 0;
@@ -139,7 +112,7 @@ export async function feedbackIntentBatch(key: VerifiedKey, body: { items: unkno
       }
       continue;
     }
-    if (!grader.taxonomy.has(parsed.data.expectedIntent)) {
+    if (!context.taxonomy.has(parsed.data.expectedIntent)) {
       problemCount++;
       if (problems.length < MAX_REPORTED) problems.push({ path: ["items", index, "expectedIntent"], message: unknownExpected(parsed.data.expectedIntent) });
       continue;
@@ -155,7 +128,7 @@ export async function feedbackIntentBatch(key: VerifiedKey, body: { items: unkno
       problems.slice(0, MAX_REPORTED),
     );
   }
-  return { results: items.map((item) => grade(item, grader)) };
+  return { results: items.map((item) => grade(item, context)) };
 }
 
 /** The endpoints' whole handling, for the Next route files and the custom server's direct path alike. */

@@ -48,7 +48,7 @@ export const listIntentsEndpoint = defineEndpoint({
 });
 
 export async function putIntents(key: VerifiedKey, body: { intents: Intent[] }): Promise<TaxonomyResult> {
-  // The commit bumps the cache revision: the next feedback request grades with the new taxonomy.
+  // The commit bumps the project's taxonomy version: the next feedback request grades with the new taxonomy.
   return withRetriedTransaction((db) => upsertIntents(db, key.projectId, body.intents));
 }
 
