@@ -1,8 +1,7 @@
 /** What several benchmarks share: a project with the demo taxonomy, and a fingerprint of what a project stored. */
 import { randomBytes } from "node:crypto";
 import { DEMO_INTENTS } from "../lib/demo/generate";
-import { pool, withTransaction } from "../lib/db/pool";
-import { upsertIntents } from "../lib/ingest/taxonomy";
+import { pool } from "../lib/db/pool";
 import { ensureProject, loadProject, type ProjectContext } from "../lib/projects";
 import { taxonomySchema } from "../lib/validations/taxonomy";
 
@@ -10,10 +9,7 @@ import { taxonomySchema } from "../lib/validations/taxonomy";
 export async function createBenchProject(prefix: string): Promise<ProjectContext> {
   const name = `${prefix}-${randomBytes(4).toString("hex")}`;
   const { intents } = taxonomySchema.parse({ intents: DEMO_INTENTS });
-  await withTransaction(async (db) => {
-    const id = await ensureProject(db, name, { simulated: true });
-    await upsertIntents(db, id, intents);
-  });
+  await ensureProject(name, { simulated: true, intents });
   return (await loadProject(pool(), name))!;
 }
 

@@ -56,7 +56,7 @@ export async function benchFeedback(options: FeedbackBenchOptions = {}): Promise
   });
 
   const project = await createBenchProject("bench-feedback");
-  const key = (await createApiKey(pool(), project.id, "bench", "ingest")).secret;
+  const key = (await createApiKey(project.id, "bench", "ingest")).secret;
   const auth = { authorization: `Bearer ${key}` };
   const app = await startNextServer(databaseUrl, log);
   const bare = await startScriptServer(BARE_SERVER, "/health");

@@ -90,8 +90,8 @@ export async function benchHttpIngest(options: HttpIngestOptions = {}): Promise<
   const copyProject = await createBenchProject("bench-http-copy");
   const project = await createBenchProject("bench-http");
   const warmup = await createBenchProject("bench-http-warmup");
-  const key = (await createApiKey(pool(), project.id, "bench", "ingest")).secret;
-  const warmupKey = (await createApiKey(pool(), warmup.id, "bench", "ingest")).secret;
+  const key = (await createApiKey(project.id, "bench", "ingest")).secret;
+  const warmupKey = (await createApiKey(warmup.id, "bench", "ingest")).secret;
 
   const server = await startNextServer(databaseUrl, log);
   try {

@@ -1,16 +1,15 @@
 import { z } from "zod";
-import { pool } from "../../lib/db/pool";
-import { API_KEY_SCOPES, createApiKey, revokeApiKey } from "../../lib/api/keys";
-import { loadProject } from "../../lib/projects";
+import { API_KEY_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "../../lib/api/keys";
+import { findProjectId } from "../../lib/projects";
 import { parseOptions, UsageError } from "../args";
 import { projectNameSchema, withDatabase } from "./project";
 
 const USAGE = "usage: apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX";
 
 async function projectId(name: string): Promise<number> {
-  const project = await loadProject(pool(), name);
-  if (!project) throw new UsageError(`no project '${name}': create it with \`npm run ib -- project create ${name}\``);
-  return project.id;
+  const id = await findProjectId(name);
+  if (id === null) throw new UsageError(`no project '${name}': create it with \`npm run ib -- project create ${name}\``);
+  return id;
 }
 
 export async function apikeyCommand(args: string[]): Promise<void> {
@@ -22,7 +21,7 @@ export async function apikeyCommand(args: string[]): Promise<void> {
       z.object({ project: projectNameSchema, scope: z.enum(API_KEY_SCOPES, { error: "scope is ingest, read or admin" }), name: z.string().trim().min(1).max(200).default("cli") }),
     );
     await withDatabase(async () => {
-      const key = await createApiKey(pool(), await projectId(values.project), values.name, values.scope);
+      const key = await createApiKey(await projectId(values.project), values.name, values.scope);
       console.log(`created ${values.scope} key '${values.name}' for project '${values.project}' (prefix ${key.prefix})`);
       console.log("the secret is shown only now; store it safely:");
       console.log(key.secret);
@@ -30,12 +29,8 @@ export async function apikeyCommand(args: string[]): Promise<void> {
   } else if (action === "list") {
     const { values } = parseOptions(rest, { project: { type: "string" } }, z.object({ project: projectNameSchema }));
     await withDatabase(async () => {
-      const { rows } = await pool().query<{ prefix: string; name: string; scope: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }>(
-        "SELECT prefix, name, scope, created_at, last_used_at, revoked_at FROM api_keys WHERE project_id = $1 ORDER BY id",
-        [await projectId(values.project)],
-      );
-      for (const key of rows) {
-        const state = key.revoked_at ? `revoked ${key.revoked_at.toISOString()}` : `last used ${key.last_used_at?.toISOString() ?? "never"}`;
+      for (const key of await listApiKeys(await projectId(values.project))) {
+        const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : `last used ${key.lastUsedAt?.toISOString() ?? "never"}`;
         console.log(`${key.prefix}\t${key.scope}\t${key.name}\t${state}`);
       }
     });
@@ -43,7 +38,7 @@ export async function apikeyCommand(args: string[]): Promise<void> {
     const { values, positionals } = parseOptions(rest, { project: { type: "string" } }, z.object({ project: projectNameSchema }));
     if (positionals.length !== 1) throw new UsageError(USAGE);
     await withDatabase(async () => {
-      const revoked = await revokeApiKey(pool(), await projectId(values.project), positionals[0]!);
+      const revoked = await revokeApiKey(await projectId(values.project), positionals[0]!);
       if (!revoked) throw new UsageError(`no active key with prefix '${positionals[0]}' in project '${values.project}'`);
       console.log(`revoked key ${positionals[0]}`);
     });

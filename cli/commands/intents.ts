@@ -6,9 +6,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
-import { withTransaction } from "../../lib/db/pool";
 import { formatPath } from "../../lib/ingest/jsonl";
-import { upsertIntents } from "../../lib/ingest/taxonomy";
+import { upsertIntents } from "../../lib/taxonomy/intents";
 import { taxonomySchema } from "../../lib/validations/taxonomy";
 import { parseOptions, UsageError } from "../args";
 import { resolveProject } from "./import";
@@ -54,7 +53,7 @@ export async function intentsCommand(args: string[]): Promise<void> {
   const taxonomy = await readTaxonomy(file);
   await withDatabase(async () => {
     const project = await resolveProject(values.project, (line) => console.error(line));
-    const result = await withTransaction((db) => upsertIntents(db, project.id, taxonomy.intents));
+    const result = await upsertIntents(project.id, taxonomy.intents);
     console.log(`intents of project '${project.name}' from ${file}: ${result.created.length} created, ${result.newVersion.length} new guideline version, ${result.unchanged.length} unchanged`);
     if (result.created.length > 0) console.log(`  created: ${result.created.join(", ")}`);
     if (result.newVersion.length > 0) console.log(`  new guideline version: ${result.newVersion.join(", ")}`);

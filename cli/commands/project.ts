@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { closePool, pool } from "../../lib/db/pool";
+import { closePool } from "../../lib/db/pool";
 import { openDatabase } from "../../lib/db/server";
-import { ensureProject } from "../../lib/projects";
+import { createProject, projectCaseCounts } from "../../lib/projects";
 import { UsageError } from "../args";
 
 export const projectNameSchema = z
@@ -29,17 +29,12 @@ export async function projectCommand(args: string[]): Promise<void> {
     const parsed = projectNameSchema.safeParse(rest[0] ?? "");
     if (!parsed.success || rest.length !== 1) throw new UsageError(`usage: project create NAME (${parsed.error?.issues[0]?.message ?? "one name"})`);
     await withDatabase(async () => {
-      const existing = await pool().query("SELECT 1 FROM projects WHERE name = $1", [parsed.data]);
-      if (existing.rowCount) throw new UsageError(`project '${parsed.data}' already exists`);
-      await ensureProject(pool(), parsed.data);
+      if (!(await createProject(parsed.data))) throw new UsageError(`project '${parsed.data}' already exists`);
       console.log(`created project '${parsed.data}'`);
     });
   } else if (action === "list") {
     await withDatabase(async () => {
-      const { rows } = await pool().query<{ name: string; cases: number }>(
-        "SELECT p.name, (SELECT count(*) FROM cases c WHERE c.project_id = p.id) AS cases FROM projects p ORDER BY p.name",
-      );
-      for (const row of rows) console.log(`${row.name}\t${row.cases} cases`);
+      for (const row of await projectCaseCounts()) console.log(`${row.name}\t${row.cases} cases`);
     });
   } else {
     throw new UsageError("usage: project create NAME | project list");

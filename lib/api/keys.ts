@@ -7,6 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type pg from "pg";
 import { batchedLookup, type BatchedLookup } from "../db/batched-lookup";
 import type { RewardConfig } from "../grading/intent";
+import { prisma, type Db } from "../db/prisma";
 
 export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -40,14 +41,25 @@ function hash(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-export async function createApiKey(db: pg.ClientBase | pg.Pool, projectId: number, name: string, scope: ApiKeyScope): Promise<CreatedKey> {
+export async function createApiKey(projectId: number, name: string, scope: ApiKeyScope, db: Db = prisma()): Promise<CreatedKey> {
   const prefix = randomBytes(12).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "").padEnd(12, "0").slice(0, 12);
   const secret = `ib_${prefix}_${randomBytes(32).toString("base64url")}`;
-  const { rows } = await db.query<{ id: number }>(
-    "INSERT INTO api_keys (project_id, name, scope, prefix, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    [projectId, name, scope, prefix, hash(secret)],
-  );
-  return { id: rows[0]!.id, prefix, secret };
+  const { id } = await db.apiKey.create({ data: { projectId, name, scope, prefix, secretHash: hash(secret) }, select: { id: true } });
+  return { id, prefix, secret };
+}
+
+export interface ListedKey {
+  prefix: string;
+  name: string;
+  scope: ApiKeyScope;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** The project's keys, oldest first, without their hashes. */
+export async function listApiKeys(projectId: number, db: Db = prisma()): Promise<ListedKey[]> {
+  return db.apiKey.findMany({ where: { projectId }, select: { prefix: true, name: true, scope: true, createdAt: true, lastUsedAt: true, revokedAt: true }, orderBy: { id: "asc" } });
 }
 
 /** A key's row and its project's, as the verification reads them. */
@@ -130,7 +142,7 @@ export async function verifyApiKey(db: pg.Pool, token: string): Promise<Verified
   };
 }
 
-export async function revokeApiKey(db: pg.ClientBase | pg.Pool, projectId: number, prefix: string): Promise<boolean> {
-  const { rowCount } = await db.query("UPDATE api_keys SET revoked_at = now() WHERE project_id = $1 AND prefix = $2 AND revoked_at IS NULL", [projectId, prefix]);
-  return (rowCount ?? 0) > 0;
+export async function revokeApiKey(projectId: number, prefix: string, db: Db = prisma()): Promise<boolean> {
+  const { count } = await db.apiKey.updateMany({ where: { projectId, prefix, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count > 0;
 }

@@ -22,6 +22,11 @@ export function pool(): pg.Pool {
   return globalForPool.ibPool;
 }
 
+/** One round trip to the database; throws when it cannot be reached. */
+export async function pingDatabase(): Promise<void> {
+  await pool().query("SELECT 1");
+}
+
 export async function closePool(): Promise<void> {
   await globalForPool.ibPool?.end();
   globalForPool.ibPool = undefined;

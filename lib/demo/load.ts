@@ -1,6 +1,4 @@
-import { withTransaction } from "../db/pool";
 import { storeStream } from "../ingest/bulk";
-import { upsertIntents } from "../ingest/taxonomy";
 import { ensureProject, loadProject } from "../projects";
 import { taxonomySchema } from "../validations/taxonomy";
 import { DEMO_INTENTS, DEMO_PROJECT, generateDemoRecords } from "./generate";
@@ -19,10 +17,7 @@ export async function demoLoaded(): Promise<boolean> {
 export async function loadDemo(options: { cases: number; seed?: number; project?: string }): Promise<number> {
   const name = options.project ?? DEMO_PROJECT;
   const { intents } = taxonomySchema.parse({ intents: DEMO_INTENTS });
-  await withTransaction(async (db) => {
-    const id = await ensureProject(db, name, { simulated: true });
-    await upsertIntents(db, id, intents);
-  });
+  await ensureProject(name, { simulated: true, intents });
   const project = (await loadProject(pool(), name))!;
   const progress = await storeStream(project, generateDemoRecords({ cases: options.cases, seed: options.seed }));
   return progress.records;

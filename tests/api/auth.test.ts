@@ -24,7 +24,7 @@ describe("API keys", () => {
     }
     expect((await call("GET", "/api/v1/runs", { key: project.keys.read })).status).toBe(200);
     const prefix = project.keys.read.split("_")[1]!;
-    await revokeApiKey(api.pool, project.projectId, prefix);
+    await revokeApiKey(project.projectId, prefix);
     expect((await call("GET", "/api/v1/runs", { key: project.keys.read })).status).toBe(401);
   });
 });

@@ -7,8 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../../lib/api/keys";
-import { withTransaction } from "../../lib/db/pool";
-import { upsertIntents } from "../../lib/ingest/taxonomy";
+import { upsertIntents } from "../../lib/taxonomy/intents";
 import { taxonomySchema } from "../../lib/validations/taxonomy";
 import { INTENTS } from "./fixtures";
 import { call, projectWithKeys, useApi } from "./helpers";
@@ -25,7 +24,7 @@ describe("changes reach the very next request", () => {
   it("a key revoked right after a successful request gets 401 on the next one, on the feedback endpoints", async () => {
     const p = await projectWithKeys(INTENTS);
     for (let i = 0; i < 3; i++) expect((await feedback(p.keys.ingest, item("get_refund"))).status).toBe(200);
-    await revokeApiKey(api.pool, p.projectId, prefixOf(p.keys.ingest));
+    await revokeApiKey(p.projectId, prefixOf(p.keys.ingest));
     const single = await feedback(p.keys.ingest, item("get_refund"));
     expect(single.status).toBe(401);
     expect(single.json.error.code).toBe("unauthorized");
@@ -35,16 +34,16 @@ describe("changes reach the very next request", () => {
   it("a key revoked right after a successful request gets 401 on the next one, on another endpoint", async () => {
     const p = await projectWithKeys(INTENTS);
     for (let i = 0; i < 3; i++) expect((await call("GET", "/api/v1/runs", { key: p.keys.read })).status).toBe(200);
-    await revokeApiKey(api.pool, p.projectId, prefixOf(p.keys.read));
+    await revokeApiKey(p.projectId, prefixOf(p.keys.read));
     expect((await call("GET", "/api/v1/runs", { key: p.keys.read })).status).toBe(401);
   });
 
   it("never lets a just-revoked key through, over many tries", async () => {
     const p = await projectWithKeys(INTENTS);
     for (let i = 0; i < 25; i++) {
-      const { secret, prefix } = await createApiKey(api.pool, p.projectId, `churn-${i}`, "ingest");
+      const { secret, prefix } = await createApiKey(p.projectId, `churn-${i}`, "ingest");
       expect((await feedback(secret, item("get_refund"))).status).toBe(200);
-      await revokeApiKey(api.pool, p.projectId, prefix);
+      await revokeApiKey(p.projectId, prefix);
       expect((await feedback(secret, item("get_refund"))).status, `try ${i}`).toBe(401);
     }
   });
@@ -68,7 +67,7 @@ describe("changes reach the very next request", () => {
 
     expect((await feedback(p.keys.ingest, item("reset_password"))).status).toBe(400);
     const { intents } = taxonomySchema.parse({ intents: [{ id: "reset_password", label: "Reset password", policy: "Send the reset link." }] });
-    await withTransaction((db) => upsertIntents(db, p.projectId, intents));
+    await upsertIntents(p.projectId, intents);
     const graded = await feedback(p.keys.ingest, item("reset_password"));
     expect(graded.status).toBe(200);
     expect(graded.json).toMatchObject({ verdict: "correct", reward: 0.25, unknownIntent: false });

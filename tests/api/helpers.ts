@@ -1,8 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { createApiKey, type ApiKeyScope } from "../../lib/api/keys";
-import { closePool, pool, withTransaction } from "../../lib/db/pool";
-import { upsertIntents } from "../../lib/ingest/taxonomy";
+import { closePool, pool } from "../../lib/db/pool";
 import { ensureProject } from "../../lib/projects";
 import { taxonomySchema, type IntentInput } from "../../lib/validations/taxonomy";
 
@@ -14,13 +13,9 @@ export function useApi() {
 /** A project of the test's own with the given intents, and one key per scope. */
 export async function projectWithKeys(intents: IntentInput[] = []) {
   const name = `api-${randomBytes(5).toString("hex")}`;
-  const projectId = await withTransaction(async (db) => {
-    const id = await ensureProject(db, name);
-    if (intents.length > 0) await upsertIntents(db, id, taxonomySchema.parse({ intents }).intents);
-    return id;
-  });
+  const projectId = await ensureProject(name, { intents: intents.length > 0 ? taxonomySchema.parse({ intents }).intents : [] });
   const keys = {} as Record<ApiKeyScope, string>;
-  for (const scope of ["ingest", "read", "admin"] as const) keys[scope] = (await createApiKey(pool(), projectId, `test-${scope}`, scope)).secret;
+  for (const scope of ["ingest", "read", "admin"] as const) keys[scope] = (await createApiKey(projectId, `test-${scope}`, scope)).secret;
   return { name, projectId, keys };
 }
 

@@ -20,7 +20,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createApiKey } from "../../lib/api/keys";
 import { startEmbedded, type EmbeddedServer } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/migrate";
-import { upsertIntents } from "../../lib/ingest/taxonomy";
+import { prismaOver } from "../../lib/db/prisma";
 import { ensureProject } from "../../lib/projects";
 import { taxonomySchema } from "../../lib/validations/taxonomy";
 import { withDatabase } from "../support/database";
@@ -105,17 +105,9 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 
 /** A project with the test intents and an ingest key, created through the given database. */
 async function seedProject(db: pg.Pool, prefix: string): Promise<{ id: number; key: string }> {
-  const client = await db.connect();
-  let id: number;
-  try {
-    await client.query("BEGIN");
-    id = await ensureProject(client, `${prefix}-${randomBytes(4).toString("hex")}`);
-    await upsertIntents(client, id, taxonomySchema.parse({ intents: INTENTS }).intents);
-    await client.query("COMMIT");
-  } finally {
-    client.release();
-  }
-  return { id, key: (await createApiKey(db, id, "reliability", "ingest")).secret };
+  const client = prismaOver(db);
+  const id = await ensureProject(`${prefix}-${randomBytes(4).toString("hex")}`, { intents: taxonomySchema.parse({ intents: INTENTS }).intents }, client);
+  return { id, key: (await createApiKey(id, "reliability", "ingest", client)).secret };
 }
 
 describe("a PostgreSQL crash and restart during ingestion", () => {

@@ -42,7 +42,7 @@ describe("verifyApiKey", () => {
   it("returns the key with its project's name, rewards and taxonomy version, and refuses a wrong secret", async () => {
     const p = await freshProject(TWO_INTENTS, "keys");
     await db.pool.query("UPDATE projects SET reward_wrong = -0.5 WHERE id = $1", [p.id]);
-    const created = await createApiKey(db.pool, p.id, "reads", "read");
+    const created = await createApiKey(p.id, "reads", "read");
     expect(await verifyApiKey(db.pool, created.secret)).toEqual({
       id: created.id,
       projectId: p.id,
@@ -58,18 +58,18 @@ describe("verifyApiKey", () => {
 
   it("sees a revocation, a scope change and a reward change committed just before", async () => {
     const p = await freshProject(TWO_INTENTS, "keys");
-    const created = await createApiKey(db.pool, p.id, "churn", "ingest");
+    const created = await createApiKey(p.id, "churn", "ingest");
     expect(await verifyApiKey(db.pool, created.secret)).toMatchObject({ scope: "ingest", rewards: { correct: 1 } });
     await db.pool.query("UPDATE api_keys SET scope = 'admin' WHERE id = $1", [created.id]);
     await db.pool.query("UPDATE projects SET reward_correct = 3 WHERE id = $1", [p.id]);
     expect(await verifyApiKey(db.pool, created.secret)).toMatchObject({ scope: "admin", rewards: { correct: 3 } });
-    await revokeApiKey(db.pool, p.id, created.prefix);
+    await revokeApiKey(p.id, created.prefix);
     expect(await verifyApiKey(db.pool, created.secret)).toBeNull();
   });
 
   it("answers concurrent verifications of several keys with one read", async () => {
     const p = await freshProject(TWO_INTENTS, "keys");
-    const keys = await Promise.all(["a", "b", "c"].map((name) => createApiKey(db.pool, p.id, name, "ingest")));
+    const keys = await Promise.all(["a", "b", "c"].map((name) => createApiKey(p.id, name, "ingest")));
     // Their first use is recorded once each; recorded first so that only the verifications are counted below.
     await Promise.all(keys.map((key) => verifyApiKey(db.pool, key.secret)));
     await expect.poll(async () => (await db.pool.query("SELECT count(*) AS n FROM api_keys WHERE project_id = $1 AND last_used_at IS NOT NULL", [p.id])).rows[0].n).toBe(3);
@@ -136,7 +136,7 @@ describe("taxonomy_version", () => {
 describe("gradingContextFor", () => {
   it("serves the taxonomy from memory while the version read with the key is unchanged, and reloads it when it moved", async () => {
     const p = await freshProject(TWO_INTENTS, "context");
-    const { secret } = await createApiKey(db.pool, p.id, "grader", "ingest");
+    const { secret } = await createApiKey(p.id, "grader", "ingest");
     const verified = async () => (await verifyApiKey(db.pool, secret))!;
     expect([...(await gradingContextFor(await verified())).taxonomy].sort()).toEqual(["cancel_order", "get_refund", "track_refund"]);
 

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { closePool, pool, withTransaction } from "../../lib/db/pool";
-import { upsertIntents } from "../../lib/ingest/taxonomy";
 import { storeRecords, type RecordResult } from "../../lib/ingest/store";
 import { ensureProject, loadProject, type ProjectContext } from "../../lib/projects";
 import { taxonomySchema, type IntentInput } from "../../lib/validations/taxonomy";
@@ -17,10 +16,7 @@ export function useTestDatabase() {
 export async function freshProject(intents: IntentInput[], prefix = "t"): Promise<ProjectContext> {
   const name = `${prefix}-${randomBytes(5).toString("hex")}`;
   const parsed = taxonomySchema.parse({ intents });
-  await withTransaction(async (db) => {
-    const id = await ensureProject(db, name);
-    await upsertIntents(db, id, parsed.intents);
-  });
+  await ensureProject(name, { intents: parsed.intents });
   return (await loadProject(pool(), name))!;
 }
 

@@ -4,17 +4,14 @@ import { RunTable } from "@/components/leaderboard/run-table";
 import { pool } from "@/lib/db/pool";
 import { leaderboard, type RunMetrics } from "@/lib/metrics/queries";
 import { projectOr404 } from "@/lib/server/projects";
+import { intentLabels } from "@/lib/taxonomy/intents";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Leaderboard" };
 
-async function intentLabels(projectId: number): Promise<Map<string, string>> {
-  const { rows } = await pool().query<{ id: string; label: string }>("SELECT id, label FROM intents WHERE project_id = $1", [projectId]);
-  return new Map(rows.map((row) => [row.id, row.label]));
-}
-
-function breakdown(runs: RunMetrics[], labels: Map<string, string>): BreakdownRow[] {
+function breakdown(runs: RunMetrics[], intents: { id: string; label: string }[]): BreakdownRow[] {
+  const labels = new Map(intents.map((intent) => [intent.id, intent.label]));
   const rows = new Map<string, BreakdownRow>();
   for (const run of runs) {
     for (const entry of run.perIntent) {

@@ -8,8 +8,8 @@
  * whole or not at all (per-record rejections aside), and re-sending it is a
  * no-op that answers "unchanged".
  */
-import type pg from "pg";
 import { withTransaction } from "../../db/pool";
+import { CONFLICT_ATTEMPTS, isConflict, retryConflicts, sqlState } from "../../db/retry";
 import { storeRecords, type RecordResult } from "../../ingest/store";
 import { loadProject } from "../../projects";
 import {
@@ -56,48 +56,28 @@ export const ingestEndpoint = defineEndpoint({
 });
 
 // ---------------------------------------------------------------------------
-// Transactions that may collide with a concurrent writer
-
-const CONCURRENT_CASE = "a concurrent writer created the same case; retry the batch";
-const MAX_ATTEMPTS = 4;
-
-function pgCode(error: unknown): string {
-  let current = error as { code?: unknown; cause?: unknown } | null;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (typeof current.code === "string") return current.code;
-    current = current.cause as typeof current;
-  }
-  return "";
-}
-
-/** Another transaction got there first: unique violation on a new case, deadlock or serialization failure. */
-function isCollision(error: unknown): boolean {
-  if (error instanceof Error && error.message === CONCURRENT_CASE) return true;
-  return ["23505", "40P01", "40001"].includes(pgCode(error));
-}
+// Storage failures the client can act on
 
 /**
- * Runs `work` in a transaction, retrying (with a short random back-off) when
- * it collides with a concurrent writer. Once the retries are spent the client
- * gets 409 + Retry-After, never a 500.
+ * Runs `work` (a transaction, retried on conflicts by lib/db/retry.ts) and
+ * turns what is left of a failure into the answer the client can act on: a
+ * value PostgreSQL cannot store is a 400 naming it, a conflict that outlasted
+ * the retries is 409 + Retry-After, never a 500.
  */
-export async function withRetriedTransaction<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await withTransaction(work);
-    } catch (error) {
-      if (pgCode(error).startsWith("22")) {
-        // A value the validation let through but PostgreSQL cannot store (a data exception):
-        // the client's input, so a 400 naming it rather than a 500. Nothing was stored.
-        console.error("[api] data exception while storing", error);
-        throw new ApiError(400, "invalid_value", `a value could not be stored: ${(error as Error).message}; nothing was stored`);
-      }
-      if (!isCollision(error)) throw error;
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new ApiError(409, "conflict", "concurrent requests kept writing the same cases; re-send the batch after the delay in Retry-After", { attempts: attempt }, { "retry-after": "1" });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+export async function conflictAfterRetries<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (sqlState(error).startsWith("22")) {
+      // A value the validation let through but PostgreSQL cannot store (a data exception):
+      // the client's input, so a 400 naming it rather than a 500. Nothing was stored.
+      console.error("[api] data exception while storing", error);
+      throw new ApiError(400, "invalid_value", `a value could not be stored: ${(error as Error).message}; nothing was stored`);
     }
+    if (isConflict(error)) {
+      throw new ApiError(409, "conflict", "concurrent requests kept writing the same cases; re-send the batch after the delay in Retry-After", { attempts: CONFLICT_ATTEMPTS }, { "retry-after": "1" });
+    }
+    throw error;
   }
 }
 
@@ -143,11 +123,15 @@ export async function ingest(key: VerifiedKey, body: { records: unknown[] }): Pr
   });
 
   if (valid.length > 0) {
-    const stored: RecordResult[] = await withRetriedTransaction(async (db) => {
-      const project = await loadProject(db, key.projectName);
-      if (!project) throw new ApiError(401, "unauthorized", "the key's project no longer exists");
-      return storeRecords(db, project, valid);
-    });
+    const stored: RecordResult[] = await conflictAfterRetries(() =>
+      retryConflicts(() =>
+        withTransaction(async (db) => {
+          const project = await loadProject(db, key.projectName);
+          if (!project) throw new ApiError(401, "unauthorized", "the key's project no longer exists");
+          return storeRecords(db, project, valid);
+        }),
+      ),
+    );
     stored.forEach((result, i) => {
       const index = validIndex[i]!;
       results[index] = { ...result, index, caseId: result.caseId };

@@ -3,14 +3,14 @@
  * guideline becoming a new version. GET /api/v1/intents (read): the intents
  * with their current guideline.
  */
-import { pool } from "../../db/pool";
-import { upsertIntents, type TaxonomyResult } from "../../ingest/taxonomy";
+import { retryConflicts } from "../../db/retry";
+import { intentsWithGuidelines, upsertIntents, type TaxonomyResult } from "../../taxonomy/intents";
 import { intentListSchema, apiErrorSchema, taxonomyResultSchema } from "../../validations/api-ingest";
 import { taxonomySchema } from "../../validations/taxonomy";
-import type { Intent, RubricItem } from "../../validations/taxonomy";
+import type { Intent } from "../../validations/taxonomy";
 import { defineEndpoint } from "../endpoint";
 import type { VerifiedKey } from "../keys";
-import { withRetriedTransaction } from "./ingest";
+import { conflictAfterRetries } from "./ingest";
 
 export const putIntentsEndpoint = defineEndpoint({
   method: "PUT",
@@ -49,27 +49,10 @@ export const listIntentsEndpoint = defineEndpoint({
 
 export async function putIntents(key: VerifiedKey, body: { intents: Intent[] }): Promise<TaxonomyResult> {
   // The commit bumps the project's taxonomy version: the next feedback request grades with the new taxonomy.
-  return withRetriedTransaction((db) => upsertIntents(db, key.projectId, body.intents));
+  return conflictAfterRetries(() => retryConflicts(() => upsertIntents(key.projectId, body.intents)));
 }
 
 export async function listIntents(key: VerifiedKey) {
-  const { rows } = await pool().query<{ id: string; label: string; description: string; version: number; policy: string; rubric: RubricItem[]; updated_at: Date }>(
-    `SELECT i.id, i.label, i.description, i.current_version AS version, g.policy, g.rubric, i.updated_at
-       FROM intents i JOIN policy_guidelines g
-         ON g.project_id = i.project_id AND g.intent_id = i.id AND g.version = i.current_version
-      WHERE i.project_id = $1
-      ORDER BY i.id`,
-    [key.projectId],
-  );
-  return {
-    intents: rows.map((row) => ({
-      id: row.id,
-      label: row.label,
-      description: row.description,
-      version: row.version,
-      policy: row.policy,
-      rubric: row.rubric,
-      updatedAt: row.updated_at.toISOString(),
-    })),
-  };
+  const intents = await intentsWithGuidelines(key.projectId);
+  return { intents: intents.map((intent) => ({ ...intent, updatedAt: intent.updatedAt.toISOString() })) };
 }

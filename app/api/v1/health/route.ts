@@ -1,4 +1,4 @@
-import { pool } from "@/lib/db/pool";
+import { pingDatabase } from "@/lib/db/pool";
 import { jsonResponse } from "@/lib/api/errors";
 import { toResponse } from "@/lib/api/handler";
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 /** Liveness and database reachability; no key needed, nothing secret. */
 export async function GET(): Promise<Response> {
   try {
-    await pool().query("SELECT 1");
+    await pingDatabase();
     return jsonResponse(200, { status: "ok", database: "ok" });
   } catch (error) {
     const response = toResponse(error);

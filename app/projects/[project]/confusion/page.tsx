@@ -8,6 +8,7 @@ import { count } from "@/lib/format";
 import { pool } from "@/lib/db/pool";
 import { confusionMatrix, listRuns } from "@/lib/metrics/queries";
 import { projectOr404 } from "@/lib/server/projects";
+import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
 import { confusionState } from "./search-params";
 
@@ -15,17 +16,12 @@ export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Confusion matrix" };
 
-async function taxonomy(projectId: number): Promise<{ id: string; label: string }[]> {
-  const { rows } = await pool().query<{ id: string; label: string }>("SELECT id, label FROM intents WHERE project_id = $1", [projectId]);
-  return rows;
-}
-
 export default async function ConfusionPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
   const project = await projectOr404(name);
   const runs = await listRuns(pool(), project.id);
   const { run, unknown } = confusionState(runs, await searchParams);
-  const [matrix, intents] = run ? await Promise.all([confusionMatrix(pool(), project.id, run.id), taxonomy(project.id)]) : [null, []];
+  const [matrix, intents] = run ? await Promise.all([confusionMatrix(pool(), project.id, run.id), intentLabels(project.id)]) : [null, []];
   const view = matrix ? matrixView(matrix, intents) : null;
 
   return (
