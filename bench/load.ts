@@ -20,7 +20,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { DEMO_RUNS, generateDemoRecords } from "../lib/demo/generate";
 import { pool } from "../lib/db/pool";
-import { storeStream } from "../lib/ingest/bulk";
+import { storeStream } from "../lib/ingest/stream";
 import { planCompletions } from "../lib/ingest/store";
 import type { ProjectContext } from "../lib/projects";
 import { baselineEncoder, copyInOneTransaction } from "./baseline";

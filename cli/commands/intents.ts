@@ -10,7 +10,7 @@ import { formatPath } from "../../lib/ingest/jsonl";
 import { upsertIntents } from "../../lib/taxonomy/intents";
 import { taxonomySchema } from "../../lib/validations/taxonomy";
 import { parseOptions, UsageError } from "../args";
-import { resolveProject } from "./import";
+import { resolveProject } from "../project-option";
 import { projectNameSchema, withDatabase } from "./project";
 
 const USAGE = "usage: intents import FILE.json [--project P]";

@@ -1,4 +1,4 @@
-import { storeStream } from "../ingest/bulk";
+import { storeStream } from "../ingest/stream";
 import { ensureProject, loadProject } from "../projects";
 import { taxonomySchema } from "../validations/taxonomy";
 import { DEMO_INTENTS, DEMO_PROJECT, generateDemoRecords } from "./generate";

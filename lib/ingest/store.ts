@@ -9,9 +9,11 @@
  */
 import type pg from "pg";
 import { isDeepStrictEqual } from "node:util";
+import { ConflictError } from "../db/retry";
 import { gradeIntent, type IntentGrade } from "../grading/intent";
 import type { ProjectContext } from "../projects";
 import type { IngestRecord } from "../validations/record";
+import { noteNewRuns, runModelIssue, STORED_RUN, unknownIntentIssue, type KnownRun } from "./checks";
 import { storeCompletions } from "./completions";
 import { caseLine, COPY_CASES, copyRows, reserveIds } from "./copy";
 import { FORMAT_ERROR_POLICY, regradeCases } from "./regrade";
@@ -53,17 +55,29 @@ export interface PlannedCompletion {
   policy: { verdict: "pass" | "fail"; rationale: string; judge: string; judgeVersion: string; source: "imported" | "judged"; guidelineVersion: number | null } | null;
 }
 
+function refuse(index: number, record: IngestRecord, error: RecordIssue): RecordResult {
+  return { index, status: "rejected", caseId: record.case.id, error };
+}
+
 function reject(index: number, record: IngestRecord, path: (string | number)[], message: string): RecordResult {
-  return { index, status: "rejected", caseId: record.case.id, error: { path, message } };
+  return refuse(index, record, { path, message });
+}
+
+/** A concurrent writer created one of the batch's new cases first: the batch was rolled back whole, and sending it again is the remedy. */
+export class ConcurrentCaseError extends ConflictError {
+  override name = "ConcurrentCaseError";
+
+  constructor(options?: ErrorOptions) {
+    super("a concurrent writer created the same case; retry the batch", options);
+  }
 }
 
 /** Checks that need no database: taxonomy membership and duplicates within the batch. */
 function precheck(project: ProjectContext, records: readonly IngestRecord[]): (RecordResult | null)[] {
   const seenCases = new Set<string>();
   return records.map((record, index) => {
-    if (!project.intents.has(record.case.expectedIntent)) {
-      return reject(index, record, ["case", "expectedIntent"], `unknown intent '${record.case.expectedIntent}': add it to the taxonomy first`);
-    }
+    const unknown = unknownIntentIssue(project, record);
+    if (unknown) return refuse(index, record, unknown);
     if (seenCases.has(record.case.id)) {
       return reject(index, record, ["case", "id"], `case '${record.case.id}' appears twice in this batch`);
     }
@@ -115,23 +129,16 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
   // the stored one (or, for a new run, than its first use in this batch) is rejected.
   const names = [...new Set(records.flatMap((record) => record.completions.map((c) => c.run)))];
   const stored = names.length === 0 ? [] : (await db.query<{ id: number; name: string; model: string }>("SELECT id, name, model FROM runs WHERE project_id = $1 AND name = ANY($2)", [project.id, names])).rows;
-  const models = new Map(stored.map((row) => [row.name, row.model]));
+  const known = new Map<string, KnownRun>(stored.map((row) => [row.name, { model: row.model, where: STORED_RUN }]));
   const newRuns = new Map<string, string>();
   records.forEach((record, index) => {
     if (results[index]) return;
-    const clash = record.completions.findIndex((c) => (models.get(c.run) ?? c.model) !== c.model);
-    if (clash >= 0) {
-      const c = record.completions[clash]!;
-      const where = newRuns.has(c.run) ? "is used earlier in this batch with" : "exists with";
-      results[index] = reject(index, record, ["completions", clash, "model"], `run '${c.run}' ${where} model '${models.get(c.run)}', not '${c.model}'`);
+    const clash = runModelIssue(record, known);
+    if (clash) {
+      results[index] = refuse(index, record, clash);
       return;
     }
-    for (const c of record.completions) {
-      if (!models.has(c.run)) {
-        models.set(c.run, c.model);
-        newRuns.set(c.run, c.model);
-      }
-    }
+    for (const name of noteNewRuns(record, known, "is used earlier in this batch with")) newRuns.set(name, known.get(name)!.model);
   });
   // Nothing new: the runs just read are the ones to use (the common case of a bulk load), no second look-up.
   const runs = newRuns.size > 0 ? await createRuns(db, project.id, newRuns, names) : new Map(stored.map((row) => [row.name, { id: row.id, model: row.model }]));
@@ -187,7 +194,7 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
       await copyRows(db, COPY_CASES, lines);
     } catch (error) {
       const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === "23505" && constraint === "cases_project_id_external_id_key") throw new Error("a concurrent writer created the same case; retry the batch", { cause: error });
+      if (code === "23505" && constraint === "cases_project_id_external_id_key") throw new ConcurrentCaseError({ cause: error });
       throw error;
     }
     newCases.forEach(({ case: c }, i) => caseIds.set(c.id, ids[i]!));
