@@ -11,14 +11,13 @@
  * validation only and writes nothing.
  */
 import { createReadStream } from "node:fs";
-import { constants } from "node:fs";
-import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { checkLines, importLines } from "../../lib/ingest/import";
 import { DEFAULT_MAX_LINE_BYTES, readRecords } from "../../lib/ingest/jsonl";
 import type { ProjectContext } from "../../lib/projects";
 import { parseOptions, UsageError } from "../args";
+import { fileInfo, type FileInfo } from "../files";
 import { LineReport } from "../line-report";
 import { resolveProject } from "../project-option";
 import { formatBytes, formatCount, formatDuration, Progress } from "../progress";
@@ -35,27 +34,6 @@ const schema = z.object({
   concurrency: z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(1).max(8).default(2),
 });
 type Options = z.output<typeof schema>;
-
-interface FileInfo {
-  file: string;
-  size: number;
-  mtimeMs: number;
-}
-
-async function fileInfo(file: string): Promise<FileInfo> {
-  let info;
-  try {
-    info = await stat(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${(error as Error).message}`);
-  }
-  if (!info.isFile()) throw new UsageError(`not a file: ${file}`);
-  await access(file, constants.R_OK).catch((error: Error) => {
-    throw new UsageError(`cannot read ${file}: ${error.message}`);
-  });
-  return { file, size: info.size, mtimeMs: info.mtimeMs };
-}
 
 function openLines(file: string) {
   return readRecords(createReadStream(file, { highWaterMark: 256 * 1024 }), { maxLineBytes: DEFAULT_MAX_LINE_BYTES });
