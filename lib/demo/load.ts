@@ -1,16 +1,13 @@
+import { pool } from "../db/pool";
+import { prisma } from "../db/prisma";
 import { storeStream } from "../ingest/stream";
 import { ensureProject, loadProject } from "../projects";
 import { taxonomySchema } from "../validations/taxonomy";
 import { DEMO_INTENTS, DEMO_PROJECT, generateDemoRecords } from "./generate";
-import { pool } from "../db/pool";
 
 /** True when the demo project exists and has cases. */
 export async function demoLoaded(): Promise<boolean> {
-  const { rows } = await pool().query(
-    "SELECT 1 FROM projects p WHERE p.name = $1 AND EXISTS (SELECT 1 FROM cases c WHERE c.project_id = p.id)",
-    [DEMO_PROJECT],
-  );
-  return rows.length > 0;
+  return (await prisma().project.count({ where: { name: DEMO_PROJECT, cases: { some: {} } } })) > 0;
 }
 
 /** Loads the simulated demo project: the demo taxonomy and `cases` generated cases with three runs. */
