@@ -1,12 +1,12 @@
 /**
  * `npm run db:migration -- NAME [--from FILE]`: writes the SQL that takes the
- * last committed schema (or FILE) to the working prisma/schema.prisma as a new
- * migration folder. Prisma 7's differ needs a native engine that cannot be
+ * last committed schema (or FILE) to the working schema (the files of
+ * prisma/schema/, read as one) as a new migration folder. Prisma 7's differ needs a native engine that cannot be
  * downloaded offline; Prisma 6.19's WebAssembly engine diffs two schema files
  * with no download, so it is installed on demand in .data/prisma-differ.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { closePool } from "../lib/db/pool";
@@ -16,7 +16,24 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 const tool = path.join(root, ".data", "prisma-differ");
 const name = z.string().regex(/^[a-z0-9_]+$/, "name the migration with lower-case letters, digits and '_'").parse(process.argv[2]);
 const fromIndex = process.argv.indexOf("--from");
-const previous = fromIndex > 0 ? readFileSync(process.argv[fromIndex + 1]!, "utf8") : execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { cwd: root, encoding: "utf8" });
+const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" });
+
+/** A multi-file schema as one file (one generator, one datasource, every model): what the differ reads. */
+const joined = (files: string[], read: (file: string) => string) => files.sort().map(read).join("\n");
+
+function workingSchema(): string {
+  const dir = path.join(root, "prisma", "schema");
+  if (!existsSync(dir)) return readFileSync(path.join(root, "prisma", "schema.prisma"), "utf8");
+  return joined(readdirSync(dir).filter((file) => file.endsWith(".prisma")), (file) => readFileSync(path.join(dir, file), "utf8"));
+}
+
+/** The schema of the last commit: prisma/schema/*.prisma, or the single prisma/schema.prisma of older commits. */
+function committedSchema(): string {
+  const files = git("ls-tree", "--name-only", "HEAD", "prisma/schema/").split("\n").filter((file) => file.endsWith(".prisma"));
+  return files.length > 0 ? joined(files, (file) => git("show", `HEAD:${file}`)) : git("show", "HEAD:prisma/schema.prisma");
+}
+
+const previous = fromIndex > 0 ? readFileSync(process.argv[fromIndex + 1]!, "utf8") : committedSchema();
 
 // Prisma 6 wants a datasource url in the schema; Prisma 7 keeps it in prisma.config.ts.
 const withUrl = (schema: string) => schema.replace(/provider\s*=\s*"postgresql"/, `provider = "postgresql"\n  url = env("DATABASE_URL")`);
@@ -27,7 +44,7 @@ if (!existsSync(path.join(tool, "node_modules", "prisma"))) {
   execFileSync("npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "prisma@6.19.3", "@prisma/adapter-pg@7.10.1"], { cwd: tool, stdio: "inherit" });
 }
 writeFileSync(path.join(tool, "from.prisma"), withUrl(previous));
-writeFileSync(path.join(tool, "to.prisma"), withUrl(readFileSync(path.join(root, "prisma", "schema.prisma"), "utf8")));
+writeFileSync(path.join(tool, "to.prisma"), withUrl(workingSchema()));
 writeFileSync(
   path.join(tool, "prisma.config.ts"),
   `import { PrismaPg } from "@prisma/adapter-pg";
