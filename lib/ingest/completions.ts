@@ -48,7 +48,7 @@ function row({ c, caseId, runId }: Located) {
 }
 
 const recordColumns = (extra = "") => `x(id bigint, case_id bigint, run_id int, text text, expected_intent text, analysis text, predicted_intent text,
-  reply text, intent_verdict intent_verdict, format_error text, unknown_intent boolean, reward double precision,
+  predicted_intent_truncated boolean, reply text, intent_verdict intent_verdict, format_error text, unknown_intent boolean, reward double precision,
   policy_verdict policy_verdict, latency_ms int, prompt_tokens int, completion_tokens int, metadata jsonb${extra})`;
 
 /**
@@ -126,7 +126,7 @@ export async function storeCompletions(
     await db.query(
       `UPDATE completions c SET
           text = x.text, expected_intent = x.expected_intent, analysis = x.analysis, predicted_intent = x.predicted_intent,
-          reply = x.reply, intent_verdict = x.intent_verdict, format_error = x.format_error, unknown_intent = x.unknown_intent,
+          predicted_intent_truncated = x.predicted_intent_truncated, reply = x.reply, intent_verdict = x.intent_verdict, format_error = x.format_error, unknown_intent = x.unknown_intent,
           reward = x.reward,
           policy_verdict = CASE WHEN x.replace OR x.policy_verdict <> 'pending' THEN x.policy_verdict ELSE c.policy_verdict END,
           latency_ms = x.latency_ms, prompt_tokens = x.prompt_tokens, completion_tokens = x.completion_tokens,

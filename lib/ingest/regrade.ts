@@ -11,11 +11,31 @@ export const FORMAT_ERROR_POLICY = {
   source: "judged",
 } as const;
 
+/**
+ * Longest predicted intent stored, in UTF-16 code units. The predicted intent
+ * is model output of any length, but it is indexed, and a btree entry holds at
+ * most 2,704 bytes: 200 units are at most 600 bytes of UTF-8. An intent id is
+ * at most 100 characters, so a longer prediction is graded `wrong`, unknown,
+ * whatever is stored; it is kept cut to its start and flagged.
+ */
+export const STORED_PREDICTED_INTENT_MAX = 200;
+
+/** The predicted intent as stored: at most STORED_PREDICTED_INTENT_MAX units, never half a surrogate pair. */
+export function storedPredictedIntent(predicted: string | null): { value: string | null; truncated: boolean } {
+  if (predicted === null || predicted.length <= STORED_PREDICTED_INTENT_MAX) return { value: predicted, truncated: false };
+  let end = STORED_PREDICTED_INTENT_MAX;
+  const last = predicted.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return { value: predicted.slice(0, end), truncated: true };
+}
+
 /** The completion columns that the intent grade determines. */
 export function gradeColumns(grade: IntentGrade) {
+  const predicted = storedPredictedIntent(grade.predictedIntent);
   return {
     analysis: grade.analysis,
-    predicted_intent: grade.predictedIntent,
+    predicted_intent: predicted.value,
+    predicted_intent_truncated: predicted.truncated,
     reply: grade.reply,
     intent_verdict: grade.verdict,
     format_error: grade.formatError,
@@ -45,10 +65,10 @@ export async function regradeCases(db: pg.ClientBase, project: ProjectContext, c
   }));
   await db.query(
     `UPDATE completions c SET expected_intent = x.expected_intent, analysis = x.analysis, predicted_intent = x.predicted_intent,
-            reply = x.reply, intent_verdict = x.intent_verdict, format_error = x.format_error,
+            predicted_intent_truncated = x.predicted_intent_truncated, reply = x.reply, intent_verdict = x.intent_verdict, format_error = x.format_error,
             unknown_intent = x.unknown_intent, reward = x.reward, updated_at = now()
-       FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, expected_intent text, analysis text, predicted_intent text, reply text,
-            intent_verdict intent_verdict, format_error text, unknown_intent boolean, reward double precision)
+       FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, expected_intent text, analysis text, predicted_intent text,
+            predicted_intent_truncated boolean, reply text, intent_verdict intent_verdict, format_error text, unknown_intent boolean, reward double precision)
       WHERE c.project_id = $1 AND c.id = x.id`,
     [project.id, JSON.stringify(updates)],
   );

@@ -16,7 +16,7 @@ import type { IngestRecord } from "../validations/record";
 import { noteNewRuns, runModelIssue, STORED_RUN, unknownIntentIssue, type KnownRun } from "./checks";
 import { storeCompletions } from "./completions";
 import { caseLine, COPY_CASES, copyRows, reserveIds } from "./copy";
-import { FORMAT_ERROR_POLICY, regradeCases } from "./regrade";
+import { FORMAT_ERROR_POLICY, regradeCases, storedPredictedIntent } from "./regrade";
 
 export type RecordStatus = "created" | "updated" | "unchanged" | "rejected";
 
@@ -39,6 +39,11 @@ export interface UnknownPrediction extends RecordIssue {
 }
 
 function unknownPrediction(completion: number, intent: string): UnknownPrediction {
+  const stored = storedPredictedIntent(intent);
+  if (stored.truncated) {
+    const message = `predicted intent of ${intent.length.toLocaleString("en-US")} characters is longer than any intent id: graded wrong, stored cut to its first ${stored.value!.length}`;
+    return { path: ["completions", completion, "text"], message, predictedIntent: stored.value! };
+  }
   return { path: ["completions", completion, "text"], message: `predicted intent '${intent}' is not in the taxonomy: graded wrong`, predictedIntent: intent };
 }
 

@@ -25,6 +25,8 @@ export interface CaseCompletion {
   text: string;
   analysis: string | null;
   predictedIntent: string | null;
+  /** predictedIntent holds only the start of a longer intent tag (the whole one is in `text`). */
+  predictedIntentTruncated: boolean;
   reply: string | null;
   intentVerdict: IntentVerdict;
   formatError: string | null;
@@ -60,6 +62,7 @@ interface CompletionRow {
   text: string;
   analysis: string | null;
   predicted_intent: string | null;
+  predicted_intent_truncated: boolean;
   reply: string | null;
   intent_verdict: IntentVerdict;
   format_error: string | null;
@@ -95,7 +98,7 @@ export async function caseDetail(db: pg.ClientBase | pg.Pool, projectId: number,
   const row = found.rows[0];
   if (!row) return null;
   const completions = await db.query<CompletionRow>(
-    `SELECT c.id, r.name AS run, r.model, c.text, c.analysis, c.predicted_intent, c.reply, c.intent_verdict, c.format_error,
+    `SELECT c.id, r.name AS run, r.model, c.text, c.analysis, c.predicted_intent, c.predicted_intent_truncated, c.reply, c.intent_verdict, c.format_error,
             c.unknown_intent, c.reward, c.policy_verdict, c.latency_ms, c.prompt_tokens, c.completion_tokens, c.metadata,
             c.created_at, c.updated_at
        FROM completions c JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id
@@ -147,6 +150,7 @@ function toCompletion(c: CompletionRow, history: JudgedPolicy[]): CaseCompletion
     text: c.text,
     analysis: c.analysis,
     predictedIntent: c.predicted_intent,
+    predictedIntentTruncated: c.predicted_intent_truncated,
     reply: c.reply,
     intentVerdict: c.intent_verdict,
     formatError: c.format_error,

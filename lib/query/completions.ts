@@ -22,6 +22,8 @@ export interface CompletionListItem {
   model: string;
   expectedIntent: string;
   predictedIntent: string | null;
+  /** predictedIntent holds only the start of a longer intent tag (the whole one is in `text`). */
+  predictedIntentTruncated: boolean;
   intentVerdict: IntentVerdict;
   formatError: string | null;
   unknownIntent: boolean;
@@ -121,6 +123,7 @@ interface ItemRow {
   model: string;
   expected_intent: string;
   predicted_intent: string | null;
+  predicted_intent_truncated: boolean;
   intent_verdict: IntentVerdict;
   format_error: string | null;
   unknown_intent: boolean;
@@ -144,7 +147,7 @@ export async function listCompletions(db: pg.ClientBase | pg.Pool, projectId: nu
   const keyset = query.after === null ? "" : ` AND c.id ${sort.after} ${bind(query.after)}`;
   // The page is chosen on completions alone (index order, LIMIT), then joined for names.
   const { rows } = await db.query<ItemRow>(
-    `SELECT c.id, k.external_id AS case_external_id, r.name AS run, r.model, c.expected_intent, c.predicted_intent,
+    `SELECT c.id, k.external_id AS case_external_id, r.name AS run, r.model, c.expected_intent, c.predicted_intent, c.predicted_intent_truncated,
             c.intent_verdict, c.format_error, c.unknown_intent, c.policy_verdict, c.reward, c.reply, c.text,
             c.latency_ms, c.prompt_tokens, c.completion_tokens, c.created_at
        FROM (SELECT * FROM completions c WHERE ${where}${keyset} ORDER BY c.id ${sort.direction} LIMIT ${bind(query.limit + 1)}) c
@@ -168,6 +171,7 @@ function toItem(row: ItemRow): CompletionListItem {
     model: row.model,
     expectedIntent: row.expected_intent,
     predictedIntent: row.predicted_intent,
+    predictedIntentTruncated: row.predicted_intent_truncated,
     intentVerdict: row.intent_verdict,
     formatError: row.format_error,
     unknownIntent: row.unknown_intent,
