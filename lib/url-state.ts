@@ -5,9 +5,27 @@
  * Pure: no React, no Next.
  */
 import { z } from "zod";
+import { isStorableText } from "./validations/text";
 
 /** What Next.js hands a page as `searchParams`. */
 export type SearchParams = Record<string, string | string[] | undefined>;
+
+/**
+ * A query string as a plain object: repeated parameters become arrays. Built
+ * with Object.fromEntries, so a parameter named `__proto__` is an ordinary key
+ * that a strict schema reports, not a prototype assignment that vanishes.
+ */
+export function searchParamsObject(params: URLSearchParams | SearchParams): Record<string, string | string[]> {
+  if (!(params instanceof URLSearchParams)) {
+    return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined));
+  }
+  return Object.fromEntries(
+    [...new Set(params.keys())].map((key) => {
+      const values = params.getAll(key);
+      return [key, values.length === 1 ? values[0]! : values];
+    }),
+  );
+}
 
 /** A repeated parameter (`?a=x&a=y`) reads as its first value. */
 function firstValue(value: unknown): unknown {
@@ -16,7 +34,7 @@ function firstValue(value: unknown): unknown {
 
 /** An optional free-text parameter; blank or over-long values read as absent. */
 export function textParam(max = 200) {
-  return z.preprocess(firstValue, z.string().trim().min(1).max(max).optional()).catch(undefined);
+  return z.preprocess(firstValue, z.string().trim().min(1).max(max).refine(isStorableText).optional()).catch(undefined);
 }
 
 /** A parameter from an allowlist; a missing or unknown value reads as the fallback. */

@@ -8,11 +8,15 @@
  *   DATABASE_URL=... PORT=3000 HOSTNAME=127.0.0.1 node --import tsx scripts/serve.ts [--dev]
  */
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { directHandler, serveDirect } from "../lib/api/direct";
+import { errorBody } from "../lib/api/errors";
+import { readEnv } from "../lib/config";
 import { closePool } from "../lib/db/pool";
+import { screenRequest, type Screening } from "../lib/http/guard";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -21,13 +25,26 @@ export interface AppServer {
 }
 
 export async function startAppServer(options: { dev: boolean; hostname: string; port: number }): Promise<AppServer> {
-  const env = process.env as Record<string, string | undefined>;
-  env.NODE_ENV ??= options.dev ? "development" : "production";
-  const server = http.createServer();
+  (process.env as Record<string, string | undefined>).NODE_ENV ??= options.dev ? "development" : "production";
+  const env = readEnv();
+  // Deliberate timeouts instead of Node's defaults (5 minutes for a whole
+  // request, checked every 30 s): headers must arrive promptly, an idle
+  // keep-alive connection is closed soon, and a body gets the API's body
+  // timeout (answered 408 as JSON by lib/api/handler.ts) plus a margin, after
+  // which Node itself answers 408 and closes the connection.
+  const server = http.createServer({
+    headersTimeout: env.IB_HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeout: env.IB_HTTP_HEADERS_TIMEOUT_MS + env.IB_API_BODY_TIMEOUT_MS + 5_000,
+    keepAliveTimeout: env.IB_HTTP_KEEPALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: Math.min(1_000, env.IB_HTTP_HEADERS_TIMEOUT_MS),
+  });
   const app = next({ dev: options.dev, dir: ROOT, hostname: options.hostname, port: options.port, httpServer: server });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
+    const screening = screenRequest(request.method ?? "", request.url ?? "");
+    if (screening.ok === false) return refuse(screening, response);
+    if (screening.ok === "not-found") request.url = NOT_FOUND_PATH;
     const direct = directHandler(request);
     if (direct) void serveDirect(direct, request, response);
     else
@@ -37,6 +54,7 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
         response.end("internal error");
       });
   });
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.hostname, () => resolve());
@@ -53,9 +71,49 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
   };
 }
 
+/** A path no page has: Next.js answers it with the app's not-found page (404). */
+const NOT_FOUND_PATH = "/_not-found-page";
+
+function refuse(screening: Extract<Screening, { ok: false }>, response: http.ServerResponse): void {
+  const body =
+    screening.status === 204 ? ""
+    : screening.api ? JSON.stringify(errorBody(screening.code, screening.message))
+    : `${screening.status} ${http.STATUS_CODES[screening.status] ?? ""}: ${screening.message}\n`;
+  response.writeHead(screening.status, {
+    ...screening.headers,
+    ...(body ? { "content-type": screening.api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8" } : {}),
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+  });
+  response.end(body);
+}
+
+/**
+ * What Node's parser refuses before any handler runs (headers too large, not
+ * HTTP, headers too slow): answered like every other error, JSON under
+ * /api/v1 when the request line says so, instead of Node's empty answer.
+ */
+function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void {
+  // `_httpMessage` is the response Node attached to this socket: once its headers went out, nothing more can be said.
+  const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (error.code === "ECONNRESET" || !socket.writable || started) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const message =
+    status === 431 ? "the request line or headers are larger than the server accepts"
+    : status === 408 ? "the request did not arrive in time"
+    : "the request is not valid HTTP";
+  const requestLine = error.rawPacket?.subarray(0, 256).toString("latin1").split("\r\n")[0] ?? "";
+  const api = /^\S+ \/api\/v1([/?# ]|$)/.test(requestLine);
+  const body = api ? JSON.stringify(errorBody(status === 408 ? "request_timeout" : "bad_request", message)) : `${status} ${http.STATUS_CODES[status]}: ${message}\n`;
+  const type = api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
-  const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+  const { PORT: port, HOSTNAME: hostname } = readEnv();
   const server = await startAppServer({ dev: process.argv.includes("--dev"), hostname, port });
   console.log(`[ib] serving http://${hostname}:${port}`);
   let stopping = false;

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
   try {
-    server = await startAppServer({ dev, hostname: process.env.HOSTNAME ?? "0.0.0.0", port: env.PORT });
+    server = await startAppServer({ dev, hostname: env.HOSTNAME, port: env.PORT });
   } catch (error) {
     console.error(`[ib] the server did not start: ${(error as Error).message}`);
     return stop(1);

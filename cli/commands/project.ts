@@ -1,15 +1,10 @@
-import { z } from "zod";
+import { projectNameSchema } from "../../lib/validations/project";
 import { closePool } from "../../lib/db/pool";
 import { openDatabase } from "../../lib/db/server";
 import { createProject, projectCaseCounts } from "../../lib/projects";
 import { UsageError } from "../args";
 
-export const projectNameSchema = z
-  .string()
-  .trim()
-  .min(1, "a project name must not be empty")
-  .max(100)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, "a project name is lower-case letters, digits, '-' and '_'");
+export { projectNameSchema };
 
 /** Runs `work` against the database (the embedded one is started, or attached to, for the duration). */
 export async function withDatabase<T>(work: () => Promise<T>): Promise<T> {

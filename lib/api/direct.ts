@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { feedbackIntentBatchHandler, feedbackIntentHandler } from "./endpoints/feedback";
+import { bodyTimeout } from "./body";
 import { ApiError } from "./errors";
 import { replyForError, type ApiHandler } from "./handler";
 
@@ -34,7 +35,7 @@ export async function serveDirect(handler: ApiHandler, request: IncomingMessage,
       },
       search: query < 0 ? "" : url.slice(query),
       params: {},
-      readBody: (maxBytes) => readBody(request, maxBytes),
+      readBody: (maxBytes, timeoutMs) => readBody(request, maxBytes, timeoutMs),
     });
   } catch (error) {
     reply = replyForError(error);
@@ -45,11 +46,18 @@ export async function serveDirect(handler: ApiHandler, request: IncomingMessage,
 }
 
 /** Reads the body up to maxBytes; past that, answers null at once and discards the rest as it arrives. */
-function readBody(request: IncomingMessage, maxBytes: number): Promise<Uint8Array | null> {
-  return new Promise((resolve, reject) => {
+function readBody(request: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Uint8Array | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const read = new Promise<Uint8Array | null>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      chunks.length = 0;
+      reject(bodyTimeout());
+    }, timeoutMs);
     request.on("data", (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
@@ -74,4 +82,5 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Uint8Arra
     request.on("error", incomplete);
     request.on("close", incomplete);
   });
+  return read.finally(() => clearTimeout(timer));
 }

@@ -11,18 +11,21 @@
  * answers without Next.
  */
 import type { z } from "zod";
+import { readEnv } from "../config";
 import { pool } from "../db/pool";
-import { readJson } from "./body";
+import { searchParamsObject } from "../url-state";
+import { bodyTimeout, checkText, readJson } from "./body";
 import { ApiError, errorReply, isDatabaseUnavailable, issueDetails, JsonReply } from "./errors";
 import type { Endpoint } from "./endpoint";
 import { allows, verifyApiKey, type Permission, type VerifiedKey } from "./keys";
 import { InFlightLimiter } from "./limits";
 
-const globalForLimiter = globalThis as unknown as { ibLimiter?: InFlightLimiter };
-const limiter = (globalForLimiter.ibLimiter ??= new InFlightLimiter(
-  Number(process.env.IB_API_MAX_INFLIGHT_PER_PROJECT ?? 16),
-  Number(process.env.IB_API_MAX_INFLIGHT ?? 64),
-));
+const globalForLimiter = globalThis as unknown as { ibLimiter?: InFlightLimiter; ibBodyTimeoutMs?: number };
+const limiter = (globalForLimiter.ibLimiter ??= (() => {
+  const env = readEnv();
+  return new InFlightLimiter(env.IB_API_MAX_INFLIGHT_PER_PROJECT, env.IB_API_MAX_INFLIGHT);
+})());
+const bodyTimeoutMs = (globalForLimiter.ibBodyTimeoutMs ??= readEnv().IB_API_BODY_TIMEOUT_MS);
 
 /** An HTTP request as the API needs it, whichever server received it. */
 export interface ApiRequest {
@@ -31,8 +34,12 @@ export interface ApiRequest {
   /** The query string: "" or "?a=1&b=2". */
   search: string;
   params: Record<string, string>;
-  /** The body's bytes, or null as soon as it is longer than maxBytes (the rest is discarded). */
-  readBody(maxBytes: number): Promise<Uint8Array | null>;
+  /**
+   * The body's bytes, or null as soon as it is longer than maxBytes (the rest
+   * is discarded). Rejects with a 408 ApiError when it has not all arrived
+   * within timeoutMs.
+   */
+  readBody(maxBytes: number, timeoutMs: number): Promise<Uint8Array | null>;
 }
 
 export type ApiHandler = (request: ApiRequest) => Promise<JsonReply>;
@@ -55,9 +62,13 @@ export function apiHandler<BS extends z.ZodType | undefined = undefined, QS exte
     let release: (() => void) | null = null;
     try {
       const key = await authenticate(request, options.permission);
+      const rawQuery = searchParamsObject(new URLSearchParams(request.search));
+      checkRequestText(request.params, rawQuery);
+      const query = options.query ? parse(options.query, rawQuery, "invalid_query", "query parameters") : undefined;
+      // Admission only once the body is here: a client still sending (or
+      // stalling) holds no slot, and the body has a deadline of its own.
+      const body = options.body ? parse(options.body, await readJson(request, options.maxBytes ?? 1_000_000, bodyTimeoutMs), "invalid_body", "request body") : undefined;
       release = limiter.acquire(key.projectName);
-      const query = options.query ? parse(options.query, searchParamsObject(new URLSearchParams(request.search)), "invalid_query", "query parameters") : undefined;
-      const body = options.body ? parse(options.body, await readJson(request, options.maxBytes ?? 1_000_000), "invalid_body", "request body") : undefined;
       const result = await handle({ key, body: body as Out<BS>, query: query as Out<QS>, params: request.params });
       return result instanceof JsonReply ? result : new JsonReply(200, result);
     } catch (error) {
@@ -81,7 +92,7 @@ export function nextRoute(handler: ApiHandler) {
       header: (name) => request.headers.get(name),
       search: new URL(request.url).search,
       params,
-      readBody: (maxBytes) => readStream(request.body, maxBytes),
+      readBody: (maxBytes, timeoutMs) => readStream(request.body, maxBytes, timeoutMs),
     });
     return reply.toResponse();
   };
@@ -95,20 +106,35 @@ export function apiRoute<BS extends z.ZodType | undefined = undefined, QS extend
   return nextRoute(apiHandler(options, handle));
 }
 
-async function readStream(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> {
+async function readStream(body: ReadableStream<Uint8Array> | null, maxBytes: number, timeoutMs: number): Promise<Uint8Array | null> {
   if (!body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
+  let timer: NodeJS.Timeout | undefined;
+  let late = false;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      late = true;
+      reject(bodyTimeout());
+      void reader.cancel().catch(() => undefined);
+    }, timeoutMs);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), timedOut]);
+      // A cancelled read ends the stream: what arrived so far is not the body.
+      if (late) throw bodyTimeout();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks);
 }
@@ -146,12 +172,11 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, code: string, wha
   return result.data;
 }
 
-/** Repeated parameters become arrays; single ones stay strings. */
-export function searchParamsObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const values = params.getAll(key);
-    out[key] = values.length === 1 ? values[0]! : values;
+/** Path and query text goes to PostgreSQL, which cannot hold a NUL: refused here for every route, naming the parameter. */
+function checkRequestText(params: Record<string, string>, query: Record<string, string | string[]>): void {
+  for (const [name, value] of Object.entries(params)) checkText(value, `path parameter '${name}'`);
+  for (const [name, value] of Object.entries(query)) {
+    checkText(name, "a query parameter name");
+    for (const item of Array.isArray(value) ? value : [value]) checkText(item, `query parameter '${name}'`);
   }
-  return out;
 }

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { readEnv } from "../config";
 
 // BIGINT counts and ids come back as strings by default; ours fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -7,7 +8,7 @@ const globalForPool = globalThis as unknown as { ibPool?: pg.Pool };
 
 /** The URL the process was given: DATABASE_URL, set by `npm start` for the embedded server too. */
 export function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = readEnv().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it");
   return url;
 }

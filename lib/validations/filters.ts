@@ -11,7 +11,8 @@
 import { z } from "zod";
 import { INTENT_VERDICTS, type IntentVerdict } from "../grading/intent";
 import { CURSOR_MAX_LENGTH, decodeCursor } from "../query/cursor";
-import type { SearchParams } from "../url-state";
+import { searchParamsObject, type SearchParams } from "../url-state";
+import { isStorableText, NOT_STORABLE_MESSAGE } from "./text";
 
 export const POLICY_VERDICTS = ["pass", "fail", "pending"] as const;
 export type PolicyVerdict = (typeof POLICY_VERDICTS)[number];
@@ -25,7 +26,12 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: 
 }
 
 const name = (what: string) =>
-  z.string().trim().min(1, `${what} must not be empty`).max(MAX_FILTER_TEXT, `${what} is at most ${MAX_FILTER_TEXT} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(MAX_FILTER_TEXT, `${what} is at most ${MAX_FILTER_TEXT} characters`)
+    .refine(isStorableText, `${what} ${NOT_STORABLE_MESSAGE}`);
 
 /** What one value of each multi-valued filter must be. */
 const FILTER_VALUES = {
@@ -50,6 +56,7 @@ const searchText = z
   .string()
   .trim()
   .max(MAX_FILTER_TEXT, `q is at most ${MAX_FILTER_TEXT} characters`)
+  .refine(isStorableText, `q ${NOT_STORABLE_MESSAGE}`)
   .transform((text) => (text === "" ? undefined : text))
   .optional()
   .meta({ description: "Case-insensitive substring of the customer's messages or of the completion (reply included); % and _ match literally." });
@@ -122,22 +129,9 @@ export type CompletionListQuery = z.output<typeof completionListQuerySchema>;
 // ---------------------------------------------------------------------------
 // From and to URLs
 
-/** A query string as an object: repeated parameters become arrays. */
-function toObject(params: URLSearchParams | SearchParams): Record<string, string | string[]> {
-  if (!(params instanceof URLSearchParams)) {
-    return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined));
-  }
-  const out: Record<string, string | string[]> = {};
-  for (const key of new Set(params.keys())) {
-    const values = params.getAll(key);
-    out[key] = values.length === 1 ? values[0]! : values;
-  }
-  return out;
-}
-
 /** Strict: for APIs and stored filters; the zod result names every bad or unknown parameter. */
 export function parseCompletionFilter(params: URLSearchParams | SearchParams) {
-  return completionFilterSchema.safeParse(toObject(params));
+  return completionFilterSchema.safeParse(searchParamsObject(params));
 }
 
 /**
@@ -145,7 +139,7 @@ export function parseCompletionFilter(params: URLSearchParams | SearchParams) {
  * dropped on its own (`?intentVerdict=wrong&intentVerdict=bogus` keeps `wrong`).
  */
 export function tolerantCompletionFilter(params: URLSearchParams | SearchParams): CompletionFilter {
-  const raw = toObject(params);
+  const raw = searchParamsObject(params);
   const filter: Record<string, unknown> = {};
   for (const id of Object.keys(FILTER_VALUES) as MultiFilter[]) {
     const given = raw[id];

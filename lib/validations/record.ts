@@ -1,8 +1,45 @@
 import { z } from "zod";
 import { intentIdSchema } from "./taxonomy";
+import { isPathStep } from "./text";
 
-/** Free metadata: a JSON object, kept small. */
-const metadataSchema = z.record(z.string().max(200), z.json()).default({});
+/** Where in a JSON value a `__proto__` key is (as a path), or null. */
+function protoKeyPath(root: unknown): (string | number)[] | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+    else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) {
+        if (key === "__proto__") return [...path, key];
+        stack.push({ value: item, path: [...path, key] });
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Free metadata: a JSON object, kept small, stored exactly as sent. JavaScript
+ * objects cannot carry a `__proto__` key through parsing (it would be dropped
+ * silently), so such a key is refused, checked on the raw input.
+ */
+const metadataSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const path = protoKeyPath(value);
+    if (path) ctx.addIssue({ code: "custom", path, message: "'__proto__' cannot be used as a metadata key: rename it" });
+  })
+  .pipe(z.record(z.string().max(200), z.json()))
+  .default({});
+
+/** An id or name that becomes a URL path segment (`/cases/{id}`, `/runs/{run}/metrics`). */
+const pathName = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(200, `${what} is at most 200 characters`)
+    .refine((value) => !isPathStep(value), `${what} cannot be '.' or '..': those are path steps in URLs, not names`);
 
 export const messageSchema = z
   .object({
@@ -14,7 +51,7 @@ export type Message = z.infer<typeof messageSchema>;
 
 export const caseSchema = z
   .object({
-    id: z.string().trim().min(1, "case id must not be empty").max(200),
+    id: pathName("case id"),
     messages: z
       .array(messageSchema)
       .min(1, "a case needs at least one message")
@@ -35,7 +72,7 @@ export const importedPolicySchema = z
   })
   .strict();
 
-export const runNameSchema = z.string().trim().min(1).max(200);
+export const runNameSchema = pathName("run name");
 
 export const completionSchema = z
   .object({
