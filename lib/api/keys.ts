@@ -4,7 +4,7 @@
  * a fast hash is enough), and the key is shown once, at creation.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 import { batchedLookup, type BatchedLookup } from "../db/batched-lookup";
 import type { RewardConfig } from "../grading/intent";
 import { prisma, type Db } from "../db/prisma";
@@ -89,14 +89,18 @@ const KEYS_BY_PREFIX = {
           WHERE k.prefix = ANY($1::text[]) AND k.revoked_at IS NULL`,
 };
 
-// One lookup per pool: the requests in flight share one read of their keys.
+// One lookup per pool: the requests in flight share one read of their keys. The reads have a
+// connection of their own, so that they never queue behind the pool's transactions (an ingest
+// request holds its connection for a whole batch); it lets the process exit while idle.
 const lookups = new WeakMap<pg.Pool, BatchedLookup<string, KeyRow>>();
 
 function lookupFor(db: pg.Pool): BatchedLookup<string, KeyRow> {
   let lookup = lookups.get(db);
   if (!lookup) {
+    const reader = new pg.Pool({ ...db.options, max: 1, allowExitOnIdle: true });
+    reader.on("error", () => undefined); // an idle connection lost in a server restart is replaced on next use
     lookup = batchedLookup(async (prefixes) => {
-      const { rows } = await db.query<KeyRow>({ ...KEYS_BY_PREFIX, values: [prefixes] });
+      const { rows } = await reader.query<KeyRow>({ ...KEYS_BY_PREFIX, values: [prefixes] });
       return new Map(rows.map((row) => [row.prefix, row]));
     });
     lookups.set(db, lookup);

@@ -19,19 +19,21 @@ afterAll(() => db.close());
 const taxonomyVersion = async (projectId: number) =>
   (await db.pool.query<{ taxonomy_version: number }>("SELECT taxonomy_version FROM projects WHERE id = $1", [projectId])).rows[0]!.taxonomy_version;
 
-/** The SQL text of every query the pool runs during `work`. */
+/** The SQL text of every query that any pg pool (the app's, or the key reads' own) runs during `work`. */
 async function queriesDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const query = db.pool.query.bind(db.pool);
+  let owner: { query: (...args: unknown[]) => unknown } = Object.getPrototypeOf(db.pool);
+  while (!Object.hasOwn(owner, "query")) owner = Object.getPrototypeOf(owner);
+  const query = owner.query;
   const seen: string[] = [];
-  (db.pool as { query: unknown }).query = (...args: Parameters<typeof query>) => {
+  owner.query = function (this: unknown, ...args: unknown[]) {
     const sql = args[0] as string | { text: string };
     seen.push(typeof sql === "string" ? sql : sql.text);
-    return query(...args);
+    return query.apply(this, args);
   };
   try {
     await work();
   } finally {
-    (db.pool as { query: unknown }).query = query;
+    owner.query = query;
   }
   return seen;
 }
@@ -79,6 +81,19 @@ describe("verifyApiKey", () => {
     });
     expect(verified.map((key) => (key as { id: number }).id)).toEqual(Array.from({ length: 12 }, (_, i) => keys[i % 3]!.id));
     expect(keyReads(sql)).toHaveLength(1);
+  });
+});
+
+describe("verifyApiKey and the app's pool", () => {
+  it("verifies while every pooled connection is held by a transaction: key reads have a connection of their own", async () => {
+    const p = await freshProject(TWO_INTENTS, "keys");
+    const created = await createApiKey(p.id, "busy", "ingest");
+    const held = await Promise.all(Array.from({ length: db.pool.options.max }, () => db.pool.connect()));
+    try {
+      expect(await verifyApiKey(db.pool, created.secret)).toMatchObject({ id: created.id, projectId: p.id });
+    } finally {
+      for (const client of held) client.release();
+    }
   });
 });
 
