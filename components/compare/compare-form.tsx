@@ -1,4 +1,5 @@
 import type { SuccessKind } from "@/lib/metrics/queries";
+import { shortName } from "../name";
 
 export const METRIC_LABELS: Record<SuccessKind, string> = {
   system: "System (right intent and policy pass)",
@@ -16,13 +17,13 @@ export function CompareForm({ runs, a, b, metric }: { runs: string[]; a: string;
       <div>
         <label htmlFor="compare-a" className={labelClass}>Run A</label>
         <select id="compare-a" name="a" defaultValue={a} className={selectClass}>
-          {runs.map((run) => <option key={run} value={run}>{run}</option>)}
+          {runs.map((run) => <option key={run} value={run} dir="auto">{shortName(run)}</option>)}
         </select>
       </div>
       <div>
         <label htmlFor="compare-b" className={labelClass}>Run B</label>
         <select id="compare-b" name="b" defaultValue={b} className={selectClass}>
-          {runs.map((run) => <option key={run} value={run}>{run}</option>)}
+          {runs.map((run) => <option key={run} value={run} dir="auto">{shortName(run)}</option>)}
         </select>
       </div>
       <div>

@@ -1,8 +1,10 @@
 import { count, pStatement, pValue } from "@/lib/format";
 import type { RunComparison } from "@/lib/metrics/queries";
+import type { ReactNode } from "react";
+import { Name } from "../name";
 import { comparisonReading } from "./reading";
 
-function Figure({ label, value, testId, emphasis = false }: { label: string; value: string; testId: string; emphasis?: boolean }) {
+function Figure({ label, value, testId, emphasis = false }: { label: ReactNode; value: string; testId: string; emphasis?: boolean }) {
   return (
     <div className={`rounded-lg border bg-white px-4 py-3 ${emphasis ? "border-ink/30" : "border-line"}`}>
       <dt className="text-xs uppercase tracking-wide text-muted">{label}</dt>
@@ -21,11 +23,13 @@ export function ComparisonSummary({ a, b, comparison }: { a: string; b: string; 
         <Figure label="Paired cases" value={count(comparison.paired)} testId="paired" />
         <Figure label="Both succeed" value={count(comparison.bothSucceed)} testId="both-succeed" />
         <Figure label="Both fail" value={count(comparison.bothFail)} testId="both-fail" />
-        <Figure label={`Only ${a} succeeds`} value={count(comparison.onlyA)} testId="only-a" emphasis />
-        <Figure label={`Only ${b} succeeds`} value={count(comparison.onlyB)} testId="only-b" emphasis />
+        <Figure label={<>Only <Name text={a} max={40} /> succeeds</>} value={count(comparison.onlyA)} testId="only-a" emphasis />
+        <Figure label={<>Only <Name text={b} max={40} /> succeeds</>} value={count(comparison.onlyB)} testId="only-b" emphasis />
         <Figure label="McNemar exact p" value={p} testId="p-value" />
       </dl>
-      <p className="max-w-3xl text-base text-ink" data-testid="reading">{reading}</p>
+      <p className="max-w-3xl text-base text-ink" data-testid="reading">
+        {reading.map((part, i) => (typeof part === "string" ? part : <Name key={i} text={part.run} />))}
+      </p>
     </div>
   );
 }

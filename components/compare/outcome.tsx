@@ -1,4 +1,5 @@
 import type { RunOutcome } from "@/lib/metrics/discordant";
+import { Name } from "../name";
 
 const GOOD = "text-good";
 const BAD = "font-semibold text-bad";
@@ -9,7 +10,7 @@ export function Outcome({ outcome }: { outcome: RunOutcome }) {
   return (
     <div className="space-y-0.5">
       <div>
-        {formatError ? <span className={BAD}>format error</span> : <code className="text-xs text-ink">{outcome.predictedIntent}</code>}
+        {formatError ? <span className={BAD}>format error</span> : <code className="text-xs text-ink"><Name text={outcome.predictedIntent ?? ""} max={40} /></code>}
       </div>
       <div className="text-xs">
         <span className={outcome.intentVerdict === "correct" ? GOOD : BAD}>intent {outcome.intentVerdict.replace("_", " ")}</span>

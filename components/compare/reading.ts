@@ -14,13 +14,16 @@ export interface ReadingInput {
   significant: boolean;
 }
 
-export function comparisonReading({ a, b, onlyA, onlyB, p, significant }: ReadingInput): string {
-  if (onlyA + onlyB === 0) return `${a} and ${b} agree on every paired case, so there is no difference to test.`;
+/** The sentence in parts: plain text, and run names (untrusted, shown isolated). */
+export type ReadingPart = string | { run: string };
+
+export function comparisonReading({ a, b, onlyA, onlyB, p, significant }: ReadingInput): ReadingPart[] {
+  if (onlyA + onlyB === 0) return [{ run: a }, " and ", { run: b }, " agree on every paired case, so there is no difference to test."];
   if (onlyA === onlyB) {
-    return `Each run succeeds on ${cases(onlyA)} where the other fails, so neither does better on these cases (${p}).`;
+    return [`Each run succeeds on ${cases(onlyA)} where the other fails, so neither does better on these cases (${p}).`];
   }
   const [winner, loser, wins, losses] = onlyA > onlyB ? [a, b, onlyA, onlyB] : [b, a, onlyB, onlyA];
   const verdict = significant ? "" : ", so this is not good evidence that either run is better";
-  return `${winner} succeeds on ${cases(wins)} where ${loser} fails, and the reverse happens on ${losses.toLocaleString("en-US")}; ` +
-    `a difference this large would arise by chance with ${p}${verdict}.`;
+  return [{ run: winner }, ` succeeds on ${cases(wins)} where `, { run: loser }, ` fails, and the reverse happens on ${losses.toLocaleString("en-US")}; ` +
+    `a difference this large would arise by chance with ${p}${verdict}.`];
 }

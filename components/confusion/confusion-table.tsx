@@ -1,14 +1,18 @@
 import { count } from "@/lib/format";
+import { Name } from "../name";
 import { MatrixCell } from "./matrix-cell";
 import type { MatrixView } from "./matrix-view";
 
 const stickyCell = "sticky left-0 z-10 border-b border-r border-line bg-white";
 
+/** Longest column header shown whole: a predicted intent is model output and may be thousands of characters. */
+const HEADER_MAX = 24;
+
 function ColumnHeader({ intent, title, unknown = false }: { intent: string; title: string; unknown?: boolean }) {
   return (
     <th scope="col" title={title} className={`border-b border-r border-line px-1 py-2 align-bottom font-medium ${unknown ? "bg-amber-50 text-amber-950" : ""}`}>
       <span className="inline-block whitespace-nowrap [writing-mode:vertical-rl] rotate-180">
-        {intent}
+        <Name text={intent} max={HEADER_MAX} />
         {unknown ? <span className="ml-1 rounded bg-amber-200 px-0.5 py-1 text-[10px] uppercase">unknown</span> : null}
       </span>
     </th>
@@ -18,12 +22,14 @@ function ColumnHeader({ intent, title, unknown = false }: { intent: string; titl
 /** Ground truth (rows) × predicted intent (columns), format errors and row totals last; scrolls sideways. */
 export function ConfusionTable({ view, run }: { view: MatrixView; run: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-line bg-white" data-testid="matrix-scroll" tabIndex={0} aria-label="Confusion matrix, scrollable">
+    // The frame scrolls both ways within the window, so its scroll bars are always in reach; the
+    // header row and the ground-truth column stay in view while it scrolls.
+    <div className="max-h-[80vh] overflow-auto rounded-lg border border-line bg-white" data-testid="matrix-scroll" tabIndex={0} aria-label="Confusion matrix, scrollable">
       <table className="border-separate border-spacing-0 text-left text-xs">
         <caption className="sr-only">Confusion matrix of {run}: ground-truth intent in rows, predicted intent in columns</caption>
-        <thead className="bg-canvas text-muted">
+        <thead className="sticky top-0 z-20 bg-canvas text-muted">
           <tr>
-            <th scope="col" className={`${stickyCell} z-20 bg-canvas px-3 py-2 align-bottom font-medium`}>
+            <th scope="col" className={`${stickyCell} z-30 bg-canvas px-3 py-2 align-bottom font-medium`}>
               Ground truth ↓ · predicted →
             </th>
             {view.columns.map((column) => (
@@ -38,7 +44,7 @@ export function ConfusionTable({ view, run }: { view: MatrixView; run: string })
           {view.rows.map((row) => (
             <tr key={row.intent} data-testid={`matrix-row-${row.intent}`}>
               <th scope="row" className={`${stickyCell} max-w-60 px-3 py-1 font-normal`}>
-                <code className="text-ink">{row.intent}</code>
+                <code className="text-ink"><Name text={row.intent} max={HEADER_MAX} /></code>
                 {row.label ? <div className="truncate text-muted">{row.label}</div> : <div className="text-amber-900">not in the taxonomy</div>}
               </th>
               {row.cells.map((n, index) => {

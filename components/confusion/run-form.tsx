@@ -1,3 +1,4 @@
+import { shortName } from "../name";
 /** The run picker: a plain GET form, so it works without JavaScript. */
 export function RunForm({ runs, run }: { runs: string[]; run: string }) {
   return (
@@ -5,7 +6,7 @@ export function RunForm({ runs, run }: { runs: string[]; run: string }) {
       <div>
         <label htmlFor="confusion-run" className="text-sm font-medium text-ink">Run</label>
         <select id="confusion-run" name="run" defaultValue={run} className="mt-1 block w-56 rounded-md border border-line bg-white px-3 py-2 text-sm text-ink">
-          {runs.map((name) => <option key={name} value={name}>{name}</option>)}
+          {runs.map((name) => <option key={name} value={name} dir="auto">{shortName(name)}</option>)}
         </select>
       </div>
       <button type="submit" className="rounded-md bg-ink px-4 py-2 text-sm font-medium text-white hover:bg-ink/90">

@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import { createColumnHelper, createSortedRowModel, rowSortingFeature, sortFn_alphanumeric, tableFeatures, useTable } from "@tanstack/react-table";
 import { interval, percent } from "@/lib/format";
+import { Name } from "../name";
 
 export interface BreakdownRate {
   accuracy: number | null;
@@ -56,7 +57,7 @@ export function IntentBreakdown({ rows, runs }: { rows: BreakdownRow[]; runs: st
         ...runs.map((run) =>
           helper.group({
             id: `run:${run}`,
-            header: run,
+            header: () => <Name text={run} max={40} />,
             columns: helper.columns(METRICS.map(([metric, title]) =>
               helper.accessor((row) => row.runs[run]?.[metric].accuracy ?? -1, {
                 id: `${run}:${metric}`,

@@ -1,5 +1,6 @@
 import { count, percent } from "@/lib/format";
 import type { RunMetrics } from "@/lib/metrics/queries";
+import { Name } from "../name";
 import { RateCell } from "./rate-cell";
 
 /** One row per run: the three accuracies with intervals and counts. */
@@ -24,8 +25,8 @@ export function RunTable({ runs }: { runs: RunMetrics[] }) {
           {runs.map((run) => (
             <tr key={run.run} data-testid={`run-row-${run.run}`} className="align-top">
               <th scope="row" className="px-4 py-3 font-normal">
-                <div className="font-semibold text-ink">{run.run}</div>
-                <div className="text-xs text-muted">{run.model}</div>
+                <div className="font-semibold text-ink"><Name text={run.run} /></div>
+                <div className="text-xs text-muted"><Name text={run.model} /></div>
               </th>
               <td className="px-4 py-3 text-right tabular-nums" data-testid="total">{count(run.total)}</td>
               <td className="px-4 py-3">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { CompareForm, METRIC_LABELS } from "@/components/compare/compare-form";
 import { ComparisonSummary } from "@/components/compare/comparison-summary";
 import { DiscordantTable } from "@/components/compare/discordant-table";
+import { Name } from "@/components/name";
 import { Notice } from "@/components/notice";
 import { pool } from "@/lib/db/pool";
 import { discordantCases } from "@/lib/metrics/discordant";
@@ -26,14 +27,14 @@ async function Comparison({ projectId, a, b, metric }: { projectId: number; a: R
   return (
     <div className="space-y-8">
       <section aria-labelledby="result-heading">
-        <h2 id="result-heading" className="text-lg font-semibold">{a.name} vs {b.name}</h2>
+        <h2 id="result-heading" className="text-lg font-semibold"><Name text={a.name} /> vs <Name text={b.name} /></h2>
         <p className="text-sm text-muted">Success means {METRIC_LABELS[metric].toLowerCase()}, per case.</p>
         <div className="mt-3"><ComparisonSummary a={a.name} b={b.name} comparison={comparison} /></div>
       </section>
       <section aria-labelledby="cases-heading" className="space-y-6">
         <h2 id="cases-heading" className="text-lg font-semibold">Discordant cases</h2>
-        <DiscordantTable title={`Only ${a.name} succeeds`} testId="only-a-cases" a={a.name} b={b.name} cases={onlyA} total={comparison.onlyA} />
-        <DiscordantTable title={`Only ${b.name} succeeds`} testId="only-b-cases" a={a.name} b={b.name} cases={onlyB} total={comparison.onlyB} />
+        <DiscordantTable winner={a.name} testId="only-a-cases" a={a.name} b={b.name} cases={onlyA} total={comparison.onlyA} />
+        <DiscordantTable winner={b.name} testId="only-b-cases" a={a.name} b={b.name} cases={onlyB} total={comparison.onlyB} />
       </section>
     </div>
   );
@@ -56,7 +57,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
       </header>
       {state.status === "too-few-runs" ? (
         <Notice testId="too-few-runs">
-          Comparing needs at least two runs, and this project has {runs.length === 0 ? "none" : `only one (${runs[0]!.name})`}.
+          Comparing needs at least two runs, and this project has {runs.length === 0 ? "none" : <>only one (<Name text={runs[0]!.name} />)</>}.
           Push completions for another run through the API or the import command.
         </Notice>
       ) : (
@@ -64,13 +65,13 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
           <CompareForm key={`${state.a.name}|${state.b.name}|${state.metric}`} runs={runs.map((run) => run.name)} a={state.a.name} b={state.b.name} metric={state.metric} />
           {state.unknown.length > 0 ? (
             <Notice testId="unknown-run">
-              No run named {state.unknown.map((run) => `“${run}”`).join(" or ")} in this project, so the comparison shows{" "}
-              {state.a.name} and {state.b.name} instead.
+              No run named {state.unknown.map((run, i) => <span key={i}>{i > 0 ? " or " : ""}“<Name text={run} />”</span>)} in this project, so the comparison shows{" "}
+              <Name text={state.a.name} /> and <Name text={state.b.name} /> instead.
             </Notice>
           ) : null}
           {state.status === "same-run" ? (
             <Notice testId="same-run">
-              Run A and run B are both {state.a.name}: a run always agrees with itself. Pick two different runs to compare.
+              Run A and run B are both <Name text={state.a.name} />: a run always agrees with itself. Pick two different runs to compare.
             </Notice>
           ) : (
             <Comparison projectId={project.id} a={state.a} b={state.b} metric={state.metric} />

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Name } from "@/components/name";
 import { Notice } from "@/components/notice";
 import { ConfusionTable } from "@/components/confusion/confusion-table";
 import { matrixView } from "@/components/confusion/matrix-view";
@@ -39,9 +40,9 @@ export default async function ConfusionPage({ params, searchParams }: { params: 
       ) : (
         <>
           <RunForm key={run.name} runs={runs.map((entry) => entry.name)} run={run.name} />
-          {unknown !== null ? <Notice testId="unknown-run">No run named “{unknown}” in this project, so this shows {run.name} instead.</Notice> : null}
+          {unknown !== null ? <Notice testId="unknown-run">No run named “<Name text={unknown} />” in this project, so this shows <Name text={run.name} /> instead.</Notice> : null}
           <section aria-labelledby="matrix-heading">
-            <h2 id="matrix-heading" className="text-lg font-semibold">{run.name}</h2>
+            <h2 id="matrix-heading" className="text-lg font-semibold"><Name text={run.name} /></h2>
             <p className="mt-1 text-sm text-muted" data-testid="matrix-summary">
               {count(view.totals.all)} completions: {count(view.totals.correct)} with the right intent,{" "}
               {count(view.totals.all - view.totals.correct - view.totals.formatErrors)} with another,{" "}
