@@ -11,6 +11,7 @@ import pg from "pg";
 import { startEmbedded, type EmbeddedServer } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { closePool } from "../lib/db/pool";
+import { urlOfDatabase } from "../lib/db/server";
 
 export interface BenchDatabase {
   url: string;
@@ -45,12 +46,6 @@ async function dropAbandoned(admin: pg.Client, log: (line: string) => void): Pro
     log(`dropping ${row.datname}, left behind by an interrupted run`);
     await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
   }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /**
@@ -94,7 +89,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
     await dropAbandoned(admin, log);
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.query(`COMMENT ON DATABASE ${name} IS '${OWNER_PREFIX}${process.pid}@${hostname()}'`);
-    const url = withDatabase(adminUrl, name);
+    const url = urlOfDatabase(adminUrl, name);
     await applyMigrations(url);
     const { rows } = await admin.query<{ name: string; setting: string; unit: string | null }>(
       `SELECT name, setting, unit FROM pg_settings

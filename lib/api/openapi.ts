@@ -6,7 +6,7 @@
  * and the API tests call every documented operation.
  */
 import { z } from "zod";
-import { apiErrorSchema } from "../validations/api-ingest";
+import { apiErrorSchema } from "../validations/api-error";
 import type { DocumentedEndpoint, Endpoint } from "./endpoint";
 import { feedbackIntentBatchEndpoint, feedbackIntentEndpoint } from "./endpoints/feedback";
 import { healthEndpoint, openapiEndpoint } from "./endpoints/meta";

@@ -18,6 +18,13 @@ export class DatabaseUnavailableError extends Error {
   override name = "DatabaseUnavailableError";
 }
 
+/** The same server's URL naming another database on it. */
+export function urlOfDatabase(serverUrl: string, database: string): string {
+  const parsed = new URL(serverUrl);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
 export function describeServer(url: string): string {
   try {
     const parsed = new URL(url);

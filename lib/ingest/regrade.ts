@@ -49,7 +49,7 @@ export function gradeColumns(grade: IntentGrade) {
  * truth (after a correction), with the one grader. The aggregate triggers see
  * the UPDATE, so the leaderboard stays exact.
  */
-export async function regradeCases(db: pg.ClientBase, project: ProjectContext, caseIds: readonly number[], _context: { actor: string }): Promise<number> {
+export async function regradeCases(db: pg.ClientBase, project: ProjectContext, caseIds: readonly number[]): Promise<number> {
   const { rows } = await db.query<{ id: number; text: string; expected_intent: string }>(
     `SELECT co.id, co.text, ca.expected_intent FROM completions co
        JOIN cases ca ON ca.project_id = co.project_id AND ca.id = co.case_id

@@ -212,7 +212,7 @@ export async function storeRecords(db: pg.ClientBase, project: ProjectContext, r
       [project.id, JSON.stringify(changedCases.map(({ id, record: { case: c } }) => ({ id, messages: c.messages, expected_intent: c.expectedIntent, tags: c.tags, metadata: c.metadata })))],
     );
     const truthChanged = changedCases.filter(({ id, record }) => existing.rows.find((row) => row.id === id)!.expected_intent !== record.case.expectedIntent);
-    if (truthChanged.length > 0) await regradeCases(db, project, truthChanged.map(({ id }) => id), { actor: "ingest" });
+    if (truthChanged.length > 0) await regradeCases(db, project, truthChanged.map(({ id }) => id));
   }
 
   const taxonomy = new Set(project.intents.keys());

@@ -52,3 +52,23 @@ export const taxonomySchema = z
       seen.add(intent.id);
     });
   });
+
+// ---------------------------------------------------------------------------
+// Answers of PUT and GET /api/v1/intents
+
+export const taxonomyResultSchema = z.object({
+  created: z.array(z.string()).meta({ description: "Intents that did not exist (guideline version 1)." }),
+  newVersion: z.array(z.string()).meta({ description: "Intents whose guideline (policy text or rubric) changed: a new guideline version each." }),
+  unchanged: z.array(z.string()).meta({ description: "Intents whose guideline is unchanged (a new label or description is applied without a new version)." }),
+});
+
+export const intentListItemSchema = z.object({
+  id: intentIdSchema,
+  label: z.string(),
+  description: z.string(),
+  version: z.number().int().positive().meta({ description: "Current guideline version." }),
+  policy: z.string().meta({ description: "Current guideline text." }),
+  rubric: z.array(rubricItemSchema),
+  updatedAt: z.string().meta({ description: "ISO 8601 time of the last change." }),
+});
+export const intentListSchema = z.object({ intents: z.array(intentListItemSchema) });

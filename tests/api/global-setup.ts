@@ -18,7 +18,7 @@ declare module "vitest" {
   }
 }
 
-export async function startAppServer(databaseUrl: string, env: Record<string, string> = {}) {
+export async function spawnAppServer(databaseUrl: string, env: Record<string, string> = {}) {
   const port = await anyFreePort();
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
     cwd: ROOT,
@@ -55,7 +55,7 @@ export default async function setup(project: TestProject) {
   const database = await createTestDatabase({ dataDir: ".data/test", port: 55432 });
   const code = await buildIfNeeded(console.log);
   if (code !== 0) throw new Error("next build failed");
-  const server = await startAppServer(database.url);
+  const server = await spawnAppServer(database.url);
   project.provide("databaseUrl", database.url);
   project.provide("databaseLabel", database.label);
   project.provide("baseUrl", server.baseUrl);

@@ -23,8 +23,8 @@ import { applyMigrations } from "../../lib/db/migrate";
 import { prismaOver } from "../../lib/db/prisma";
 import { ensureProject } from "../../lib/projects";
 import { taxonomySchema } from "../../lib/validations/taxonomy";
-import { withDatabase } from "../support/database";
-import { startAppServer } from "./global-setup";
+import { urlOfDatabase } from "../../lib/db/server";
+import { spawnAppServer } from "./global-setup";
 import { projectWithKeys, useApi } from "./helpers";
 import { INTENTS } from "./fixtures";
 
@@ -114,7 +114,7 @@ describe("a PostgreSQL crash and restart during ingestion", () => {
   const DATA_DIR = path.resolve(".data/test-reliability");
   const PORT = 55500;
   let pgServer: EmbeddedServer | null = null;
-  let app: Awaited<ReturnType<typeof startAppServer>> | null = null;
+  let app: Awaited<ReturnType<typeof spawnAppServer>> | null = null;
   let adminUrl = "";
   let database = "";
 
@@ -140,9 +140,9 @@ describe("a PostgreSQL crash and restart during ingestion", () => {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${database}`);
     await admin.end();
-    const url = withDatabase(adminUrl, database);
+    const url = urlOfDatabase(adminUrl, database);
     await applyMigrations(url);
-    app = await startAppServer(url);
+    app = await spawnAppServer(url);
 
     let db = new pg.Pool({ connectionString: url, max: 2 });
     db.on("error", () => undefined);
@@ -273,14 +273,14 @@ function rssKb(pid: number): number {
 }
 
 describe("overload", () => {
-  let app: Awaited<ReturnType<typeof startAppServer>> | null = null;
+  let app: Awaited<ReturnType<typeof spawnAppServer>> | null = null;
   afterAll(async () => {
     await app?.stop();
   });
 
   it("answers 429 with Retry-After at twice the sustainable rate, with no 5xx, bounded latency and memory, and no starved project", async () => {
     const LIMIT = 4;
-    app = await startAppServer(inject("databaseUrl"), { IB_API_MAX_INFLIGHT_PER_PROJECT: String(LIMIT) });
+    app = await spawnAppServer(inject("databaseUrl"), { IB_API_MAX_INFLIGHT_PER_PROJECT: String(LIMIT) });
     const a = await projectWithKeys(INTENTS);
     const b = await projectWithKeys(INTENTS);
 

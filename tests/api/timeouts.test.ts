@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { INTENTS } from "./fixtures";
-import { startAppServer } from "./global-setup";
+import { spawnAppServer } from "./global-setup";
 import { projectWithKeys, useApi } from "./helpers";
 import { openRaw } from "./raw-http";
 
@@ -17,9 +17,9 @@ const HEADERS_TIMEOUT_MS = 1500;
 const KEEPALIVE_TIMEOUT_MS = 1000;
 const PER_PROJECT = 4;
 
-let app: Awaited<ReturnType<typeof startAppServer>>;
+let app: Awaited<ReturnType<typeof spawnAppServer>>;
 beforeAll(async () => {
-  app = await startAppServer(inject("databaseUrl"), {
+  app = await spawnAppServer(inject("databaseUrl"), {
     IB_API_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
     IB_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
     IB_HTTP_KEEPALIVE_TIMEOUT_MS: String(KEEPALIVE_TIMEOUT_MS),

@@ -9,17 +9,12 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbedded, type EmbeddedServer } from "../../lib/db/embedded";
 import { applyMigrations } from "../../lib/db/migrate";
+import { urlOfDatabase } from "../../lib/db/server";
 
 export interface TestDatabase {
   url: string;
   label: string;
   teardown(): Promise<void>;
-}
-
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 export async function createTestDatabase(options: { dataDir: string; port: number }): Promise<TestDatabase> {
@@ -37,7 +32,7 @@ export async function createTestDatabase(options: { dataDir: string; port: numbe
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
-  const url = withDatabase(adminUrl, database);
+  const url = urlOfDatabase(adminUrl, database);
   await applyMigrations(url);
   const { rows } = await admin.query<{ server_version: string }>("SHOW server_version");
   const label = `${target} PostgreSQL ${rows[0]!.server_version}, database ${database}`;

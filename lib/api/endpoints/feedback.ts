@@ -10,8 +10,8 @@
  * taxonomy or reward change applies to the next request.
  */
 import { gradeIntent } from "../../grading/intent";
+import { apiErrorSchema } from "../../validations/api-error";
 import {
-  apiErrorSchema,
   COMPLETION_MAX_CHARS,
   FEEDBACK_BATCH_MAX_BYTES,
   FEEDBACK_BATCH_MAX_ITEMS,
@@ -22,7 +22,7 @@ import {
   feedbackResultSchema,
   type FeedbackItem,
   type FeedbackResult,
-} from "../../validations/api-ingest";
+} from "../../validations/feedback";
 import { defineEndpoint } from "../endpoint";
 import { apiHandler } from "../handler";
 import { ApiError, checkBatchSize, issueDetails } from "../errors";

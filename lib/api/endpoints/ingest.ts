@@ -12,8 +12,8 @@ import { withTransaction } from "../../db/pool";
 import { CONFLICT_ATTEMPTS, isConflict, retryConflicts, sqlState } from "../../db/retry";
 import { storeRecords, type RecordResult } from "../../ingest/store";
 import { loadProject } from "../../projects";
+import { apiErrorSchema } from "../../validations/api-error";
 import {
-  apiErrorSchema,
   INGEST_MAX_BYTES,
   INGEST_MAX_RECORDS,
   ingestRequestSchema,
@@ -21,7 +21,7 @@ import {
   type IngestRecordResult,
   type IngestResponse,
   type IngestSummary,
-} from "../../validations/api-ingest";
+} from "../../validations/ingest";
 import { recordSchema, type IngestRecord } from "../../validations/record";
 import { defineEndpoint } from "../endpoint";
 import { ApiError, checkBatchSize, errorBody, JsonReply } from "../errors";

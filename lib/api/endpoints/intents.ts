@@ -5,7 +5,8 @@
  */
 import { retryConflicts } from "../../db/retry";
 import { intentsWithGuidelines, upsertIntents, type TaxonomyResult } from "../../taxonomy/intents";
-import { intentListSchema, apiErrorSchema, taxonomyResultSchema } from "../../validations/api-ingest";
+import { apiErrorSchema } from "../../validations/api-error";
+import { intentListSchema, taxonomyResultSchema } from "../../validations/taxonomy";
 import { taxonomySchema } from "../../validations/taxonomy";
 import type { Intent } from "../../validations/taxonomy";
 import { defineEndpoint } from "../endpoint";

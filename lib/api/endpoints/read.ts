@@ -12,7 +12,7 @@ import { runMetrics } from "../../metrics/queries";
 import { caseDetail } from "../../query/cases";
 import { listCompletions } from "../../query/completions";
 import { listRunsWithCounts } from "../../query/runs";
-import { apiErrorSchema } from "../../validations/api-ingest";
+import { apiErrorSchema } from "../../validations/api-error";
 import { completionListQuerySchema, POLICY_VERDICTS, type CompletionListQuery } from "../../validations/filters";
 import { messageSchema } from "../../validations/record";
 import { defineEndpoint } from "../endpoint";
