@@ -7,9 +7,9 @@
  * framework-free because ingestion, re-grading, metrics and the RL reward
  * endpoint all share it and must agree byte for byte.
  *
- * Performance: a single left-to-right lexer that only stops at '<'. No regular
- * expressions, so there is no backtracking; every character is looked at a
- * bounded number of times (linear time, safe on 1 MB adversarial inputs).
+ * Performance: the tags are found by a single left-to-right lexer that only
+ * stops at '<' (lib/grading/tags.ts): no regular expressions, so no
+ * backtracking, linear time even on 1 MB adversarial inputs.
  *
  * Format-error precedence (first match wins; within a step the leftmost
  * offending tag in the text is reported):
@@ -32,6 +32,8 @@
  * "Whitespace" is exactly what String.prototype.trim() removes, so the gap
  * checks agree with the trimming of intent and reply.
  */
+
+import { CANONICAL_TAGS, isBlank, scanTags } from "./tags";
 
 export type IntentVerdict = "correct" | "wrong" | "format_error";
 export const INTENT_VERDICTS: readonly IntentVerdict[] = Object.freeze(["correct", "wrong", "format_error"] as const);
@@ -85,131 +87,12 @@ export interface GradeOptions {
   rewards?: RewardConfig;
 }
 
-/** Canonical tags, indexed by tag kind (also the required order). */
-export const CANONICAL_TAGS = Object.freeze(["<analysis>", "</analysis>", "<intent>", "</intent>"] as const);
-const ANALYSIS_OPEN = 0;
-const ANALYSIS_CLOSE = 1;
-const INTENT_OPEN = 2;
-const INTENT_CLOSE = 3;
-
-const LT = 0x3c; // <
-const GT = 0x3e; // >
-const SLASH = 0x2f; // /
-
 /** The intent normalisation used for both prediction and ground truth. */
 export function normalizeIntent(intent: string): string {
   return intent.trim().toLowerCase();
 }
 
-/** Same set as ECMAScript WhiteSpace + LineTerminator, i.e. what trim() strips. */
-function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-  return i;
-}
-
-function isBlank(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
-  return true;
-}
-
-/** ASCII case-insensitive match of a lower-case word at `at`. */
-function matchesWordAt(text: string, at: number, word: string): boolean {
-  if (at + word.length > text.length) return false;
-  for (let k = 0; k < word.length; k++) {
-    if ((text.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) return false;
-  }
-  return true;
-}
-
-interface TagToken {
-  kind: number;
-  start: number;
-  end: number;
-  canonical: boolean;
-}
-
-/**
- * Reads a tag-like token starting at the '<' at `lt`, or returns null when the
- * '<' does not start one. Tag-like: `<` ws* `/`? ws* (analysis|intent, any case)
- * followed by ws, `/` or `>`, then anything up to the next `>`. The scan stops at
- * another '<' (then it is not a tag), so the regions scanned from successive '<'
- * never overlap and lexing stays linear. `<intents>` or `<intent_id>` are other
- * names and stay plain text, as do "a < b" and HTML such as `<b>`.
- */
-function readTagAt(text: string, lt: number): TagToken | null {
-  let i = skipSpace(text, lt + 1);
-  let closing = false;
-  if (text.charCodeAt(i) === SLASH) {
-    closing = true;
-    i = skipSpace(text, i + 1);
-  }
-  let kind: number;
-  if (matchesWordAt(text, i, "analysis")) {
-    kind = closing ? ANALYSIS_CLOSE : ANALYSIS_OPEN;
-    i += 8;
-  } else if (matchesWordAt(text, i, "intent")) {
-    kind = closing ? INTENT_CLOSE : INTENT_OPEN;
-    i += 6;
-  } else {
-    return null;
-  }
-  const next = text.charCodeAt(i); // NaN at end of text
-  if (!(next === GT || next === SLASH || isSpace(next))) return null;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === GT) {
-      const end = i + 1;
-      const tag = CANONICAL_TAGS[kind] as string;
-      return { kind, start: lt, end, canonical: end - lt === tag.length && text.startsWith(tag, lt) };
-    }
-    if (c === LT) return null;
-    i++;
-  }
-  return null;
-}
-
-interface TagScan {
-  malformed: TagToken | null;
-  /** First occurrence of each kind, by kind index. */
-  first: (TagToken | null)[];
-  counts: number[];
-  /** The tag kind whose second occurrence comes first in the text. */
-  firstDuplicate: number | null;
-}
-
-function scanTags(text: string): TagScan {
-  const first: (TagToken | null)[] = [null, null, null, null];
-  const counts = [0, 0, 0, 0];
-  let firstDuplicate: number | null = null;
-  for (let lt = text.indexOf("<"); lt !== -1; lt = text.indexOf("<", lt + 1)) {
-    const token = readTagAt(text, lt);
-    if (token === null) continue;
-    // Malformed tags take precedence over everything, so the first one ends the scan.
-    if (!token.canonical) return { malformed: token, first, counts, firstDuplicate };
-    const seen = (counts[token.kind] ?? 0) + 1;
-    counts[token.kind] = seen;
-    if (seen === 1) first[token.kind] = token;
-    else if (seen === 2 && firstDuplicate === null) firstDuplicate = token.kind;
-    lt = token.end - 1;
-  }
-  return { malformed: null, first, counts, firstDuplicate };
-}
+export { CANONICAL_TAGS };
 
 function fail(error: FormatErrorCode, message: string): ParsedCompletion {
   return { ok: false, error, message };
