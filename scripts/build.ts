@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { readEnv } from "../lib/config";
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 export const NEXT_BIN = createRequire(import.meta.url).resolve("next/dist/bin/next");
@@ -20,7 +21,7 @@ function newest(target: string): number {
 }
 
 export function needsBuild(): boolean {
-  const buildId = path.join(ROOT, process.env.IB_DIST_DIR || ".next", "BUILD_ID");
+  const buildId = path.join(ROOT, readEnv().IB_DIST_DIR, "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   return ["app", "components", "lib", "next.config.mjs", "postcss.config.mjs", "package-lock.json"].some((name) => newest(path.join(ROOT, name)) > built);
