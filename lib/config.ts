@@ -37,7 +37,7 @@ export type Env = z.infer<typeof envSchema>;
  * command line sets DATABASE_URL after it started the embedded server, so it
  * is not read once at import).
  */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     // Names the variable, not its value (DATABASE_URL may hold a password).
