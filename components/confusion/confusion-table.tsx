@@ -1,3 +1,4 @@
+import { casesHref } from "@/lib/cases-link";
 import { count } from "@/lib/format";
 import { Name } from "../name";
 import { MatrixCell } from "./matrix-cell";
@@ -20,7 +21,7 @@ function ColumnHeader({ intent, title, unknown = false }: { intent: string; titl
 }
 
 /** Ground truth (rows) × predicted intent (columns), format errors and row totals last; scrolls sideways. */
-export function ConfusionTable({ view, run }: { view: MatrixView; run: string }) {
+export function ConfusionTable({ view, run, project }: { view: MatrixView; run: string; project: string }) {
   return (
     // The frame scrolls both ways within the window, so its scroll bars are always in reach; the
     // header row and the ground-truth column stay in view while it scrolls.
@@ -51,11 +52,13 @@ export function ConfusionTable({ view, run }: { view: MatrixView; run: string })
                 const predicted = view.columns[index]!.intent;
                 const correct = predicted === row.intent;
                 const label = correct ? `${row.intent} read correctly: ${n}` : `${row.intent} read as ${predicted}: ${n}`;
-                return <MatrixCell key={predicted} n={n} kind={correct ? "correct" : "confusion"} max={view.maxConfusion} label={label} testId={`cell-${row.intent}-${predicted}`} />;
+                return <MatrixCell key={predicted} n={n} kind={correct ? "correct" : "confusion"} max={view.maxConfusion} label={label} testId={`cell-${row.intent}-${predicted}`}
+                  href={casesHref(project, { run, expectedIntent: row.intent, predictedIntent: predicted })} />;
               })}
-              <MatrixCell n={row.formatErrors} kind="format-error" max={view.maxConfusion} label={`${row.intent} answered with a format error: ${row.formatErrors}`} testId={`format-error-${row.intent}`} />
+              <MatrixCell n={row.formatErrors} kind="format-error" max={view.maxConfusion} label={`${row.intent} answered with a format error: ${row.formatErrors}`} testId={`format-error-${row.intent}`}
+                href={casesHref(project, { run, expectedIntent: row.intent, intentVerdict: "format_error" })} />
               <td className="border-b border-line bg-canvas px-2 py-1 text-right font-semibold tabular-nums" data-testid={`total-${row.intent}`} aria-label={`${row.intent} in total: ${row.total}`}>
-                {count(row.total)}
+                <a href={casesHref(project, { run, expectedIntent: row.intent })} className="underline-offset-2 hover:underline">{count(row.total)}</a>
               </td>
             </tr>
           ))}

@@ -9,21 +9,26 @@ function confusionStyle(n: number, max: number): { style: CSSProperties; dark: b
 }
 
 /** One count of the confusion matrix; the label says in words what the cell counts. */
-export function MatrixCell({ n, kind, max, label, testId }: { n: number; kind: CellKind; max: number; label: string; testId: string }) {
+/** The count, as a link to exactly its completions. */
+function Count({ n, href, label }: { n: number; href: string; label: string }) {
+  return <a href={href} aria-label={label} className="block rounded-sm underline-offset-2 hover:underline">{n}</a>;
+}
+
+export function MatrixCell({ n, kind, max, label, testId, href }: { n: number; kind: CellKind; max: number; label: string; testId: string; href: string }) {
   const base = "min-w-9 border-b border-r border-line px-1.5 py-1 text-center tabular-nums";
   if (n === 0) {
     return <td aria-label={label} title={label} data-testid={testId} className={`${base} ${kind === "correct" ? "bg-good/5" : ""}`} />;
   }
   if (kind === "correct") {
-    return <td aria-label={label} title={label} data-testid={testId} data-kind="correct" className={`${base} bg-good/15 font-semibold text-good`}>{n}</td>;
+    return <td aria-label={label} title={label} data-testid={testId} data-kind="correct" className={`${base} bg-good/15 font-semibold text-good`}><Count n={n} href={href} label={label} /></td>;
   }
   if (kind === "format-error") {
-    return <td aria-label={label} title={label} data-testid={testId} data-kind="format-error" className={`${base} bg-amber-100 font-semibold text-amber-950`}>{n}</td>;
+    return <td aria-label={label} title={label} data-testid={testId} data-kind="format-error" className={`${base} bg-amber-100 font-semibold text-amber-950`}><Count n={n} href={href} label={label} /></td>;
   }
   const { style, dark } = confusionStyle(n, max);
   return (
     <td aria-label={label} title={label} data-testid={testId} data-kind="confusion" style={style} className={`${base} font-semibold ${dark ? "text-white" : "text-bad"}`}>
-      {n}
+      <Count n={n} href={href} label={label} />
     </td>
   );
 }

@@ -1,10 +1,16 @@
+import { casesHref, type CasesLinkFilter } from "@/lib/cases-link";
 import { count, percent } from "@/lib/format";
 import type { RunMetrics } from "@/lib/metrics/queries";
 import { Name } from "../name";
 import { RateCell } from "./rate-cell";
 
-/** One row per run: the three accuracies with intervals and counts. */
-export function RunTable({ runs }: { runs: RunMetrics[] }) {
+/** A count that opens the table filtered to exactly its completions. */
+function CountLink({ n, what, project, filter }: { n: number; what: string; project: string; filter: CasesLinkFilter }) {
+  return <a href={casesHref(project, filter)} className="underline-offset-2 hover:text-ink hover:underline">{count(n)} {what}</a>;
+}
+
+/** One row per run: the three accuracies with intervals and counts, each count a link to its completions. */
+export function RunTable({ runs, project }: { runs: RunMetrics[]; project: string }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-line bg-white">
       <table className="w-full text-left text-sm">
@@ -28,14 +34,22 @@ export function RunTable({ runs }: { runs: RunMetrics[] }) {
                 <div className="font-semibold text-ink"><Name text={run.run} /></div>
                 <div className="text-xs text-muted"><Name text={run.model} /></div>
               </th>
-              <td className="px-4 py-3 text-right tabular-nums" data-testid="total">{count(run.total)}</td>
+              <td className="px-4 py-3 text-right tabular-nums" data-testid="total"><a href={casesHref(project, { run: run.run })} className="underline-offset-2 hover:underline">{count(run.total)}</a></td>
               <td className="px-4 py-3">
                 <RateCell label="intent" accuracy={run.intent.accuracy} ci95={run.intent.ci95}
-                  detail={`${count(run.intent.correct)} correct · ${count(run.intent.wrong)} wrong · ${count(run.intent.formatError)} format errors`} />
+                  detail={<>
+                    <CountLink n={run.intent.correct} what="correct" project={project} filter={{ run: run.run, intentVerdict: "correct" }} /> ·{" "}
+                    <CountLink n={run.intent.wrong} what="wrong" project={project} filter={{ run: run.run, intentVerdict: "wrong" }} /> ·{" "}
+                    <CountLink n={run.intent.formatError} what="format errors" project={project} filter={{ run: run.run, intentVerdict: "format_error" }} />
+                  </>} />
               </td>
               <td className="px-4 py-3">
                 <RateCell label="policy" accuracy={run.policy.accuracy} ci95={run.policy.ci95}
-                  detail={`${count(run.policy.pass)} pass · ${count(run.policy.fail)} fail · ${count(run.policy.pending)} pending`} />
+                  detail={<>
+                    <CountLink n={run.policy.pass} what="pass" project={project} filter={{ run: run.run, policyVerdict: "pass" }} /> ·{" "}
+                    <CountLink n={run.policy.fail} what="fail" project={project} filter={{ run: run.run, policyVerdict: "fail" }} /> ·{" "}
+                    <CountLink n={run.policy.pending} what="pending" project={project} filter={{ run: run.run, policyVerdict: "pending" }} />
+                  </>} />
               </td>
               <td className="px-4 py-3">
                 <RateCell label="system" accuracy={run.system.accuracy} ci95={run.system.ci95}

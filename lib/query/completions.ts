@@ -137,6 +137,15 @@ interface ItemRow {
   created_at: Date;
 }
 
+/** How many completions match the filter: exact (the browse page's match count). */
+export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
+  const resolved = await resolveCompletionFilter(db, projectId, filter);
+  if (!resolved) return 0;
+  const { values, bind } = parameters();
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind)}`, values);
+  return rows[0]!.n;
+}
+
 /** One page of completions matching the filter, in the requested order, and the cursor of the next page. */
 export async function listCompletions(db: pg.ClientBase | pg.Pool, projectId: number, query: CompletionListQuery): Promise<CompletionPage> {
   const filter = await resolveCompletionFilter(db, projectId, query.filter);

@@ -134,25 +134,44 @@ export function parseCompletionFilter(params: URLSearchParams | SearchParams) {
   return completionFilterSchema.safeParse(searchParamsObject(params));
 }
 
+/** A value a page dropped from its URL, to say so beside the results. */
+export interface DroppedParameter {
+  parameter: string;
+  value: string;
+  reason: string;
+}
+
 /**
  * Tolerant: for pages. Unknown parameters are ignored and each bad value is
- * dropped on its own (`?intentVerdict=wrong&intentVerdict=bogus` keeps `wrong`).
+ * dropped on its own (`?intentVerdict=wrong&intentVerdict=bogus` keeps `wrong`),
+ * and reported in `dropped`.
  */
-export function tolerantCompletionFilter(params: URLSearchParams | SearchParams): CompletionFilter {
+export function readCompletionFilter(params: URLSearchParams | SearchParams): { filter: CompletionFilter; dropped: DroppedParameter[] } {
   const raw = searchParamsObject(params);
   const filter: Record<string, unknown> = {};
+  const dropped: DroppedParameter[] = [];
   for (const id of Object.keys(FILTER_VALUES) as MultiFilter[]) {
     const given = raw[id];
     if (given === undefined) continue;
-    const values = [...new Set((Array.isArray(given) ? given : [given]).flatMap((value) => {
+    const values = new Set<string>();
+    for (const value of Array.isArray(given) ? given : [given]) {
+      if (value.trim() === "") continue; // an empty form field: no filter, nothing to report
       const parsed = FILTER_VALUES[id].safeParse(value);
-      return parsed.success ? [parsed.data] : [];
-    }))].slice(0, MAX_FILTER_VALUES);
-    if (values.length > 0) filter[id] = values;
+      if (parsed.success) values.add(parsed.data);
+      else dropped.push({ parameter: id, value, reason: parsed.error.issues[0]?.message ?? "invalid" });
+    }
+    if (values.size > 0) filter[id] = [...values].slice(0, MAX_FILTER_VALUES);
   }
-  const q = searchText.safeParse(Array.isArray(raw.q) ? raw.q[0] : raw.q);
+  const given = Array.isArray(raw.q) ? raw.q[0] : raw.q;
+  const q = searchText.safeParse(given);
   if (q.success && q.data !== undefined) filter.q = q.data;
-  return filter as CompletionFilter;
+  else if (!q.success && given !== undefined) dropped.push({ parameter: "q", value: given, reason: q.error.issues[0]?.message ?? "invalid" });
+  return { filter: filter as CompletionFilter, dropped };
+}
+
+/** The filter alone, tolerantly (see readCompletionFilter). */
+export function tolerantCompletionFilter(params: URLSearchParams | SearchParams): CompletionFilter {
+  return readCompletionFilter(params).filter;
 }
 
 /** The query string for a filter (links from the UI, a failure set replayed against the API). */

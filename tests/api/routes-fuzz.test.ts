@@ -88,6 +88,7 @@ const PAGES = [
   { path: "/projects/{project}", query: [] },
   { path: "/projects/{project}/compare", query: ["a", "b", "metric"] },
   { path: "/projects/{project}/confusion", query: ["run"] },
+  { path: "/projects/{project}/cases", query: ["run", "expectedIntent", "predictedIntent", "intentVerdict", "policyVerdict", "q", "sort", "cursor"] },
 ];
 
 let project: Awaited<ReturnType<typeof projectWithKeys>>;

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listCompletions, type CompletionListItem } from "../../lib/query/completions";
+import { countCompletions, listCompletions, type CompletionListItem } from "../../lib/query/completions";
 import type { ProjectContext } from "../../lib/projects";
 import { completionListQuerySchema, type CompletionFilter, type CompletionSort } from "../../lib/validations/filters";
 import type { RecordInput } from "../../lib/validations/record";
@@ -172,6 +172,7 @@ describe("completion filters", () => {
   it.each(cases)("%s", async (_name, filter) => {
     const want = expectedKeys(filter);
     expect(await all(filter)).toEqual(want);
+    expect(await countCompletions(db.pool, project.id, filter)).toBe(want.length); // the browse page's match count
   });
 
   it("a few filters actually select something, and narrow", () => {

@@ -39,7 +39,7 @@ export default async function LeaderboardPage({ params }: { params: Promise<{ pr
           product of the first two is shown only as a reference. Ranges are 95% Wilson intervals.
         </p>
         <div className="mt-4">
-          {runs.length === 0 ? <p className="text-muted">No runs yet: push completions through the API or the import command.</p> : <RunTable runs={runs} />}
+          {runs.length === 0 ? <p className="text-muted">No runs yet: push completions through the API or the import command.</p> : <RunTable runs={runs} project={project.name} />}
         </div>
       </section>
       {runs.length > 0 ? (

@@ -48,7 +48,7 @@ export default async function ConfusionPage({ params, searchParams }: { params: 
               {count(view.totals.all - view.totals.correct - view.totals.formatErrors)} with another,{" "}
               {count(view.totals.formatErrors)} {view.totals.formatErrors === 1 ? "format error" : "format errors"}.
             </p>
-            <div className="mt-3"><ConfusionTable view={view} run={run.name} /></div>
+            <div className="mt-3"><ConfusionTable view={view} run={run.name} project={project.name} /></div>
           </section>
           <section aria-labelledby="top-heading">
             <h2 id="top-heading" className="text-lg font-semibold">Most frequent confusions</h2>

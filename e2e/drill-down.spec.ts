@@ -1,0 +1,89 @@
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO_FIXTURE } from "./fixtures/demo-60";
+
+/**
+ * From a number to exactly its completions: confusion-matrix cells and
+ * leaderboard counts open the interaction table filtered to them, and the
+ * table's match count equals the number clicked. Expected figures come from
+ * the independently tallied fixture (e2e/fixtures/demo-60.ts).
+ */
+const matchCount = (page: Page) => page.getByTestId("match-count");
+
+function smallBase() {
+  const matrix = DEMO_FIXTURE.confusion.find((m) => m.run === "small-base")!;
+  const [expected, predicted, n] = matrix.cells.find(([truth, guess, count]) => truth !== guess && count >= 2)!;
+  return { matrix, expected, predicted, n };
+}
+
+test("a confusion-matrix cell opens exactly its completions", async ({ page }) => {
+  const { expected, predicted, n } = smallBase();
+  await page.goto("/projects/demo/confusion?run=small-base");
+  await page.getByTestId(`cell-${expected}-${predicted}`).getByRole("link").click();
+  await expect(page).toHaveURL(`/projects/demo/cases?run=small-base&expectedIntent=${expected}&predictedIntent=${predicted}`);
+  await expect(matchCount(page)).toHaveText(String(n));
+  const rows = page.getByTestId("completion-row");
+  await expect(rows).toHaveCount(n);
+  for (const row of await rows.all()) {
+    await expect(row).toContainText("small-base");
+    await expect(row.getByRole("cell").nth(2)).toHaveText(expected);
+    await expect(row.getByRole("cell").nth(3)).toHaveText(predicted);
+  }
+});
+
+test("a format-error cell opens that intent's format errors", async ({ page }) => {
+  const { matrix } = smallBase();
+  const [intent, n] = matrix.formatErrors[0]!;
+  await page.goto("/projects/demo/confusion?run=small-base");
+  await page.getByTestId(`format-error-${intent}`).getByRole("link").click();
+  await expect(matchCount(page)).toHaveText(String(n));
+  await expect(page.getByTestId("completion-row").first()).toContainText("format error");
+});
+
+test("each leaderboard count opens its completions", async ({ page }) => {
+  const hosted = DEMO_FIXTURE.leaderboard.find((run) => run.run === "hosted-baseline")!;
+  const [, correct, wrong] = /^(\d+) correct · (\d+) wrong/.exec(hosted.intentCounts)!;
+  const [, pass] = /^(\d+) pass/.exec(hosted.policyCounts)!;
+  for (const [text, n] of [[`${wrong} wrong`, wrong], [`${correct} correct`, correct], [`${pass} pass`, pass]] as const) {
+    await page.goto("/projects/demo");
+    await page.getByTestId("run-row-hosted-baseline").getByRole("link", { name: text, exact: true }).click();
+    await expect(matchCount(page)).toHaveText(n!);
+  }
+  await page.goto("/projects/demo");
+  await page.getByTestId("run-row-hosted-baseline").getByTestId("total").getByRole("link").click();
+  await expect(matchCount(page)).toHaveText(String(hosted.total));
+});
+
+test("paging walks every match exactly once, and a copied address shows the same page", async ({ page, context }) => {
+  const all = DEMO_FIXTURE.cases * DEMO_FIXTURE.runs.length;
+  await page.goto("/projects/demo/cases");
+  await expect(matchCount(page)).toHaveText(String(all));
+  const seen: string[] = [];
+  for (;;) {
+    const rows = page.getByTestId("completion-row");
+    await expect(rows.first()).toBeVisible();
+    for (const row of await rows.all()) seen.push(`${await row.getByRole("cell").nth(0).textContent()}|${await row.getByRole("cell").nth(1).textContent()}`);
+    const next = page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Next page" });
+    if ((await next.count()) === 0) break;
+    await next.click();
+    await expect(page.getByRole("link", { name: "First page" })).toBeVisible();
+    if (seen.length === 100) {
+      const copied = await context.newPage();
+      await copied.goto(page.url());
+      await expect(copied.getByTestId("completion-row")).toHaveCount(50);
+      expect(await copied.getByTestId("completion-row").first().textContent()).toBe(await page.getByTestId("completion-row").first().textContent());
+      await copied.close();
+    }
+  }
+  expect(seen).toHaveLength(all);
+  expect(new Set(seen).size).toBe(all);
+});
+
+test("bad values in the address are dropped with a notice, never an error page", async ({ page }) => {
+  await page.goto("/projects/demo/cases?intentVerdict=bogus&intentVerdict=wrong&run=small-base&cursor=nonsense&sort=sideways");
+  await expect(page.getByTestId("dropped-parameters")).toContainText("intentVerdict");
+  await expect(page.getByTestId("dropped-parameters")).toContainText("cursor");
+  await expect(page.getByTestId("dropped-parameters")).toContainText("sort");
+  const wrong = /(\d+) wrong/.exec(DEMO_FIXTURE.leaderboard.find((run) => run.run === "small-base")!.intentCounts)![1]!;
+  await expect(matchCount(page)).toHaveText(wrong);
+  await expect(page.getByLabel("Intent verdict")).toHaveValue("wrong");
+});
