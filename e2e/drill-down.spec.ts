@@ -87,3 +87,36 @@ test("bad values in the address are dropped with a notice, never an error page",
   await expect(matchCount(page)).toHaveText(wrong);
   await expect(page.getByLabel("Intent verdict")).toHaveValue("wrong");
 });
+
+test("a row opens its case: the conversation, then every run's answer side by side", async ({ page }) => {
+  await page.goto("/projects/demo/cases?run=hosted-baseline&intentVerdict=wrong");
+  const row = page.getByTestId("completion-row").first();
+  const [caseId, , expected, predicted] = await Promise.all([0, 1, 2, 3].map((i) => row.getByRole("cell").nth(i).textContent()));
+  await row.getByRole("link", { name: caseId!, exact: true }).click();
+  await expect(page).toHaveURL(`/projects/demo/cases/${encodeURIComponent(caseId!)}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${caseId}`);
+  await expect(page.getByTestId("message").last()).toContainText("customer");
+
+  const cards = page.getByTestId("completion-card");
+  await expect(cards).toHaveCount(DEMO_FIXTURE.runs.length);
+  const hosted = page.getByRole("article", { name: "Run hosted-baseline" });
+  await expect(hosted.getByTestId("predicted")).toHaveText(predicted!);
+  await expect(hosted.getByTestId("intent-verdict")).toContainText("intent wrong");
+  await expect(hosted).toContainText(`Ground truth${expected}`);
+  await expect(hosted.getByTestId("answer")).not.toContainText("<intent>");
+
+  await page.getByRole("link", { name: "Full generation" }).click();
+  await expect(page).toHaveURL(/\?view=full$/);
+  await expect(hosted.getByTestId("answer")).toContainText(`<intent>${predicted}</intent>`);
+});
+
+test("a discordant case on the comparison opens its case view, and an unknown case is a 404 page", async ({ page }) => {
+  await page.goto("/projects/demo/compare?a=small-base&b=small-rft&metric=system");
+  const first = page.getByTestId("only-b-cases").getByRole("rowheader").first();
+  const id = (await first.textContent())!;
+  await first.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${id}`);
+  const response = await page.goto("/projects/demo/cases/no-such-case");
+  expect(response!.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});

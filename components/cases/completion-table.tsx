@@ -11,6 +11,8 @@ import { IntentVerdictBadge, PolicyVerdictBadge } from "./verdict";
 export interface CompletionRow {
   key: string;
   caseId: string;
+  /** The case view. */
+  href: string;
   run: string;
   expectedIntent: string;
   predictedIntent: string | null;
@@ -26,7 +28,10 @@ const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, CompletionRow>();
 
 const columns = helper.columns([
-  helper.accessor("caseId", { header: "Case", cell: (info) => <span className="font-mono text-xs"><Name text={info.getValue()} max={40} /></span> }),
+  helper.accessor("caseId", {
+    header: "Case",
+    cell: (info) => <a href={info.row.original.href} className="font-mono text-xs text-accent underline-offset-2 hover:underline"><Name text={info.getValue()} max={40} /></a>,
+  }),
   helper.accessor("run", { header: "Run", cell: (info) => <Name text={info.getValue()} max={40} /> }),
   helper.accessor("expectedIntent", { header: "Ground truth", cell: (info) => <code className="text-xs"><Name text={info.getValue()} max={40} /></code> }),
   helper.accessor("predictedIntent", {

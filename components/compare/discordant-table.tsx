@@ -10,12 +10,13 @@ interface Props {
   a: string;
   b: string;
   cases: DiscordantCase[];
+  project: string;
   /** All discordant cases in this direction; the list shows at most `cases.length`. */
   total: number;
 }
 
 /** The cases where one run succeeds and the other fails, with the customer's words as plain text. */
-export function DiscordantTable({ winner, testId, a, b, cases, total }: Props) {
+export function DiscordantTable({ winner, testId, a, b, cases, total, project }: Props) {
   const headingId = `${testId}-heading`;
   return (
     <section aria-labelledby={headingId} data-testid={testId}>
@@ -42,7 +43,9 @@ export function DiscordantTable({ winner, testId, a, b, cases, total }: Props) {
               <tbody className="divide-y divide-line">
                 {cases.map((item) => (
                   <tr key={item.externalId} className="align-top" data-testid="discordant-row">
-                    <th scope="row" className="px-3 py-2 font-mono text-xs font-normal text-ink"><Name text={item.externalId} /></th>
+                    <th scope="row" className="px-3 py-2 font-mono text-xs font-normal text-ink">
+                      <a href={`/projects/${encodeURIComponent(project)}/cases/${encodeURIComponent(item.externalId)}`} className="text-accent underline-offset-2 hover:underline"><Name text={item.externalId} /></a>
+                    </th>
                     <td className="px-3 py-2"><code className="text-xs">{item.expectedIntent}</code></td>
                     <td className="px-3 py-2"><Outcome outcome={item.a} /></td>
                     <td className="px-3 py-2"><Outcome outcome={item.b} /></td>

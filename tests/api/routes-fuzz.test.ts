@@ -89,6 +89,7 @@ const PAGES = [
   { path: "/projects/{project}/compare", query: ["a", "b", "metric"] },
   { path: "/projects/{project}/confusion", query: ["run"] },
   { path: "/projects/{project}/cases", query: ["run", "expectedIntent", "predictedIntent", "intentVerdict", "policyVerdict", "q", "sort", "cursor"] },
+  { path: "/projects/{project}/cases/{id}", query: ["view"] },
 ];
 
 let project: Awaited<ReturnType<typeof projectWithKeys>>;
@@ -155,12 +156,13 @@ describe("no route answers 5xx to hostile input", () => {
 
   for (const page of PAGES) {
     it(`GET ${page.path}: path and query parameters`, async () => {
-      const slots = [...(page.path.includes("{project}") ? ["project"] : []), ...page.query, "__unknown"];
+      const slots = [...(page.path.includes("{project}") ? ["project"] : []), ...(page.path.includes("{id}") ? ["id"] : []), ...page.query, "__unknown"];
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...slots), badUrlText, async (slot, value) => {
-          const valid = { project: project.name };
-          const path = fillPath(page.path, valid, slot === "project" ? { name: "project", value } : null);
-          const query = slot === "project" ? "" : `?${slot === "__unknown" ? value : slot}=${value}`;
+          const valid = { project: project.name, id: "c1" };
+          const inPath = slot === "project" || slot === "id";
+          const path = fillPath(page.path, valid, inPath ? { name: slot, value } : null);
+          const query = inPath ? "" : `?${slot === "__unknown" ? value : slot}=${value}`;
           await check("GET", path + query);
         }),
         { numRuns: 40, seed: SEED + 2 },

@@ -29,9 +29,11 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
     listRuns(db, project.id),
     intentLabels(project.id),
   ]);
+  const base = `/projects/${encodeURIComponent(project.name)}/cases`;
   const rows: CompletionRow[] = page.items.map((item) => ({
     key: `${item.caseId}\u0000${item.run}`,
     caseId: item.caseId,
+    href: `${base}/${encodeURIComponent(item.caseId)}`,
     run: item.run,
     expectedIntent: item.expectedIntent,
     predictedIntent: item.predictedIntent,
@@ -40,7 +42,6 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
     reply: item.reply,
     formatError: item.formatError,
   }));
-  const base = `/projects/${encodeURIComponent(project.name)}/cases`;
   const query = completionFilterSearchParams(state.filter);
   if (state.sort !== "id") query.set("sort", state.sort);
   const first = `${base}${query.size > 0 ? `?${query}` : ""}`;

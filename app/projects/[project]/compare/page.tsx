@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: "Compare runs" };
 
 const LIST_LIMIT = 50;
 
-async function Comparison({ projectId, a, b, metric }: { projectId: number; a: RunInfo; b: RunInfo; metric: SuccessKind }) {
+async function Comparison({ projectId, projectName, a, b, metric }: { projectId: number; projectName: string; a: RunInfo; b: RunInfo; metric: SuccessKind }) {
   const db = pool();
   const [comparison, onlyA, onlyB] = await Promise.all([
     compareRuns(db, projectId, a.id, b.id, metric),
@@ -33,8 +33,8 @@ async function Comparison({ projectId, a, b, metric }: { projectId: number; a: R
       </section>
       <section aria-labelledby="cases-heading" className="space-y-6">
         <h2 id="cases-heading" className="text-lg font-semibold">Discordant cases</h2>
-        <DiscordantTable winner={a.name} testId="only-a-cases" a={a.name} b={b.name} cases={onlyA} total={comparison.onlyA} />
-        <DiscordantTable winner={b.name} testId="only-b-cases" a={a.name} b={b.name} cases={onlyB} total={comparison.onlyB} />
+        <DiscordantTable winner={a.name} testId="only-a-cases" a={a.name} b={b.name} cases={onlyA} total={comparison.onlyA} project={projectName} />
+        <DiscordantTable winner={b.name} testId="only-b-cases" a={a.name} b={b.name} cases={onlyB} total={comparison.onlyB} project={projectName} />
       </section>
     </div>
   );
@@ -74,7 +74,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
               Run A and run B are both <Name text={state.a.name} />: a run always agrees with itself. Pick two different runs to compare.
             </Notice>
           ) : (
-            <Comparison projectId={project.id} a={state.a} b={state.b} metric={state.metric} />
+            <Comparison projectId={project.id} projectName={project.name} a={state.a} b={state.b} metric={state.metric} />
           )}
         </>
       )}

@@ -1,0 +1,55 @@
+import type { CaseCompletion } from "@/lib/query/cases";
+import { Name } from "../name";
+import { IntentVerdictBadge, PolicyVerdictBadge } from "./verdict";
+
+/** One run's answer to the case: what it read, both verdicts and why, and the reply (or the whole generation). */
+export function CompletionCard({ completion, expectedIntent, full }: { completion: CaseCompletion; expectedIntent: string; full: boolean }) {
+  const c = completion;
+  const policy = c.policy;
+  return (
+    <article aria-label={`Run ${c.run}`} data-testid="completion-card" className="flex min-w-0 flex-col gap-3 rounded-lg border border-line bg-white p-4">
+      <header>
+        <h3 className="font-semibold text-ink"><Name text={c.run} /></h3>
+        <p className="text-xs text-muted"><Name text={c.model} /></p>
+      </header>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-muted">Predicted</dt>
+        <dd data-testid="predicted">
+          {c.predictedIntent === null ? <span className="text-muted">none</span> : <code><Name text={c.predictedIntent} /></code>}
+          {c.predictedIntentTruncated ? <span className="ml-1 text-xs text-muted">(cut: the tag was longer)</span> : null}
+        </dd>
+        <dt className="text-muted">Ground truth</dt>
+        <dd><code>{expectedIntent}</code></dd>
+        <dt className="text-muted">Intent</dt>
+        <dd data-testid="intent-verdict">
+          <IntentVerdictBadge verdict={c.intentVerdict} />
+          {c.formatError ? <span className="ml-2 text-xs text-bad">{c.formatError.replaceAll("_", " ")}</span> : null}
+          {c.unknownIntent ? <span className="ml-2 text-xs text-amber-900">not in the taxonomy</span> : null}
+        </dd>
+        <dt className="text-muted">Policy</dt>
+        <dd data-testid="policy-verdict">
+          <PolicyVerdictBadge verdict={policy.verdict} />
+          {policy.verdict !== "pending" ? (
+            <span className="ml-2 text-xs text-muted">
+              {policy.judge ? <>by <Name text={policy.judge} max={40} /></> : null}
+              {policy.guidelineVersion !== null ? `, guideline v${policy.guidelineVersion}` : ""}
+            </span>
+          ) : null}
+        </dd>
+      </dl>
+      {policy.verdict !== "pending" && policy.rationale ? (
+        <p className="whitespace-pre-wrap break-words text-sm text-ink" data-testid="rationale">{policy.rationale}</p>
+      ) : null}
+      <div>
+        <h4 className="text-xs font-medium uppercase tracking-wide text-muted">{full ? "Full generation" : "Reply to the customer"}</h4>
+        <p className="mt-1 whitespace-pre-wrap break-words text-sm text-ink" data-testid="answer">
+          {full ? c.text : (c.reply ?? <span className="text-muted">No reply: the completion broke the answer format.</span>)}
+        </p>
+      </div>
+      <p className="mt-auto text-xs text-muted tabular-nums">
+        {c.latencyMs !== null ? `${c.latencyMs.toLocaleString("en-US")} ms` : "latency not given"}
+        {c.promptTokens !== null || c.completionTokens !== null ? ` · ${c.promptTokens ?? "?"} + ${c.completionTokens ?? "?"} tokens` : ""}
+      </p>
+    </article>
+  );
+}
