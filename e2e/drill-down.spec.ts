@@ -120,3 +120,26 @@ test("a discordant case on the comparison opens its case view, and an unknown ca
   expect(response!.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
+
+test("the word diff of two replies rebuilds each reply exactly, changes marked", async ({ page }) => {
+  await page.goto("/projects/demo/cases?run=hosted-baseline&intentVerdict=wrong");
+  const caseId = (await page.getByTestId("completion-row").first().getByRole("cell").first().textContent())!;
+  await page.goto(`/projects/demo/cases/${encodeURIComponent(caseId)}?a=hosted-baseline&b=small-rft`);
+  const reply = (run: string) => page.getByRole("article", { name: `Run ${run}` }).getByTestId("answer").textContent();
+  const [from, to] = [await reply("hosted-baseline"), await reply("small-rft")];
+  expect(from).not.toBe(to);
+  const diff = page.getByTestId("reply-diff");
+  await expect(page.getByLabel("From", { exact: true })).toHaveValue("hosted-baseline");
+  await expect(page.getByLabel("To", { exact: true })).toHaveValue("small-rft");
+  const sides = await diff.evaluate((el) => {
+    const parts = [...el.childNodes].map((node) => ({ tag: (node as Element).tagName?.toLowerCase() ?? "text", text: node.textContent ?? "" }));
+    return {
+      from: parts.filter((p) => p.tag !== "ins").map((p) => p.text).join(""),
+      to: parts.filter((p) => p.tag !== "del").map((p) => p.text).join(""),
+      changed: parts.filter((p) => p.tag === "ins" || p.tag === "del").length,
+    };
+  });
+  expect(sides.from).toBe(from);
+  expect(sides.to).toBe(to);
+  expect(sides.changed).toBeGreaterThan(0);
+});

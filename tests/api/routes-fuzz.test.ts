@@ -89,7 +89,7 @@ const PAGES = [
   { path: "/projects/{project}/compare", query: ["a", "b", "metric"] },
   { path: "/projects/{project}/confusion", query: ["run"] },
   { path: "/projects/{project}/cases", query: ["run", "expectedIntent", "predictedIntent", "intentVerdict", "policyVerdict", "q", "sort", "cursor"] },
-  { path: "/projects/{project}/cases/{id}", query: ["view"] },
+  { path: "/projects/{project}/cases/{id}", query: ["view", "a", "b"] },
 ];
 
 let project: Awaited<ReturnType<typeof projectWithKeys>>;

@@ -2,17 +2,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CompletionCard } from "@/components/cases/completion-card";
+import { ReplyDiff } from "@/components/cases/reply-diff";
 import { Name } from "@/components/name";
 import { pool } from "@/lib/db/pool";
 import { caseDetail } from "@/lib/query/cases";
 import { projectOr404 } from "@/lib/server/projects";
-import { enumParam, parseSearchParams, type SearchParams } from "@/lib/url-state";
+import { wordDiff } from "@/lib/text/diff";
+import { enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Case" };
 
-const shape = { view: enumParam(["customer", "full"] as const, "customer") };
+const shape = { view: enumParam(["customer", "full"] as const, "customer"), a: textParam(), b: textParam() };
 
 /** One case: the conversation, then every run's answer side by side. */
 export default async function CasePage({ params, searchParams }: { params: Promise<{ project: string; caseId: string }>; searchParams: Promise<SearchParams> }) {
@@ -21,9 +23,14 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   if (caseId.length > 200) notFound();
   const detail = await caseDetail(pool(), project.id, caseId);
   if (!detail) notFound();
-  const { view } = parseSearchParams(shape, await searchParams);
+  const state = parseSearchParams(shape, await searchParams);
+  const view = state.view;
   const here = `/projects/${encodeURIComponent(project.name)}/cases/${encodeURIComponent(detail.case.id)}`;
   const { case: c, completions } = detail;
+  // The word diff: the two runs the URL names, else the first two that replied.
+  const replied = completions.filter((completion) => completion.reply !== null).map((completion) => ({ name: completion.run, reply: completion.reply! }));
+  const diffA = pickByName(replied, state.a).chosen ?? replied[0];
+  const diffB = pickByName(replied, state.b).chosen ?? replied.find((run) => run !== diffA);
 
   return (
     <div className="space-y-6">
@@ -66,6 +73,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           </div>
         )}
       </section>
+      {diffA && diffB ? <ReplyDiff parts={wordDiff(diffA.reply, diffB.reply)} a={diffA.name} b={diffB.name} runs={replied.map((run) => run.name)} /> : null}
     </div>
   );
 }
