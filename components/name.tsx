@@ -5,12 +5,12 @@
  * shortened, the full text shown on hover and on keyboard focus.
  */
 export function Name({ text, max = 60, className = "" }: { text: string; max?: number; className?: string }) {
-  const characters = text.length > max ? Array.from(text) : null;
-  if (!characters || characters.length <= max) return <bdi className={className}>{text}</bdi>;
+  const short = shortName(text, max);
+  if (short === text) return <bdi className={className}>{text}</bdi>;
   return (
     <span className="group relative inline-block max-w-full align-bottom">
       <bdi tabIndex={0} title={text} aria-label={text} className={`${className} cursor-help rounded-sm`}>
-        {characters.slice(0, max - 1).join("")}…
+        {short}
       </bdi>
       <span role="tooltip" className="invisible absolute left-0 top-full z-30 mt-1 w-max max-w-[min(32rem,80vw)] whitespace-pre-wrap break-all rounded border border-line bg-white p-2 text-xs font-normal text-ink shadow-lg [writing-mode:horizontal-tb] group-focus-within:visible group-hover:visible">
         <bdi>{text}</bdi>

@@ -1,7 +1,8 @@
 /**
  * Projects: the tenant every row belongs to. The grading context (loadProject)
- * is one hand-written read on the request path of ingest and feedback; the
- * other reads and writes of the projects table go through the Prisma client.
+ * is one hand-written read on the ingest request path (feedback reads its own,
+ * lib/api/grading-context.ts); the other reads and writes of the projects
+ * table go through the Prisma client.
  */
 import type pg from "pg";
 import { inTransaction, prisma, type Db } from "./db/prisma";
