@@ -1,9 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import { TEST_PORTS } from "./tests/support/ports";
 
 // End-to-end tests drive the real app (production build, embedded PostgreSQL
 // in a throwaway data directory, a small generated demo dataset) in Chromium.
 // Playwright cannot download browsers here: it uses the system Chromium.
-const port = Number(process.env.IB_E2E_PORT ?? 3100);
+const port = TEST_PORTS.IB_E2E_PORT;
 export const E2E_DEMO_CASES = 60;
 
 export default defineConfig({
@@ -33,7 +34,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: "",
       IB_DATA_DIR: ".data/e2e",
-      IB_DB_PORT: "55434",
+      IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT),
       IB_DEMO_CASES: String(E2E_DEMO_CASES),
       PORT: String(port),
       HOSTNAME: "127.0.0.1",

@@ -12,6 +12,7 @@ import { startEmbedded, type EmbeddedServer } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { closePool } from "../lib/db/pool";
 import { urlOfDatabase } from "../lib/db/server";
+import { TEST_PORTS } from "../tests/support/ports";
 
 export interface BenchDatabase {
   url: string;
@@ -68,7 +69,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
   if (external) {
     adminUrl = external;
   } else {
-    server = await startEmbedded({ dataDir: path.resolve(".data/bench"), port: 55433, log });
+    server = await startEmbedded({ dataDir: path.resolve(".data/bench"), port: TEST_PORTS.IB_BENCH_DB_PORT, log });
     adminUrl = server.url;
   }
   const name = `ib_bench_${randomBytes(4).toString("hex")}`;

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
+import { TEST_PORTS } from "../tests/support/ports";
 
 /**
  * Names and model output are untrusted text: a run name with a right-to-left
@@ -16,7 +17,7 @@ const LONG_INTENT = Array.from({ length: 2000 }, (_, i) => String.fromCodePoint(
 function ib(...args: string[]): string {
   return execFileSync("npx", ["tsx", "cli/ib.ts", ...args], {
     encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: "", IB_DATA_DIR: ".data/e2e", IB_DB_PORT: "55434" },
+    env: { ...process.env, DATABASE_URL: "", IB_DATA_DIR: ".data/e2e", IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT) },
   });
 }
 

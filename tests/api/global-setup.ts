@@ -9,6 +9,7 @@ import type { TestProject } from "vitest/node";
 import { buildIfNeeded, ROOT } from "../../scripts/build";
 import { createTestDatabase } from "../support/database";
 import { acquireLock } from "../support/lock";
+import { TEST_PORTS } from "../support/ports";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -52,7 +53,7 @@ export async function spawnAppServer(databaseUrl: string, env: Record<string, st
 
 export default async function setup(project: TestProject) {
   const release = await acquireLock(".data/app-server.lock");
-  const database = await createTestDatabase({ dataDir: ".data/test", port: 55432 });
+  const database = await createTestDatabase({ dataDir: ".data/test", port: TEST_PORTS.IB_TEST_DB_PORT });
   const code = await buildIfNeeded(console.log);
   if (code !== 0) throw new Error("next build failed");
   const server = await spawnAppServer(database.url);

@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { createTestDatabase } from "../support/database";
+import { TEST_PORTS } from "../support/ports";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -9,7 +10,7 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const database = await createTestDatabase({ dataDir: ".data/test", port: 55432 });
+  const database = await createTestDatabase({ dataDir: ".data/test", port: TEST_PORTS.IB_TEST_DB_PORT });
   project.provide("databaseUrl", database.url);
   project.provide("databaseLabel", database.label);
   console.log(`integration tests on ${database.label}`);
