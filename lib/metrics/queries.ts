@@ -4,6 +4,7 @@
  * few dozen rows per run); the comparison of two runs joins their completions.
  */
 import type pg from "pg";
+import type { SuccessKind } from "../validations/filters";
 import { mcnemarExact, type McNemarResult } from "./stats";
 import { summarize, sumCounts, ZERO_COUNTS, type MetricSummary, type OutcomeCounts } from "./summary";
 
@@ -139,7 +140,7 @@ export async function confusionMatrix(db: pg.ClientBase | pg.Pool, projectId: nu
   return { expected: [...expected].sort(), predicted: [...predicted].sort(), cells, formatErrors };
 }
 
-export type SuccessKind = "intent" | "policy" | "system";
+export type { SuccessKind } from "../validations/filters";
 
 /** What success means for each kind, as SQL over a completions alias (shared with the discordant-case lists). */
 export const SUCCESS_SQL: Record<SuccessKind, (alias: string) => string> = {

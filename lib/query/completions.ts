@@ -12,7 +12,8 @@
  */
 import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
-import type { CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict } from "../validations/filters";
+import { SUCCESS_SQL } from "../metrics/queries";
+import type { Agreement, CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict, SuccessKind } from "../validations/filters";
 import { encodeCursor } from "./cursor";
 
 export interface CompletionListItem {
@@ -45,8 +46,24 @@ export interface CompletionPage {
 /** Binds a value as the next query parameter and returns its placeholder. */
 export type Bind = (value: unknown) => string;
 
-/** The filter as SQL sees it: run names already resolved to this project's run ids. */
-export type ResolvedCompletionFilter = Omit<CompletionFilter, "run"> & { run?: number[] };
+/**
+ * The filter as SQL sees it: run names resolved to this project's run ids, and
+ * the case-level filters carrying what they need (`success` folds into them).
+ */
+export type ResolvedCompletionFilter = Omit<CompletionFilter, "run" | "winner" | "agreement" | "success"> & {
+  run?: number[];
+  winner?: { runs: number[]; success: SuccessKind };
+  /** `runs`: the filter's runs, or every run of the project. */
+  agreement?: { value: Agreement; runs: number[]; success: SuccessKind };
+};
+
+/** The condition on the success flags `s` of a case's completions in the compared runs, for each agreement. */
+const AGREEMENT_SQL: Record<Agreement, (s: string) => string> = {
+  paired: () => "TRUE",
+  disagree: (s) => `(bool_or(${s}) AND NOT bool_and(${s}))`,
+  allSucceed: (s) => `bool_and(${s})`,
+  allFail: (s) => `NOT bool_or(${s})`,
+};
 
 /** `column = $n` for one value (an index equality, rows in id order), `= ANY($n)` for several. */
 function anyOf(column: string, type: string, values: readonly (string | number)[], bind: Bind): string {
@@ -70,6 +87,16 @@ export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (
   predictedIntent: (ids, bind) => anyOf("c.predicted_intent", "text", ids, bind),
   intentVerdict: (verdicts, bind) => anyOf("c.intent_verdict", "intent_verdict", verdicts, bind),
   policyVerdict: (verdicts, bind) => anyOf("c.policy_verdict", "policy_verdict", verdicts, bind),
+  systemSuccess: (success) => (success ? SUCCESS_SQL.system("c") : `NOT ${SUCCESS_SQL.system("c")}`),
+  tag: (tags, bind) => `EXISTS (SELECT 1 FROM cases t WHERE t.project_id = c.project_id AND t.id = c.case_id AND t.tags && ${bind([...new Set(tags)])}::text[])`,
+  // Case-level: the same case's completions in other runs, through the (project, case, run) unique index.
+  winner: ({ runs, success }, bind) =>
+    `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`,
+  agreement: ({ value, runs, success }, bind) => {
+    const distinct = [...new Set(runs)];
+    return `(SELECT count(*) = ${bind(distinct.length)} AND ${AGREEMENT_SQL[value](SUCCESS_SQL[success]("o"))}
+       FROM completions o WHERE o.project_id = c.project_id AND o.case_id = c.case_id AND o.run_id = ANY(${bind(distinct)}::int4[]))`;
+  },
   // The completion text holds the reply; the customer's side is the user messages of the case.
   q: (text, bind) => {
     const pattern = bind(containsPattern(text));
@@ -109,11 +136,34 @@ export async function resolveRunNames(db: pg.ClientBase | pg.Pool, projectId: nu
   return rows.map((row) => row.id);
 }
 
-/** Resolves the names in a filter; null when a run filter names no run of the project (nothing can match). */
+/** Every run id of the project, oldest first. */
+async function projectRunIds(db: pg.ClientBase | pg.Pool, projectId: number): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>("SELECT id FROM runs WHERE project_id = $1 ORDER BY id", [projectId]);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Resolves the names in a filter; null when nothing can match: a run or
+ * winner filter naming no run of the project, or an agreement over no runs.
+ */
 export async function resolveCompletionFilter(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<ResolvedCompletionFilter | null> {
-  if (filter.run === undefined) return { ...filter, run: undefined };
-  const run = await resolveRunNames(db, projectId, filter.run);
-  return run.length === 0 ? null : { ...filter, run };
+  const { run: runNames, winner: winnerNames, agreement, success = "system", ...rest } = filter;
+  const resolved: ResolvedCompletionFilter = rest;
+  if (runNames !== undefined) {
+    resolved.run = await resolveRunNames(db, projectId, runNames);
+    if (resolved.run.length === 0) return null;
+  }
+  if (winnerNames !== undefined) {
+    const runs = await resolveRunNames(db, projectId, winnerNames);
+    if (runs.length === 0) return null;
+    resolved.winner = { runs, success };
+  }
+  if (agreement !== undefined) {
+    const runs = resolved.run ?? (await projectRunIds(db, projectId));
+    if (runs.length === 0) return null;
+    resolved.agreement = { value: agreement, runs, success };
+  }
+  return resolved;
 }
 
 interface ItemRow {

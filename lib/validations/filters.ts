@@ -33,6 +33,18 @@ const name = (what: string) =>
     .max(MAX_FILTER_TEXT, `${what} is at most ${MAX_FILTER_TEXT} characters`)
     .refine(isStorableText, `${what} ${NOT_STORABLE_MESSAGE}`);
 
+/** What success means for the case-level filters (as on the comparison page). */
+export const SUCCESS_KINDS = ["system", "intent", "policy"] as const;
+export type SuccessKind = (typeof SUCCESS_KINDS)[number];
+
+/**
+ * How the runs of a case relate, over the case's completions in the filtered
+ * runs (every run of the project without a run filter); only cases that every
+ * one of those runs answered count.
+ */
+export const AGREEMENTS = ["paired", "disagree", "allSucceed", "allFail"] as const;
+export type Agreement = (typeof AGREEMENTS)[number];
+
 /** What one value of each multi-valued filter must be. */
 const FILTER_VALUES = {
   run: name("run name"),
@@ -40,7 +52,20 @@ const FILTER_VALUES = {
   predictedIntent: name("intent id"),
   intentVerdict: oneOf([...INTENT_VERDICTS] as [IntentVerdict, ...IntentVerdict[]], "an intent verdict"),
   policyVerdict: oneOf(POLICY_VERDICTS, "a policy verdict"),
+  tag: name("tag"),
+  winner: name("run name"),
 } as const;
+
+/** What the value of each single-valued filter must be (a repeated one reads as its first value on pages). */
+const SINGLE_VALUES = {
+  systemSuccess: z
+    .preprocess((value) => (typeof value === "boolean" ? String(value) : value), oneOf(["true", "false"], "true or false"))
+    .transform((value) => value === "true"),
+  success: oneOf(SUCCESS_KINDS, "a kind of success"),
+  agreement: oneOf(AGREEMENTS, "an agreement"),
+} as const;
+
+type SingleFilter = keyof typeof SINGLE_VALUES;
 
 type MultiFilter = keyof typeof FILTER_VALUES;
 
@@ -67,6 +92,18 @@ export const completionFilterShape = {
   predictedIntent: repeatable(FILTER_VALUES.predictedIntent, "Predicted intent id (as parsed from the completion, lower-cased)."),
   intentVerdict: repeatable(FILTER_VALUES.intentVerdict, "Intent verdict: correct, wrong or format_error."),
   policyVerdict: repeatable(FILTER_VALUES.policyVerdict, "Current policy verdict: pass, fail or pending."),
+  systemSuccess: SINGLE_VALUES.systemSuccess
+    .optional()
+    .meta({ description: "`true`: the completion succeeds as a system (intent correct and policy pass); `false`: it does not." }),
+  tag: repeatable(FILTER_VALUES.tag, "A tag of the case."),
+  success: SINGLE_VALUES.success
+    .optional()
+    .meta({ description: "What success means for `agreement` and `winner`: `system` (intent correct and policy pass, the default), `intent` (intent correct) or `policy` (policy pass)." }),
+  agreement: SINGLE_VALUES.agreement.optional().meta({
+    description:
+      "How the case's runs relate, over its completions in the filtered runs (every run of the project without `run`), counting only cases every one of them answered: `paired` (all answered), `disagree` (at least one succeeds and one fails), `allSucceed`, `allFail`. Success as `success` says.",
+  }),
+  winner: repeatable(FILTER_VALUES.winner, "Cases whose completion in this run succeeds (as `success` says); with `agreement=disagree`, the cases this run wins."),
   q: searchText,
 };
 
@@ -162,6 +199,14 @@ export function readCompletionFilter(params: URLSearchParams | SearchParams): { 
     }
     if (values.size > 0) filter[id] = [...values].slice(0, MAX_FILTER_VALUES);
   }
+  for (const id of Object.keys(SINGLE_VALUES) as SingleFilter[]) {
+    const given = raw[id];
+    const value = Array.isArray(given) ? given[0] : given;
+    if (value === undefined || value.trim() === "") continue;
+    const parsed = SINGLE_VALUES[id].safeParse(value);
+    if (parsed.success) filter[id] = parsed.data;
+    else dropped.push({ parameter: id, value, reason: parsed.error.issues[0]?.message ?? "invalid" });
+  }
   const given = Array.isArray(raw.q) ? raw.q[0] : raw.q;
   const q = searchText.safeParse(given);
   if (q.success && q.data !== undefined) filter.q = q.data;
@@ -180,7 +225,7 @@ export function completionFilterSearchParams(filter: CompletionFilter): URLSearc
   for (const id of COMPLETION_FILTER_IDS) {
     const value = filter[id];
     if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) params.append(id, item);
+    for (const item of Array.isArray(value) ? value : [value]) params.append(id, String(item));
   }
   return params;
 }

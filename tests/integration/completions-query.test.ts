@@ -34,6 +34,12 @@ interface Expected {
   policyVerdict: "pass" | "fail" | "pending";
   userText: string[];
   text: string;
+  tags: string[];
+}
+
+/** Tags by case number, fixed: some cases have one, some two, some none. */
+function tagsOf(i: number): string[] {
+  return [...(i % 3 === 0 ? ["vip"] : []), ...(i % 4 === 0 ? ["typo"] : []), ...(i === 7 ? ["50%_odd tag"] : [])];
 }
 
 /** A deterministic dataset: 40 cases x up to 3 runs, outcomes from a seeded generator (mulberry32). */
@@ -75,17 +81,40 @@ function dataset(): { records: RecordInput[]; expected: Expected[] } {
         policyVerdict: outcome === "format" ? "fail" : verdict,
         userText: [user, `follow-up ${i}`],
         text,
+        tags: tagsOf(i),
       });
       return { run, model: `model-${run}`, text, ...(verdict === "pending" ? {} : { policy: { verdict, judge: "test" } }) };
     });
-    records.push({ case: { id: caseId, messages, expectedIntent: intent }, completions });
+    records.push({ case: { id: caseId, messages, expectedIntent: intent, tags: tagsOf(i) }, completions });
   }
   return { records, expected };
+}
+
+const succeeds = (row: Expected, kind: "system" | "intent" | "policy") =>
+  (kind !== "policy" ? row.intentVerdict === "correct" : true) && (kind !== "intent" ? row.policyVerdict === "pass" : true);
+
+/** The case-level filters, written out from their definitions over the case's other completions. */
+function caseLevel(row: Expected, filter: CompletionFilter): boolean {
+  const kind = filter.success ?? "system";
+  const siblings = expected.filter((other) => other.caseId === row.caseId);
+  if (filter.winner && !siblings.some((other) => filter.winner!.includes(other.run) && succeeds(other, kind))) return false;
+  if (filter.agreement) {
+    const runs = filter.run ? [...new Set(filter.run)].filter((run) => RUNS.includes(run)) : RUNS;
+    const compared = siblings.filter((other) => runs.includes(other.run));
+    if (runs.length === 0 || compared.length !== runs.length) return false;
+    const wins = compared.filter((other) => succeeds(other, kind)).length;
+    const holds = { paired: true, disagree: wins > 0 && wins < compared.length, allSucceed: wins === compared.length, allFail: wins === 0 }[filter.agreement];
+    if (!holds) return false;
+  }
+  return true;
 }
 
 function matches(row: Expected, filter: CompletionFilter): boolean {
   const q = filter.q?.toLowerCase();
   return (
+    caseLevel(row, filter) &&
+    (filter.systemSuccess === undefined || succeeds(row, "system") === filter.systemSuccess) &&
+    (!filter.tag || filter.tag.some((tag) => row.tags.includes(tag))) &&
     (!filter.run || filter.run.includes(row.run)) &&
     (!filter.expectedIntent || filter.expectedIntent.includes(row.expectedIntent)) &&
     (!filter.predictedIntent || (row.predictedIntent !== null && filter.predictedIntent.includes(row.predictedIntent))) &&
@@ -168,6 +197,22 @@ describe("completion filters", () => {
     ["run and policy verdict", { run: ["run-c"], policyVerdict: ["pass"] }],
     ["everything at once", { run: ["run-a", "run-b"], expectedIntent: ["get_refund", "track_refund"], intentVerdict: ["correct", "wrong"], policyVerdict: ["pass", "pending"], q: "reply" }],
     ["disjoint: correct with a format-error verdict", { intentVerdict: ["correct"], predictedIntent: ["pizza_order"] }],
+    ["system success", { systemSuccess: true }],
+    ["no system success", { systemSuccess: false, run: ["run-a"] }],
+    ["a tag", { tag: ["vip"] }],
+    ["either of two tags", { tag: ["vip", "typo"] }],
+    ["a tag with LIKE wildcards is taken literally", { tag: ["50%_odd tag"] }],
+    ["an unknown tag", { tag: ["nope"] }],
+    ["two runs disagree on intent", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent" }],
+    ["two runs disagree on the system (the default success)", { run: ["run-a", "run-c"], agreement: "disagree" }],
+    ["all runs disagree on policy", { agreement: "disagree", success: "policy" }],
+    ["paired cases of two runs", { run: ["run-b", "run-c"], agreement: "paired" }],
+    ["both succeed on intent", { run: ["run-a", "run-b"], agreement: "allSucceed", success: "intent" }],
+    ["both fail", { run: ["run-a", "run-b"], agreement: "allFail" }],
+    ["only run-a succeeds on intent (a comparison's discordant pairs)", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] }],
+    ["the winner alone: run-c's intent successes, all runs' completions", { winner: ["run-c"], success: "intent" }],
+    ["an unknown winner", { winner: ["ghost"] }],
+    ["agreement with a run that does not exist", { run: ["run-a", "ghost"], agreement: "paired" }],
   ];
   it.each(cases)("%s", async (_name, filter) => {
     const want = expectedKeys(filter);
@@ -176,6 +221,9 @@ describe("completion filters", () => {
   });
 
   it("a few filters actually select something, and narrow", () => {
+    expect(expectedKeys({ run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] }).length).toBeGreaterThan(2);
+    expect(expectedKeys({ agreement: "allSucceed", success: "intent" }).length).toBeGreaterThan(0);
+    expect(expectedKeys({ tag: ["typo"] }).length).toBeGreaterThan(0);
     expect(expectedKeys({ run: ["run-a"], intentVerdict: ["wrong"] }).length).toBeGreaterThan(0);
     expect(expectedKeys({ q: "voucher" }).length).toBeGreaterThan(0);
     expect(expectedKeys({ q: "secretword" })).toEqual([]);
@@ -193,6 +241,11 @@ describe("completion filters", () => {
         intentVerdict: pick(["correct", "wrong", "format_error"] as const),
         policyVerdict: pick(VERDICTS),
         q: fc.option(fc.constantFrom("reply", "run-b", "50%", "VOUCHER", "follow-up 1", "a_b"), { nil: undefined }),
+        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+        tag: pick(["vip", "typo", "none"]),
+        success: fc.option(fc.constantFrom("system", "intent", "policy" as const), { nil: undefined }),
+        agreement: fc.option(fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const), { nil: undefined }),
+        winner: pick([...RUNS, "ghost"]),
       },
       { requiredKeys: [] },
     );
