@@ -6,7 +6,10 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
 import { countCompletions, listCompletions, type CompletionListItem } from "../../lib/query/completions";
+import { decodeCursor } from "../../lib/query/cursor";
+import { FACET_IDS, facetCounts, type FacetId } from "../../lib/query/facets";
 import type { ProjectContext } from "../../lib/projects";
 import { completionListQuerySchema, type CompletionFilter, type CompletionSort } from "../../lib/validations/filters";
 import type { RecordInput } from "../../lib/validations/record";
@@ -315,4 +318,100 @@ describe("pagination", () => {
     });
     expect(item.formatError).toEqual(expect.any(String));
   });
+});
+
+describe("facet counts", () => {
+  const valueOf: Record<FacetId, (row: Expected) => string | null> = {
+    run: (row) => row.run,
+    expectedIntent: (row) => row.expectedIntent,
+    predictedIntent: (row) => row.predictedIntent,
+    intentVerdict: (row) => row.intentVerdict,
+    policyVerdict: (row) => row.policyVerdict,
+    systemSuccess: (row) => String(succeeds(row, "system")),
+  };
+  /** For each facet, the matching rows of every other filter, counted by the facet's value. */
+  function expectedFacets(filter: CompletionFilter): Record<FacetId, Map<string, number>> {
+    const result = {} as Record<FacetId, Map<string, number>>;
+    for (const id of FACET_IDS) {
+      const { [id]: _own, ...others } = filter;
+      const counts = new Map<string, number>();
+      for (const row of expected.filter((row) => matches(row, others))) {
+        const value = valueOf[id](row);
+        if (value !== null) counts.set(value, (counts.get(value) ?? 0) + 1);
+      }
+      result[id] = counts;
+    }
+    return result;
+  }
+  const sorted = (counts: Map<string, number> | null) => (counts === null ? null : [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+
+  it.each<[string, CompletionFilter]>([
+    ["no filter (every facet from the aggregates)", {}],
+    ["runs and ground truth (aggregates)", { run: ["run-a", "run-c"], expectedIntent: ["get_refund"] }],
+    ["one verdict: its own facet from the aggregates, the others counted", { run: ["run-b"], intentVerdict: ["wrong"] }],
+    ["a confusion cell", { run: ["run-a"], expectedIntent: ["get_refund"], predictedIntent: ["track_refund"] }],
+    ["system success and policy", { systemSuccess: false, policyVerdict: ["fail", "pending"] }],
+    ["case-level filters", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", tag: ["vip", "typo"] }],
+    ["text", { q: "reply from run-b" }],
+    ["an unknown run", { run: ["ghost"] }],
+  ])("%s", async (_name, filter) => {
+    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
+    const got = await facetCounts(db.pool, project.id, filter, new Map(rows.map((row) => [row.id, row.name])));
+    const want = expectedFacets(filter);
+    for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+  });
+
+  it("the aggregates and the GROUP BY agree (a filter that forces the second for every facet)", async () => {
+    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
+    const names = new Map(rows.map((row) => [row.id, row.name]));
+    // q matching every completion's text ("Reply from" is in every reply) takes the GROUP BY path.
+    expect(expectedKeys({ q: "reply from" })).toEqual(order);
+    const viaCompletions = await facetCounts(db.pool, project.id, { q: "reply from" }, names);
+    const viaAggregates = await facetCounts(db.pool, project.id, {}, names);
+    for (const id of FACET_IDS) expect(sorted(viaCompletions[id])).toEqual(sorted(viaAggregates[id]));
+  });
+});
+
+describe("one row per case", () => {
+  async function allCases(filter: CompletionFilter, limit: number, sort: CompletionSort = "id") {
+    const rows: CaseRow[] = [];
+    let after: number | null = null;
+    for (let page = 0; page < 1000; page++) {
+      const result = await listCaseRows(db.pool, project.id, { filter, limit, sort, after }, RUNS);
+      rows.push(...result.items);
+      if (result.nextCursor === null) return rows;
+      expect(result.items).toHaveLength(limit);
+      const key = decodeCursor(result.nextCursor, caseCursorSchema);
+      expect(key?.[1]).toBe(sort);
+      after = key![2];
+    }
+    throw new Error("pagination did not end");
+  }
+
+  it.each<[string, CompletionFilter]>([
+    ["no filter", {}],
+    ["run-b wrong", { run: ["run-b"], intentVerdict: ["wrong"] }],
+    ["only run-a succeeds on intent", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] }],
+    ["a tag", { tag: ["typo"] }],
+  ])("%s: each matching case once, in order, with every run's verdicts and which matched", async (_name, filter) => {
+    const matching = expected.filter((row) => matches(row, filter));
+    const wantCases = [...new Set(matching.map((row) => row.caseId))].sort();
+    expect(await countCases(db.pool, project.id, filter)).toBe(wantCases.length);
+    for (const limit of [1, 4, 50]) {
+      const got = await allCases(filter, limit);
+      expect(got.map((row) => row.caseId)).toEqual(wantCases);
+      expect((await allCases(filter, limit, "-id")).map((row) => row.caseId)).toEqual([...wantCases].reverse());
+      for (const row of got) {
+        const answered = expected.filter((e) => e.caseId === row.caseId);
+        expect(Object.keys(row.verdicts).sort()).toEqual(answered.map((e) => e.run).sort());
+        for (const e of answered) {
+          expect(row.verdicts[e.run]).toMatchObject({ intentVerdict: e.intentVerdict, policyVerdict: e.policyVerdict, predictedIntent: e.predictedIntent, matched: matching.includes(e) });
+        }
+        expect(row.message).toBe(e0(row.caseId).userText[0]);
+        expect(row.tags).toEqual(e0(row.caseId).tags);
+      }
+    }
+  });
+
+  const e0 = (caseId: string) => expected.find((e) => e.caseId === caseId)!;
 });

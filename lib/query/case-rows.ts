@@ -1,0 +1,123 @@
+/**
+ * The interaction table one row per case: the cases with at least one
+ * completion matching the filter of lib/query/completions.ts, in case order
+ * with keyset pagination, and for each the verdicts of every shown run (those
+ * the filter names, else all), with whether that completion matched.
+ */
+import type pg from "pg";
+import { z } from "zod";
+import type { IntentVerdict } from "../grading/intent";
+import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
+import { completionWhere, parameters, resolveCompletionFilter } from "./completions";
+import { encodeCursor } from "./cursor";
+
+/** A page of cases continues after [sort, case id]; "case" marks it so a completion cursor is never taken for one. */
+export const caseCursorSchema = z.tuple([z.literal("case"), z.enum(COMPLETION_SORTS), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]);
+
+export interface CaseRunVerdict {
+  run: string;
+  predictedIntent: string | null;
+  intentVerdict: IntentVerdict;
+  formatError: string | null;
+  policyVerdict: PolicyVerdict;
+  /** This completion matches the filter (the case is listed because at least one does). */
+  matched: boolean;
+}
+
+export interface CaseRow {
+  caseId: string;
+  expectedIntent: string;
+  tags: string[];
+  /** The customer's first message. */
+  message: string;
+  /** By run name, for the runs shown. */
+  verdicts: Record<string, CaseRunVerdict>;
+}
+
+export interface CaseRowPage {
+  items: CaseRow[];
+  nextCursor: string | null;
+}
+
+export interface CaseRowQuery {
+  filter: CompletionFilter;
+  limit: number;
+  sort: CompletionSort;
+  /** The case id (internal) this page continues after, or null for the first page. */
+  after: number | null;
+}
+
+const DIRECTION = { id: { order: "ASC", after: ">" }, "-id": { order: "DESC", after: "<" } } as const;
+
+/** The customer's first message of the case `k`, cut for a table cell. */
+export const FIRST_MESSAGE_SQL = `left(coalesce((SELECT m->>'content' FROM jsonb_array_elements(k.messages) AS m WHERE m->>'role' = 'user' LIMIT 1), ''), 600)`;
+
+/** How many cases have at least one completion matching the filter. */
+export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
+  const resolved = await resolveCompletionFilter(db, projectId, filter);
+  if (!resolved) return 0;
+  const { values, bind } = parameters();
+  const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT c.case_id)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind)}`, values);
+  return rows[0]!.n;
+}
+
+/** One page of cases matching the filter, with the shown runs' verdicts (`runs`: names, in column order). */
+export async function listCaseRows(db: pg.ClientBase | pg.Pool, projectId: number, query: CaseRowQuery, runs: readonly string[]): Promise<CaseRowPage> {
+  const filter = await resolveCompletionFilter(db, projectId, query.filter);
+  if (!filter) return { items: [], nextCursor: null };
+  const { values, bind } = parameters();
+  const where = completionWhere(projectId, filter, bind);
+  const direction = DIRECTION[query.sort];
+  const keyset = query.after === null ? "" : ` AND k.id ${direction.after} ${bind(query.after)}`;
+  // Cases in index order (project_id, id); each probed through the (project, case, run) index.
+  const cases = await db.query<{ id: number; external_id: string; expected_intent: string; tags: string[]; message: string }>(
+    `SELECT k.id, k.external_id, k.expected_intent, k.tags, ${FIRST_MESSAGE_SQL} AS message
+       FROM cases k
+      WHERE k.project_id = ${bind(projectId)}${keyset}
+        AND EXISTS (SELECT 1 FROM completions c WHERE c.case_id = k.id AND ${where})
+      ORDER BY k.id ${direction.order} LIMIT ${bind(query.limit + 1)}`,
+    values,
+  );
+  const page = cases.rows.slice(0, query.limit);
+  const verdicts = await runVerdicts(db, projectId, filter, page.map((row) => row.id), runs);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({ caseId: row.external_id, expectedIntent: row.expected_intent, tags: row.tags, message: row.message, verdicts: verdicts.get(row.id) ?? {} })),
+    nextCursor: cases.rows.length > query.limit && last ? encodeCursor(["case", query.sort, last.id]) : null,
+  };
+}
+
+async function runVerdicts(
+  db: pg.ClientBase | pg.Pool,
+  projectId: number,
+  filter: NonNullable<Awaited<ReturnType<typeof resolveCompletionFilter>>>,
+  caseIds: number[],
+  runs: readonly string[],
+): Promise<Map<number, Record<string, CaseRunVerdict>>> {
+  const byCase = new Map<number, Record<string, CaseRunVerdict>>();
+  if (caseIds.length === 0 || runs.length === 0) return byCase;
+  const { values, bind } = parameters();
+  const matched = completionWhere(projectId, filter, bind);
+  const { rows } = await db.query<{ case_id: number; run: string; predicted_intent: string | null; intent_verdict: IntentVerdict; format_error: string | null; policy_verdict: PolicyVerdict; matched: boolean }>(
+    `SELECT c.case_id, r.name AS run, c.predicted_intent, c.intent_verdict, c.format_error, c.policy_verdict, (${matched}) AS matched
+       FROM completions c JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id
+      WHERE c.project_id = ${bind(projectId)} AND c.case_id = ANY(${bind(caseIds)}::bigint[]) AND r.name = ANY(${bind([...runs])}::text[])`,
+    values,
+  );
+  for (const row of rows) {
+    const verdicts = byCase.get(row.case_id) ?? {};
+    verdicts[row.run] = { run: row.run, predictedIntent: row.predicted_intent, intentVerdict: row.intent_verdict, formatError: row.format_error, policyVerdict: row.policy_verdict, matched: row.matched };
+    byCase.set(row.case_id, verdicts);
+  }
+  return byCase;
+}
+
+/** The customer's first message of each case, by external id (for the one-row-per-completion table). */
+export async function firstMessages(db: pg.ClientBase | pg.Pool, projectId: number, externalIds: readonly string[]): Promise<Map<string, string>> {
+  if (externalIds.length === 0) return new Map();
+  const { rows } = await db.query<{ external_id: string; message: string }>(
+    `SELECT k.external_id, ${FIRST_MESSAGE_SQL} AS message FROM cases k WHERE k.project_id = $1 AND k.external_id = ANY($2::text[])`,
+    [projectId, [...new Set(externalIds)]],
+  );
+  return new Map(rows.map((row) => [row.external_id, row.message]));
+}

@@ -1,0 +1,147 @@
+/**
+ * Facet counts beside the table's filters: for each filter, how many
+ * completions each of its values would match, given all the OTHER filters
+ * (so picking one value still shows the alternatives' counts). Exact always.
+ *
+ * Where the other filters are only runs and ground-truth intents, the counts
+ * come from the trigger-maintained aggregates (run_intent_stats, run_confusion:
+ * a few hundred rows, whatever the data size); otherwise from a GROUP BY over
+ * the matching completions, under a time limit: a facet that cannot be counted
+ * in time says so instead of slowing the page.
+ */
+import type pg from "pg";
+import { INTENT_VERDICTS } from "../grading/intent";
+import { SUCCESS_SQL } from "../metrics/queries";
+import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
+import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
+
+export const FACET_IDS = ["run", "expectedIntent", "predictedIntent", "intentVerdict", "policyVerdict", "systemSuccess"] as const;
+export type FacetId = (typeof FACET_IDS)[number];
+
+/** Value -> completions; null when the count took longer than the limit. */
+export type FacetCounts = Record<FacetId, Map<string, number> | null>;
+
+/** How long one facet may take on the general path before it is left out. */
+export const FACET_TIME_LIMIT_MS = 1_500;
+/** The most predicted-intent values listed (the largest first); the others are too rare to list. */
+export const PREDICTED_FACET_MAX = 60;
+
+/** The filters the aggregates know: run and ground truth (both are their keys). */
+const AGGREGATE_KEYS = new Set<string>(["run", "expectedIntent"]);
+
+function withoutFacet(filter: CompletionFilter, id: FacetId): CompletionFilter {
+  const { [id]: _own, ...rest } = filter;
+  return rest;
+}
+
+function aggregatable(filter: CompletionFilter): boolean {
+  return Object.entries(filter).every(([id, value]) => value === undefined || AGGREGATE_KEYS.has(id));
+}
+
+/** The facet's values as SQL over `c` for the GROUP BY path. */
+const FACET_VALUE_SQL: Record<FacetId, string> = {
+  run: "c.run_id::text",
+  expectedIntent: "c.expected_intent",
+  predictedIntent: "c.predicted_intent",
+  intentVerdict: "c.intent_verdict::text",
+  policyVerdict: "c.policy_verdict::text",
+  systemSuccess: `${SUCCESS_SQL.system("c")}::text`,
+};
+
+/** Counts per value from the aggregates, for a filter on runs and ground truth only. */
+async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, filter: ResolvedCompletionFilter): Promise<Map<string, number>> {
+  const { values, bind } = parameters();
+  const where = [`s.project_id = ${bind(projectId)}`];
+  if (filter.run) where.push(`s.run_id = ANY(${bind(filter.run)}::int4[])`);
+  if (filter.expectedIntent) where.push(`s.expected_intent = ANY(${bind(filter.expectedIntent)}::text[])`);
+  const condition = where.join(" AND ");
+  let sql: string;
+  if (id === "predictedIntent") {
+    sql = `SELECT s.predicted AS value, sum(s.n)::float8 AS n FROM run_confusion s WHERE ${condition} AND s.predicted <> '' GROUP BY 1 HAVING sum(s.n) > 0`;
+  } else if (id === "run" || id === "expectedIntent") {
+    sql = `SELECT ${id === "run" ? "s.run_id::text" : "s.expected_intent"} AS value, sum(s.total)::float8 AS n FROM run_intent_stats s WHERE ${condition} GROUP BY 1 HAVING sum(s.total) > 0`;
+  } else {
+    // One row of sums, turned into one row per value.
+    const sums: Record<string, string> =
+      id === "intentVerdict" ? { correct: "s.correct", wrong: "s.wrong", format_error: "s.format_error" }
+      : id === "policyVerdict" ? { pass: "s.policy_pass", fail: "s.policy_fail", pending: "s.policy_pending" }
+      : { true: "s.system_success", false: "s.total - s.system_success" };
+    const names = Object.keys(sums);
+    sql = `SELECT v.value, v.n::float8 AS n
+             FROM (SELECT ${names.map((name, i) => `sum(${sums[name]}) AS c${i}`).join(", ")} FROM run_intent_stats s WHERE ${condition}) t
+             CROSS JOIN LATERAL (VALUES ${names.map((name, i) => `('${name}', t.c${i})`).join(", ")}) AS v(value, n)
+            WHERE v.n > 0`;
+  }
+  const { rows } = await db.query<{ value: string; n: number }>(sql, values);
+  return new Map(rows.map((row) => [row.value, row.n]));
+}
+
+/** Counts per value by a GROUP BY over the matching completions, or null past the time limit. */
+async function fromCompletions(client: pg.ClientBase, projectId: number, id: FacetId, filter: ResolvedCompletionFilter): Promise<Map<string, number> | null> {
+  const { values, bind } = parameters();
+  const where = completionWhere(projectId, filter, bind);
+  try {
+    const { rows } = await client.query<{ value: string | null; n: number }>(`SELECT ${FACET_VALUE_SQL[id]} AS value, count(*)::float8 AS n FROM completions c WHERE ${where} GROUP BY 1`, values);
+    return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
+  } catch (error) {
+    if ((error as { code?: string }).code === "57014") return null; // canceled by statement_timeout
+    throw error;
+  }
+}
+
+/** Run ids in the counts become run names (the filter's values). */
+function byRunName(counts: Map<string, number>, runNames: Map<number, string>): Map<string, number> {
+  const named = new Map<string, number>();
+  for (const [id, n] of counts) {
+    const name = runNames.get(Number(id));
+    if (name !== undefined) named.set(name, n);
+  }
+  return named;
+}
+
+function largest(counts: Map<string, number>, max: number): Map<string, number> {
+  return new Map([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max));
+}
+
+/**
+ * Every facet's counts for the filter; `runNames`: the project's run ids to
+ * names. The GROUP BYs run one after another on one connection with its own
+ * statement timeout, so a slow filter holds one connection, not six.
+ */
+export async function facetCounts(pool: pg.Pool, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<FacetCounts> {
+  const counts = {} as FacetCounts;
+  const slow: [FacetId, ResolvedCompletionFilter][] = [];
+  await Promise.all(
+    FACET_IDS.map(async (id) => {
+      const others = withoutFacet(filter, id);
+      const resolved = await resolveCompletionFilter(pool, projectId, others);
+      if (!resolved) counts[id] = new Map();
+      else if (aggregatable(others)) counts[id] = await fromAggregates(pool, projectId, id, resolved);
+      else slow.push([id, resolved]);
+    }),
+  );
+  if (slow.length > 0) {
+    const client = await pool.connect();
+    try {
+      await client.query(`SET statement_timeout = ${FACET_TIME_LIMIT_MS}`);
+      for (const [id, resolved] of slow) counts[id] = await fromCompletions(client, projectId, id, resolved);
+      await client.query("RESET statement_timeout");
+      client.release();
+    } catch (error) {
+      client.release(true); // its session state is unknown: do not reuse it
+      throw error;
+    }
+  }
+  const run = counts.run;
+  if (run) counts.run = byRunName(run, runNames);
+  const predicted = counts.predictedIntent;
+  if (predicted) counts.predictedIntent = largest(predicted, PREDICTED_FACET_MAX);
+  return counts;
+}
+
+/** Every value a facet can show, for the verdict facets (zero counts included, in a fixed order). */
+export const FACET_FIXED_VALUES: Partial<Record<FacetId, readonly string[]>> = {
+  intentVerdict: INTENT_VERDICTS,
+  policyVerdict: POLICY_VERDICTS,
+  systemSuccess: ["true", "false"],
+};
