@@ -25,8 +25,8 @@ test("a confusion-matrix cell opens exactly its completions", async ({ page }) =
   await expect(rows).toHaveCount(n);
   for (const row of await rows.all()) {
     await expect(row).toContainText("small-base");
-    await expect(row.getByRole("cell").nth(2)).toHaveText(expected);
-    await expect(row.getByRole("cell").nth(3)).toHaveText(predicted);
+    await expect(row.getByRole("cell").nth(3)).toHaveText(expected);
+    await expect(row.getByRole("cell").nth(4)).toHaveText(predicted);
   }
 });
 
@@ -61,10 +61,14 @@ test("paging walks every match exactly once, and a copied address shows the same
   for (;;) {
     const rows = page.getByTestId("completion-row");
     await expect(rows.first()).toBeVisible();
-    for (const row of await rows.all()) seen.push(`${await row.getByRole("cell").nth(0).textContent()}|${await row.getByRole("cell").nth(1).textContent()}`);
+    for (const row of await rows.all()) seen.push(`${await row.getByRole("cell").nth(0).textContent()}|${await row.getByRole("cell").nth(2).textContent()}`);
     const next = page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Next page" });
     if ((await next.count()) === 0) break;
+    const before = { url: page.url(), first: await rows.first().textContent() };
     await next.click();
+    // Wait for the next page itself, not for a link the previous page may already show.
+    await expect(page).not.toHaveURL(before.url);
+    await expect(rows.first()).not.toHaveText(before.first!);
     await expect(page.getByRole("link", { name: "First page" })).toBeVisible();
     if (seen.length === 100) {
       const copied = await context.newPage();
@@ -85,15 +89,17 @@ test("bad values in the address are dropped with a notice, never an error page",
   await expect(page.getByTestId("dropped-parameters")).toContainText("sort");
   const wrong = /(\d+) wrong/.exec(DEMO_FIXTURE.leaderboard.find((run) => run.run === "small-base")!.intentCounts)![1]!;
   await expect(matchCount(page)).toHaveText(wrong);
-  await expect(page.getByLabel("Intent verdict")).toHaveValue("wrong");
+  await expect(page.getByTestId("facet-intentVerdict").getByRole("checkbox", { name: /^wrong/ })).toBeChecked();
+  await expect(page.getByTestId("facet-intentVerdict").getByRole("checkbox", { name: /^correct/ })).not.toBeChecked();
 });
 
 test("a row opens its case: the conversation, then every run's answer side by side", async ({ page }) => {
   await page.goto("/projects/demo/cases?run=hosted-baseline&intentVerdict=wrong");
   const row = page.getByTestId("completion-row").first();
-  const [caseId, , expected, predicted] = await Promise.all([0, 1, 2, 3].map((i) => row.getByRole("cell").nth(i).textContent()));
+  const [caseId, expected, predicted] = await Promise.all([0, 3, 4].map((i) => row.getByRole("cell").nth(i).textContent()));
   await row.getByRole("link", { name: caseId!, exact: true }).click();
-  await expect(page).toHaveURL(`/projects/demo/cases/${encodeURIComponent(caseId!)}`);
+  // The case view keeps the filter it was opened from (for next and previous).
+  await expect(page).toHaveURL(`/projects/demo/cases/${encodeURIComponent(caseId!)}?run=hosted-baseline&intentVerdict=wrong`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${caseId}`);
   await expect(page.getByTestId("message").last()).toContainText("customer");
 
@@ -106,7 +112,7 @@ test("a row opens its case: the conversation, then every run's answer side by si
   await expect(hosted.getByTestId("answer")).not.toContainText("<intent>");
 
   await page.getByRole("link", { name: "Full generation" }).click();
-  await expect(page).toHaveURL(/\?view=full$/);
+  await expect(page).toHaveURL(/[?&]view=full(&|$)/);
   await expect(hosted.getByTestId("answer")).toContainText(`<intent>${predicted}</intent>`);
 });
 

@@ -1,9 +1,10 @@
 import type { CaseCompletion } from "@/lib/query/cases";
+import type { GuidelineText } from "@/lib/taxonomy/intents";
 import { Name } from "../name";
 import { IntentVerdictBadge, PolicyVerdictBadge } from "./verdict";
 
 /** One run's answer to the case: what it read, both verdicts and why, and the reply (or the whole generation). */
-export function CompletionCard({ completion, expectedIntent, full }: { completion: CaseCompletion; expectedIntent: string; full: boolean }) {
+export function CompletionCard({ completion, expectedIntent, full, guideline }: { completion: CaseCompletion; expectedIntent: string; full: boolean; guideline: GuidelineText | null }) {
   const c = completion;
   const policy = c.policy;
   return (
@@ -39,6 +40,17 @@ export function CompletionCard({ completion, expectedIntent, full }: { completio
       </dl>
       {policy.verdict !== "pending" && policy.rationale ? (
         <p className="whitespace-pre-wrap break-words text-sm text-ink" data-testid="rationale">{policy.rationale}</p>
+      ) : null}
+      {guideline ? (
+        <details className="text-sm" data-testid="guideline">
+          <summary className="cursor-pointer text-xs font-medium text-muted">
+            Guideline of <code><Name text={guideline.intentId} max={40} /></code> v{guideline.version}
+            {policy.verdict === "pending" ? " (in force; not judged yet)"
+              : policy.guidelineVersion === null ? " (in force; the verdict names no version)"
+              : guideline.version < guideline.currentVersion ? ` (stale: v${guideline.currentVersion} is in force)` : ""}
+          </summary>
+          <p className="mt-1 whitespace-pre-wrap break-words text-ink">{guideline.policy}</p>
+        </details>
       ) : null}
       <div>
         <h4 className="text-xs font-medium uppercase tracking-wide text-muted">{full ? "Full generation" : "Reply to the customer"}</h4>

@@ -1,13 +1,58 @@
+import { count } from "@/lib/format";
 import { INTENT_VERDICTS } from "@/lib/grading/intent";
-import { POLICY_VERDICTS, type CompletionFilter } from "@/lib/validations/filters";
+import type { FacetCounts, FacetId } from "@/lib/query/facets";
+import { AGREEMENTS, POLICY_VERDICTS, SUCCESS_KINDS, type CompletionFilter } from "@/lib/validations/filters";
 import { shortName } from "../name";
 
 const field = "mt-1 block w-48 rounded-md border border-line bg-white px-3 py-2 text-sm text-ink";
+const legend = "block text-xs font-medium text-muted";
+
+const VERDICT_LABELS: Record<string, string> = {
+  correct: "correct",
+  wrong: "wrong",
+  format_error: "format error",
+  pass: "pass",
+  fail: "fail",
+  pending: "pending",
+  true: "succeeds",
+  false: "does not",
+};
+const AGREEMENT_LABELS: Record<(typeof AGREEMENTS)[number], string> = {
+  paired: "answered by all",
+  disagree: "runs disagree",
+  allSucceed: "all succeed",
+  allFail: "all fail",
+};
+
+/** The count beside a filter value: exact, or a dash when the facet could not be counted in time. */
+function facetLabel(facets: FacetCounts, id: FacetId, value: string): string {
+  const counts = facets[id];
+  if (counts === null) return "–";
+  return count(counts.get(value) ?? 0);
+}
+
+/** Check boxes, one per value, each with its facet count: several checked values are alternatives. */
+function Checks({ id, label, name, values, checked, facets, labels }: { id: FacetId; label: string; name: string; values: readonly string[]; checked: readonly string[] | undefined; facets: FacetCounts; labels?: Record<string, string> }) {
+  return (
+    <fieldset data-testid={`facet-${id}`}>
+      <legend className={legend}>{label}</legend>
+      <div className="mt-1 flex max-h-40 flex-col gap-0.5 overflow-y-auto pr-2">
+        {values.map((value) => (
+          <label key={value} className="flex items-center gap-2 text-sm text-ink">
+            <input type="checkbox" name={name} value={value} defaultChecked={checked?.includes(value) ?? false} className="accent-ink" />
+            <span dir="auto" className="truncate">{labels?.[value] ?? shortName(value, 40)}</span>
+            <span className="ml-auto pl-2 text-xs tabular-nums text-muted" data-testid="facet-count" data-value={value}>{facetLabel(facets, id, value)}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
 
 function Select({ id, label, name, value, options }: { id: string; label: string; name: string; value: string | undefined; options: { value: string; label: string }[] }) {
   return (
     <div>
-      <label htmlFor={id} className="block text-xs font-medium text-muted">{label}</label>
+      <label htmlFor={id} className={legend}>{label}</label>
       <select id={id} name={name} defaultValue={value ?? ""} className={field}>
         <option value="">any</option>
         {options.map((option) => <option key={option.value} value={option.value} dir="auto">{option.label}</option>)}
@@ -18,27 +63,45 @@ function Select({ id, label, name, value, options }: { id: string; label: string
 
 /**
  * The table's filters as a plain GET form (works without JavaScript; the URL
- * is the state). Several values of one filter come from links and stay when
- * the form is not changed; the form sets one value each.
+ * is the state), with the exact count beside each value. The view's own
+ * parameters (row kind, sort, density, columns) ride along as hidden fields.
  */
-export function FilterForm({ filter, runs, intents }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[] }) {
+export function FilterForm({ filter, runs, intents, facets, keep }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[]; facets: FacetCounts; keep: [string, string][] }) {
   const one = (values: readonly string[] | undefined) => (values?.length === 1 ? values[0] : undefined);
+  const withCount = (id: FacetId, value: string, label: string) => `${label} (${facetLabel(facets, id, value)})`;
+  const predicted = facets.predictedIntent ? [...facets.predictedIntent.keys()] : intents.map((intent) => intent.id);
   return (
-    <form method="get" aria-label="Filter completions" className="flex flex-wrap items-end gap-4 rounded-lg border border-line bg-white p-4">
-      <Select id="f-run" label="Run" name="run" value={one(filter.run)} options={runs.map((run) => ({ value: run, label: shortName(run) }))} />
-      <Select id="f-expected" label="Ground truth" name="expectedIntent" value={one(filter.expectedIntent)} options={intents.map((intent) => ({ value: intent.id, label: intent.id }))} />
-      <div>
-        <label htmlFor="f-predicted" className="block text-xs font-medium text-muted">Predicted intent</label>
-        <input id="f-predicted" name="predictedIntent" defaultValue={one(filter.predictedIntent) ?? ""} className={field} list="f-intents" />
-        <datalist id="f-intents">{intents.map((intent) => <option key={intent.id} value={intent.id} />)}</datalist>
+    <form method="get" aria-label="Filter completions" className="space-y-4 rounded-lg border border-line bg-white p-4">
+      {keep.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+      <div className="flex flex-wrap items-start gap-6">
+        <Checks id="run" label="Runs" name="run" values={runs} checked={filter.run} facets={facets} />
+        <Checks id="intentVerdict" label="Intent verdict" name="intentVerdict" values={INTENT_VERDICTS} checked={filter.intentVerdict} facets={facets} labels={VERDICT_LABELS} />
+        <Checks id="policyVerdict" label="Policy verdict" name="policyVerdict" values={POLICY_VERDICTS} checked={filter.policyVerdict} facets={facets} labels={VERDICT_LABELS} />
+        <Select id="f-system" label="System success" name="systemSuccess" value={filter.systemSuccess === undefined ? undefined : String(filter.systemSuccess)}
+          options={["true", "false"].map((value) => ({ value, label: withCount("systemSuccess", value, VERDICT_LABELS[value]!) }))} />
       </div>
-      <Select id="f-intent-verdict" label="Intent verdict" name="intentVerdict" value={one(filter.intentVerdict)} options={INTENT_VERDICTS.map((v) => ({ value: v, label: v.replace("_", " ") }))} />
-      <Select id="f-policy-verdict" label="Policy verdict" name="policyVerdict" value={one(filter.policyVerdict)} options={POLICY_VERDICTS.map((v) => ({ value: v, label: v }))} />
-      <div>
-        <label htmlFor="f-q" className="block text-xs font-medium text-muted">Text</label>
-        <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} className={field} placeholder="in messages and replies" />
+      <div className="flex flex-wrap items-end gap-4">
+        <Select id="f-expected" label="Ground truth" name="expectedIntent" value={one(filter.expectedIntent)} options={intents.map((intent) => ({ value: intent.id, label: withCount("expectedIntent", intent.id, intent.id) }))} />
+        <div>
+          <label htmlFor="f-predicted" className={legend}>Predicted intent</label>
+          <input id="f-predicted" name="predictedIntent" defaultValue={one(filter.predictedIntent) ?? ""} className={field} list="f-intents" />
+          <datalist id="f-intents">{predicted.map((id) => <option key={id} value={id} label={withCount("predictedIntent", id, shortName(id, 40))} />)}</datalist>
+        </div>
+        <div>
+          <label htmlFor="f-tag" className={legend}>Tag</label>
+          <input id="f-tag" name="tag" defaultValue={one(filter.tag) ?? ""} className={field} />
+        </div>
+        <div>
+          <label htmlFor="f-q" className={legend}>Text</label>
+          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} className={field} placeholder="in messages and replies" />
+        </div>
       </div>
-      <button type="submit" className="rounded-md bg-ink px-4 py-2 text-sm font-medium text-white">Apply</button>
+      <div className="flex flex-wrap items-end gap-4">
+        <Select id="f-agreement" label="Across the runs" name="agreement" value={filter.agreement} options={AGREEMENTS.map((value) => ({ value, label: AGREEMENT_LABELS[value] }))} />
+        <Select id="f-success" label="Success means" name="success" value={filter.success} options={SUCCESS_KINDS.map((value) => ({ value, label: value === "system" ? "system (intent and policy)" : value }))} />
+        <Select id="f-winner" label="Succeeds in run" name="winner" value={one(filter.winner)} options={runs.map((run) => ({ value: run, label: shortName(run) }))} />
+        <button type="submit" className="rounded-md bg-ink px-4 py-2 text-sm font-medium text-white">Apply</button>
+      </div>
     </form>
   );
 }

@@ -3,15 +3,17 @@ import { Name, shortName } from "../name";
 
 /**
  * Two runs' replies as one text: words only the first run wrote struck out in
- * red, words only the second wrote in green. A plain GET form picks the two runs.
+ * red, words only the second wrote in green. A plain GET form picks the two runs
+ * (the rest of the address, `keep`, rides along).
  */
-export function ReplyDiff({ parts, a, b, runs }: { parts: DiffPart[]; a: string; b: string; runs: string[] }) {
+export function ReplyDiff({ parts, a, b, runs, keep }: { parts: DiffPart[]; a: string; b: string; runs: string[]; keep: [string, string][] }) {
   return (
     <section aria-labelledby="diff-heading" className="space-y-2">
       <h2 id="diff-heading" className="text-lg font-semibold">
         Replies compared: <Name text={a} /> → <Name text={b} />
       </h2>
       <form method="get" aria-label="Choose two replies" className="flex flex-wrap items-end gap-3 text-sm">
+        {keep.map(([name, value], i) => <input key={i} type="hidden" name={name} value={value} />)}
         {(["a", "b"] as const).map((side) => (
           <div key={side}>
             <label htmlFor={`diff-${side}`} className="block text-xs font-medium text-muted">{side === "a" ? "From" : "To"}</label>

@@ -121,3 +121,16 @@ export async function firstMessages(db: pg.ClientBase | pg.Pool, projectId: numb
   );
   return new Map(rows.map((row) => [row.external_id, row.message]));
 }
+
+/** The cases before and after this one in the table's filter and order (external ids), for next/previous. */
+export async function neighbourCases(db: pg.ClientBase | pg.Pool, projectId: number, externalId: string, filter: CompletionFilter, sort: CompletionSort): Promise<{ previous: string | null; next: string | null }> {
+  const found = await db.query<{ id: number }>("SELECT id FROM cases WHERE project_id = $1 AND external_id = $2", [projectId, externalId]);
+  const id = found.rows[0]?.id;
+  if (id === undefined) return { previous: null, next: null };
+  const reverse: CompletionSort = sort === "id" ? "-id" : "id";
+  const [next, previous] = await Promise.all([
+    listCaseRows(db, projectId, { filter, limit: 1, sort, after: id }, []),
+    listCaseRows(db, projectId, { filter, limit: 1, sort: reverse, after: id }, []),
+  ]);
+  return { previous: previous.items[0]?.caseId ?? null, next: next.items[0]?.caseId ?? null };
+}

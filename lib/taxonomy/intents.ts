@@ -96,3 +96,25 @@ export async function upsertIntents(projectId: number, intents: readonly Intent[
     return result;
   });
 }
+
+export interface GuidelineText {
+  intentId: string;
+  version: number;
+  policy: string;
+  /** The intent's version in force now (a verdict judged against an older one is stale). */
+  currentVersion: number;
+}
+
+/**
+ * The guideline text of each (intent, version) asked for; a null version asks
+ * for the one in force. Intents the project lacks are left out.
+ */
+export async function guidelineTexts(projectId: number, wanted: { intentId: string; version: number | null }[], db: Db = prisma()): Promise<GuidelineText[]> {
+  const ids = [...new Set(wanted.map((w) => w.intentId))];
+  if (ids.length === 0) return [];
+  const intents = new Map((await db.intent.findMany({ where: { projectId, id: { in: ids } }, select: { id: true, currentVersion: true } })).map((i) => [i.id, i.currentVersion]));
+  const keys = wanted.flatMap((w) => (intents.has(w.intentId) ? [{ intentId: w.intentId, version: w.version ?? intents.get(w.intentId)! }] : []));
+  if (keys.length === 0) return [];
+  const rows = await db.policyGuideline.findMany({ where: { projectId, OR: keys }, select: { intentId: true, version: true, policy: true } });
+  return rows.map((row) => ({ ...row, currentVersion: intents.get(row.intentId)! }));
+}

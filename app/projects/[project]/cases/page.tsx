@@ -1,59 +1,93 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { CompletionTable, type CompletionRow } from "@/components/cases/completion-table";
+import { CaseTable, type CaseColumn, type CaseTableRow } from "@/components/cases/case-table";
+import { CompletionTable, type CompletionColumn, type CompletionRow } from "@/components/cases/completion-table";
 import { FilterForm } from "@/components/cases/filter-form";
+import { ChoiceLinks, ColumnChooser } from "@/components/cases/view-controls";
 import { Notice } from "@/components/notice";
 import { pool } from "@/lib/db/pool";
 import { listRuns } from "@/lib/metrics/queries";
+import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
 import { countCompletions, listCompletions } from "@/lib/query/completions";
+import { facetCounts } from "@/lib/query/facets";
 import { projectOr404 } from "@/lib/server/projects";
 import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
 import { completionFilterSearchParams } from "@/lib/validations/filters";
-import { casesState } from "./search-params";
+import { casesState, casesViewQuery, COLUMN_LABELS, OPTIONAL_COLUMNS, type CasesState, type OptionalColumn } from "./search-params";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Cases" };
 
 const PAGE_SIZE = 50;
+const CASE_COLUMNS: readonly OptionalColumn[] = ["message", "expectedIntent", "verdicts", "tags"];
+
+/** The view's own parameters as hidden form fields, so applying a filter keeps the view. */
+function viewFields(state: CasesState): [string, string][] {
+  return [...casesViewQuery(state, {}, new URLSearchParams())];
+}
 
 export default async function CasesPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
   const project = await projectOr404(name);
   const state = casesState(await searchParams);
   const db = pool();
-  const [page, total, runs, intents] = await Promise.all([
-    listCompletions(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }),
-    countCompletions(db, project.id, state.filter),
-    listRuns(db, project.id),
-    intentLabels(project.id),
-  ]);
+  const runs = await listRuns(db, project.id);
   const base = `/projects/${encodeURIComponent(project.name)}/cases`;
-  const rows: CompletionRow[] = page.items.map((item) => ({
-    key: `${item.caseId}\u0000${item.run}`,
-    caseId: item.caseId,
-    href: `${base}/${encodeURIComponent(item.caseId)}`,
-    run: item.run,
-    expectedIntent: item.expectedIntent,
-    predictedIntent: item.predictedIntent,
-    intentVerdict: item.intentVerdict,
-    policyVerdict: item.policyVerdict,
-    reply: item.reply,
-    formatError: item.formatError,
-  }));
-  const query = completionFilterSearchParams(state.filter);
-  if (state.sort !== "id") query.set("sort", state.sort);
-  const first = `${base}${query.size > 0 ? `?${query}` : ""}`;
-  const next = page.nextCursor ? `${base}?${new URLSearchParams([...query, ["cursor", page.nextCursor]])}` : null;
+  const filterQuery = completionFilterSearchParams(state.filter);
+  const href = (query: URLSearchParams) => `${base}${query.size > 0 ? `?${query}` : ""}`;
+  // The case view keeps the filter and order it was opened from, for next/previous.
+  const context = casesViewQuery({ ...state, density: "comfortable", columnsChosen: false }, {}, filterQuery);
+  const caseHref = (caseId: string) => `${base}/${encodeURIComponent(caseId)}${context.size > 0 ? `?${context}` : ""}`;
+  // One row per case shows the filter's runs (all runs without a run filter).
+  const shownRuns = state.filter.run ? runs.filter((run) => state.filter.run!.includes(run.name)).map((run) => run.name) : runs.map((run) => run.name);
+
+  const [listing, total, intents, facets] = await Promise.all([
+    state.rows === "case"
+      ? listCaseRows(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }, shownRuns).then((page) => ({ kind: "case" as const, ...page }))
+      : listCompletions(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }).then((page) => ({ kind: "completion" as const, ...page })),
+    state.rows === "case" ? countCases(db, project.id, state.filter) : countCompletions(db, project.id, state.filter),
+    intentLabels(project.id),
+    facetCounts(db, project.id, state.filter, new Map(runs.map((run) => [run.id, run.name]))),
+  ]);
+
+  let table;
+  if (listing.kind === "case") {
+    const rows: CaseTableRow[] = listing.items.map((item) => ({ ...item, href: caseHref(item.caseId) }));
+    const shown = state.columns.filter((column): column is CaseColumn => CASE_COLUMNS.includes(column));
+    table = rows.length === 0 ? null : <CaseTable rows={rows} runs={shownRuns} shown={shown} query={state.filter.q} density={state.density} />;
+  } else {
+    const messages = await firstMessages(db, project.id, listing.items.map((item) => item.caseId));
+    const rows: CompletionRow[] = listing.items.map((item) => ({
+      key: `${item.caseId}\u0000${item.run}`,
+      caseId: item.caseId,
+      href: caseHref(item.caseId),
+      message: messages.get(item.caseId) ?? "",
+      run: item.run,
+      expectedIntent: item.expectedIntent,
+      predictedIntent: item.predictedIntent,
+      intentVerdict: item.intentVerdict,
+      policyVerdict: item.policyVerdict,
+      reply: item.reply,
+      formatError: item.formatError,
+    }));
+    const shown = state.columns.filter((column): column is CompletionColumn => column !== "tags");
+    table = rows.length === 0 ? null : <CompletionTable rows={rows} shown={shown} query={state.filter.q} density={state.density} />;
+  }
+  const first = href(casesViewQuery(state, {}, filterQuery));
+  const next = listing.nextCursor ? href(casesViewQuery(state, { cursor: listing.nextCursor }, filterQuery)) : null;
+  const unit = state.rows === "case" ? (total === 1 ? "case matches" : "cases match") : total === 1 ? "completion matches" : "completions match";
+  const columnOptions = (state.rows === "case" ? CASE_COLUMNS : OPTIONAL_COLUMNS.filter((column) => column !== "tags")).map((id) => ({ id, label: COLUMN_LABELS[id] }));
 
   return (
     <div className="space-y-6">
       <header>
         <h1 className="text-2xl font-semibold tracking-tight">Cases</h1>
         <p className="mt-1 max-w-3xl text-sm text-muted">
-          Every completion that matches the filter, one per row. The address holds the whole view: copy it to share exactly
-          these rows. The filters are those of <code>GET /api/v1/completions</code>, by the same names.
+          Every completion that matches the filter, one per row, or every case with a matching completion. The address holds
+          the whole view: copy it to share exactly these rows. The filters are those of <code>GET /api/v1/completions</code>,
+          by the same names; the count beside each value is how many completions it would match with the other filters kept.
         </p>
       </header>
       {state.dropped.length > 0 ? (
@@ -61,12 +95,21 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
           Ignored in the address: {state.dropped.map((d, i) => <span key={i}>{i > 0 ? "; " : ""}<code>{d.parameter}</code> ({d.reason})</span>)}.
         </Notice>
       ) : null}
-      <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} />
-      <p className="text-sm text-ink">
-        <span data-testid="match-count" className="font-semibold tabular-nums">{total}</span> {total === 1 ? "completion matches" : "completions match"}
-        {state.after !== null ? <span className="text-muted"> · a later page</span> : null}
-      </p>
-      {rows.length === 0 ? <p className="text-muted">No completion matches this filter.</p> : <CompletionTable rows={rows} />}
+      <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facets} keep={viewFields(state)} />
+      {Object.values(facets).some((counts) => counts === null) ? (
+        <p className="text-xs text-muted">Some counts beside the filters (shown as –) took too long for this filter and were left out; the match count below is exact.</p>
+      ) : null}
+      <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
+        <p className="text-sm text-ink">
+          <span data-testid="match-count" className="font-semibold tabular-nums">{total}</span> {unit}
+          {state.after !== null ? <span className="text-muted"> · a later page</span> : null}
+        </p>
+        <ChoiceLinks label="Rows" choices={(["completion", "case"] as const).map((rows) => ({ label: rows === "case" ? "One per case" : "One per completion", href: href(casesViewQuery(state, { rows }, filterQuery)), current: state.rows === rows }))} />
+        <ChoiceLinks label="Order" choices={(["id", "-id"] as const).map((sort) => ({ label: sort === "id" ? "Oldest first" : "Newest first", href: href(casesViewQuery(state, { sort }, filterQuery)), current: state.sort === sort }))} />
+        <ChoiceLinks label="Density" choices={(["comfortable", "compact"] as const).map((density) => ({ label: density === "compact" ? "Compact" : "Comfortable", href: href(casesViewQuery(state, { density }, filterQuery)), current: state.density === density }))} />
+        <ColumnChooser options={columnOptions} shown={state.columns} keep={[...filterQuery, ...viewFields(state).filter(([name]) => name !== "columns")]} />
+      </div>
+      {table ?? <p className="text-muted">No {state.rows === "case" ? "case" : "completion"} matches this filter.</p>}
       <nav aria-label="Pages" className="flex gap-4 text-sm">
         {state.after !== null ? <Link href={first} className="text-accent underline-offset-2 hover:underline">First page</Link> : null}
         {next ? <Link href={next} className="text-accent underline-offset-2 hover:underline">Next page</Link> : null}

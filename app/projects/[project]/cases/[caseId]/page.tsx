@@ -1,43 +1,92 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { z } from "zod";
+import { CaseKeys } from "@/components/cases/case-keys";
 import { CompletionCard } from "@/components/cases/completion-card";
 import { ReplyDiff } from "@/components/cases/reply-diff";
+import { RunPicker } from "@/components/cases/run-picker";
 import { Name } from "@/components/name";
 import { pool } from "@/lib/db/pool";
+import { neighbourCases } from "@/lib/query/case-rows";
 import { caseDetail } from "@/lib/query/cases";
 import { projectOr404 } from "@/lib/server/projects";
+import { guidelineTexts } from "@/lib/taxonomy/intents";
 import { wordDiff } from "@/lib/text/diff";
 import { enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
+import { completionFilterSearchParams } from "@/lib/validations/filters";
+import { casesState, casesViewQuery } from "../search-params";
 
 export const dynamic = "force-dynamic";
 
 export const metadata: Metadata = { title: "Case" };
 
-const shape = { view: enumParam(["customer", "full"] as const, "customer"), a: textParam(), b: textParam() };
+/** Side by side at most this many runs; with more, the lead picks which (`?show=`). */
+const MAX_COLUMNS = 5;
 
-/** One case: the conversation, then every run's answer side by side. */
+const shape = {
+  view: enumParam(["customer", "full"] as const, "customer"),
+  a: textParam(),
+  b: textParam(),
+  /** The runs to show side by side, when the case has more than MAX_COLUMNS. */
+  show: z.preprocess((value) => (value === undefined ? [] : [value].flat()), z.array(z.string().max(200)).max(100)).catch([]),
+};
+
+/** One case: the conversation, then every run's answer side by side; the filter it was opened from gives next and previous. */
 export default async function CasePage({ params, searchParams }: { params: Promise<{ project: string; caseId: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name, caseId } = await params;
   const project = await projectOr404(name);
   if (caseId.length > 200) notFound();
-  const detail = await caseDetail(pool(), project.id, caseId);
+  const raw = await searchParams;
+  const db = pool();
+  // The table's filter and order this case was opened from (the rest of the table's view is not needed here).
+  const table = casesState(raw);
+  const [detail, neighbours] = await Promise.all([caseDetail(db, project.id, caseId), neighbourCases(db, project.id, caseId, table.filter, table.sort)]);
   if (!detail) notFound();
-  const state = parseSearchParams(shape, await searchParams);
-  const view = state.view;
-  const here = `/projects/${encodeURIComponent(project.name)}/cases/${encodeURIComponent(detail.case.id)}`;
+  const state = parseSearchParams(shape, raw);
   const { case: c, completions } = detail;
+
+  const base = `/projects/${encodeURIComponent(project.name)}/cases`;
+  const context = casesViewQuery({ ...table, density: "comfortable", columnsChosen: false }, {}, completionFilterSearchParams(table.filter));
+  const requested = state.show;
+  const shownRuns = completions.length <= MAX_COLUMNS ? completions.map((x) => x.run) : (requested.length > 0 ? completions.filter((x) => requested.includes(x.run)) : completions).slice(0, MAX_COLUMNS).map((x) => x.run);
+  const own = (change: { view?: string; a?: string; b?: string }) => {
+    const query = new URLSearchParams(context);
+    const view = change.view ?? state.view;
+    if (view !== "customer") query.set("view", view);
+    for (const side of ["a", "b"] as const) {
+      const value = side in change ? change[side] : state[side];
+      if (value !== undefined) query.set(side, value);
+    }
+    if (completions.length > MAX_COLUMNS && requested.length > 0) for (const run of shownRuns) query.append("show", run);
+    return query;
+  };
+  const caseHref = (id: string, query: URLSearchParams) => `${base}/${encodeURIComponent(id)}${query.size > 0 ? `?${query}` : ""}`;
+  const here = (change: { view?: string }) => caseHref(c.id, own(change));
+  const nextHref = neighbours.next === null ? null : caseHref(neighbours.next, own({}));
+  const previousHref = neighbours.previous === null ? null : caseHref(neighbours.previous, own({}));
+  const tableHref = `${base}${context.size > 0 ? `?${context}` : ""}`;
+
+  const shown = completions.filter((completion) => shownRuns.includes(completion.run));
+  const guidelines = await guidelineTexts(project.id, shown.flatMap((x) => (x.predictedIntent === null ? [] : [{ intentId: x.predictedIntent, version: x.policy.verdict === "pending" ? null : x.policy.guidelineVersion }])));
+  const guidelineOf = (intent: string | null, version: number | null) => guidelines.find((g) => g.intentId === intent && (version === null ? g.version === g.currentVersion : g.version === version)) ?? null;
   // The word diff: the two runs the URL names, else the first two that replied.
   const replied = completions.filter((completion) => completion.reply !== null).map((completion) => ({ name: completion.run, reply: completion.reply! }));
   const diffA = pickByName(replied, state.a).chosen ?? replied[0];
   const diffB = pickByName(replied, state.b).chosen ?? replied.find((run) => run !== diffA);
+  const link = "text-accent underline-offset-2 hover:underline";
 
   return (
     <div className="space-y-6">
-      <header>
-        <p className="text-sm"><Link href={`/projects/${encodeURIComponent(project.name)}/cases`} className="text-accent underline-offset-2 hover:underline">All cases</Link></p>
-        <h1 className="mt-1 text-2xl font-semibold tracking-tight">Case <span className="font-mono"><Name text={c.id} /></span></h1>
-        <p className="mt-1 text-sm text-muted">
+      <header className="space-y-1">
+        <nav aria-label="Cases of the filter" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
+          <Link href={tableHref} className={link}>Back to the table</Link>
+          {previousHref ? <Link href={previousHref} className={link} rel="prev">← Previous case</Link> : <span className="text-muted">first case of the filter</span>}
+          {nextHref ? <Link href={nextHref} className={link} rel="next">Next case →</Link> : <span className="text-muted">last case of the filter</span>}
+          <CaseKeys next={nextHref} previous={previousHref} toggleView={here({ view: state.view === "full" ? "customer" : "full" })} table={tableHref} />
+        </nav>
+        <h1 className="text-2xl font-semibold tracking-tight">Case <span className="font-mono"><Name text={c.id} /></span></h1>
+        <p className="text-sm text-muted">
           Ground truth <code className="text-ink">{c.expectedIntent}</code>
           {c.tags.length > 0 ? <> · tags {c.tags.map((tag, i) => <span key={i} className="ml-1 rounded bg-canvas px-1.5 py-0.5 text-xs text-ink"><Name text={tag} max={40} /></span>)}</> : null}
         </p>
@@ -58,22 +107,28 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           <h2 id="answers-heading" className="text-lg font-semibold">Answers</h2>
           <nav aria-label="What to show" className="flex gap-1 text-sm">
             {(["customer", "full"] as const).map((option) => (
-              <Link key={option} href={option === "customer" ? here : `${here}?view=full`} aria-current={view === option ? "page" : undefined}
-                className={`rounded px-3 py-1 ${view === option ? "bg-ink text-white" : "text-ink hover:bg-white"}`}>
+              <Link key={option} href={here({ view: option })} aria-current={state.view === option ? "page" : undefined}
+                className={`rounded px-3 py-1 ${state.view === option ? "bg-ink text-white" : "text-ink hover:bg-white"}`}>
                 {option === "customer" ? "Customer view" : "Full generation"}
               </Link>
             ))}
           </nav>
         </div>
+        {completions.length > MAX_COLUMNS ? (
+          <RunPicker runs={completions.map((x) => x.run)} shown={shownRuns} max={MAX_COLUMNS} keep={[...own({})].filter(([key]) => key !== "show")} />
+        ) : null}
         {completions.length === 0 ? (
           <p className="text-muted">No run has answered this case yet.</p>
         ) : (
-          <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
-            {completions.map((completion) => <CompletionCard key={completion.run} completion={completion} expectedIntent={c.expectedIntent} full={view === "full"} />)}
+          <div className={`grid gap-4 md:grid-cols-2 ${shown.length >= 3 ? "xl:grid-cols-3" : ""} ${shown.length >= 4 ? "2xl:grid-cols-5" : ""}`}>
+            {shown.map((completion) => (
+              <CompletionCard key={completion.run} completion={completion} expectedIntent={c.expectedIntent} full={state.view === "full"}
+                guideline={guidelineOf(completion.predictedIntent, completion.policy.verdict === "pending" ? null : completion.policy.guidelineVersion)} />
+            ))}
           </div>
         )}
       </section>
-      {diffA && diffB ? <ReplyDiff parts={wordDiff(diffA.reply, diffB.reply)} a={diffA.name} b={diffB.name} runs={replied.map((run) => run.name)} /> : null}
+      {diffA && diffB ? <ReplyDiff parts={wordDiff(diffA.reply, diffB.reply)} a={diffA.name} b={diffB.name} runs={replied.map((run) => run.name)} keep={[...own({})].filter(([key]) => key !== "a" && key !== "b")} /> : null}
     </div>
   );
 }

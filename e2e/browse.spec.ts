@@ -1,0 +1,147 @@
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO_FIXTURE } from "./fixtures/demo-60";
+
+/**
+ * Browsing the demo: the story of a lead looking for the cases a model read
+ * wrongly yet answered within policy, one row per case against the
+ * independently tallied comparisons, facet counts against the tallied
+ * leaderboard, and keyboard-only use.
+ */
+const matchCount = (page: Page) => page.getByTestId("match-count");
+
+test("the story: filter, open a case, read both answers, and walk the filter with j and k", async ({ page }) => {
+  const filter = "run=hosted-baseline&intentVerdict=wrong&policyVerdict=pass";
+  await page.goto(`/projects/demo/cases?${filter}`);
+  const rows = page.getByTestId("completion-row");
+  await expect(rows.first()).toBeVisible();
+  const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector("td")!.textContent!));
+  expect(ids.length).toBeGreaterThan(1);
+  await expect(matchCount(page)).toHaveText(String(ids.length));
+
+  await rows.first().getByRole("link", { name: ids[0], exact: true }).click();
+  for (let i = 0; i < ids.length; i++) {
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${ids[i]}`);
+    await expect(page).toHaveURL(new RegExp(`/cases/${ids[i]}\\?${filter}$`));
+    const hosted = page.getByRole("article", { name: "Run hosted-baseline" });
+    await expect(hosted.getByTestId("intent-verdict")).toContainText("intent wrong");
+    await expect(hosted.getByTestId("policy-verdict")).toContainText("policy pass");
+    // The other runs' answers to the same customer, side by side.
+    await expect(page.getByRole("article", { name: "Run small-rft" }).getByTestId("answer")).not.toBeEmpty();
+    if (i < ids.length - 1) await page.keyboard.press("j");
+  }
+  await expect(page.getByText("last case of the filter")).toBeVisible();
+  await page.keyboard.press("k");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${ids.at(-2)}`);
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${ids.at(-1)}`);
+  await page.keyboard.press("u");
+  await expect(page).toHaveURL(`/projects/demo/cases?${filter}`);
+});
+
+test("? lists the shortcuts, and typing in a field is not a shortcut", async ({ page }) => {
+  await page.goto("/projects/demo/cases?run=small-base&intentVerdict=wrong");
+  await page.getByTestId("completion-row").first().getByRole("link").first().click();
+  const heading = await page.getByRole("heading", { level: 1 }).textContent();
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await expect(page.getByTestId("shortcuts")).toContainText("next case of the filter");
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toBeHidden();
+  await page.getByLabel("From", { exact: true }).focus();
+  await page.keyboard.press("j");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading!);
+});
+
+test("one row per case: the cases only one run wins are exactly the tallied discordant pairs", async ({ page }) => {
+  for (const c of DEMO_FIXTURE.comparisons) {
+    for (const [winner, want] of [[c.a, c.onlyA], [c.b, c.onlyB]] as const) {
+      await page.goto(`/projects/demo/cases?rows=case&run=${c.a}&run=${c.b}&agreement=disagree&success=${c.kind}&winner=${winner}`);
+      await expect(matchCount(page)).toHaveText(String(want.length));
+      if (want.length === 0) {
+        await expect(page.getByText("No case matches this filter.")).toBeVisible();
+        continue;
+      }
+      const ids = await page.getByTestId("case-row").evaluateAll((trs) => trs.map((tr) => tr.querySelector("td")!.textContent!));
+      expect(ids).toEqual([...want].slice(0, 50));
+    }
+    await page.goto(`/projects/demo/cases?rows=case&run=${c.a}&run=${c.b}&agreement=allFail&success=${c.kind}`);
+    await expect(matchCount(page)).toHaveText(String(c.bothFail));
+    await page.goto(`/projects/demo/cases?rows=case&run=${c.a}&run=${c.b}&agreement=allSucceed&success=${c.kind}`);
+    await expect(matchCount(page)).toHaveText(String(c.both));
+  }
+});
+
+test("a case row shows every run's verdicts, the matching one marked", async ({ page }) => {
+  await page.goto("/projects/demo/cases?rows=case&run=small-base&intentVerdict=wrong");
+  const row = page.getByTestId("case-row").first();
+  await expect(row.locator("[data-matched=true]")).toHaveCount(1);
+  await expect(row.locator("[data-matched=true]")).toContainText("intent wrong");
+  // Without a run filter, a column per run.
+  await page.goto("/projects/demo/cases?rows=case");
+  await expect(matchCount(page)).toHaveText(String(DEMO_FIXTURE.cases));
+  for (const run of DEMO_FIXTURE.runs) await expect(page.getByRole("columnheader", { name: run })).toBeVisible();
+});
+
+test("facet counts beside the filters equal the tallied leaderboard", async ({ page }) => {
+  for (const run of DEMO_FIXTURE.leaderboard) {
+    const [, correct, wrong, format] = /^(\d+) correct · (\d+) wrong · (\d+) format/.exec(run.intentCounts)!;
+    const [, pass, fail, pending] = /^(\d+) pass · (\d+) fail · (\d+) pending/.exec(run.policyCounts)!;
+    // A verdict filter of its own does not change its own facet's counts.
+    await page.goto(`/projects/demo/cases?run=${run.run}&intentVerdict=wrong`);
+    const count = (facet: string, value: string) => page.getByTestId(`facet-${facet}`).locator(`[data-testid=facet-count][data-value=${value}]`);
+    await expect(count("intentVerdict", "correct")).toHaveText(correct!);
+    await expect(count("intentVerdict", "wrong")).toHaveText(wrong!);
+    await expect(count("intentVerdict", "format_error")).toHaveText(format!);
+    await expect(count("run", run.run)).toHaveText(wrong!);
+    await page.goto(`/projects/demo/cases?run=${run.run}`);
+    await expect(count("policyVerdict", "pass")).toHaveText(pass!);
+    await expect(count("policyVerdict", "fail")).toHaveText(fail!);
+    await expect(count("policyVerdict", "pending")).toHaveText(pending!);
+  }
+});
+
+test("the search text is marked in the rows, and columns and density are part of the address", async ({ page }) => {
+  await page.goto("/projects/demo/cases?q=refund");
+  const marks = page.getByTestId("completion-row").first().locator("mark");
+  await expect(marks.first()).toHaveText(/^refund$/i);
+  await page.getByText("Columns", { exact: true }).click();
+  await page.getByRole("checkbox", { name: "Reply" }).uncheck();
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/columns=none&columns=message/);
+  await expect(page.getByRole("columnheader", { name: "Reply" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Compact" }).click();
+  await expect(page).toHaveURL(/density=compact/);
+  await expect(page.getByRole("columnheader", { name: "Reply" })).toHaveCount(0);
+  // Applying a filter keeps the view.
+  await page.getByTestId("facet-run").getByRole("checkbox", { name: /^small-rft/ }).check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/run=small-rft/);
+  await expect(page).toHaveURL(/density=compact/);
+  await expect(page.getByRole("columnheader", { name: "Reply" })).toHaveCount(0);
+});
+
+/** Tabs through the page and returns how many of its focusable controls were never reached. */
+async function unreachedByTab(page: Page): Promise<string[]> {
+  const focusable = await page.evaluate(() => {
+    const all = [...document.querySelectorAll<HTMLElement>("a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")];
+    const visible = all.filter((el) => el.getClientRects().length > 0 && !el.closest("dialog:not([open])") && !el.closest("details:not([open]) > :not(summary)"));
+    visible.forEach((el, i) => el.setAttribute("data-focus-id", String(i)));
+    return visible.length;
+  });
+  const reached = new Set<string>();
+  for (let i = 0; i < focusable + 5; i++) {
+    await page.keyboard.press("Tab");
+    const id = await page.evaluate(() => document.activeElement?.getAttribute("data-focus-id") ?? null);
+    if (id !== null) reached.add(id);
+  }
+  return page.evaluate((ids) => [...document.querySelectorAll("[data-focus-id]")].filter((el) => !ids.includes(el.getAttribute("data-focus-id")!)).map((el) => el.outerHTML.slice(0, 120)), [...reached]);
+}
+
+test("keyboard only: Tab reaches every control of the table and the case view", async ({ page }) => {
+  await page.goto("/projects/demo/cases?run=small-base&intentVerdict=wrong");
+  expect(await unreachedByTab(page)).toEqual([]);
+  await page.goto("/projects/demo/cases?rows=case");
+  expect(await unreachedByTab(page)).toEqual([]);
+  await page.goto(`/projects/demo/cases/${DEMO_FIXTURE.comparisons[0]!.onlyB[0]}?run=small-base`);
+  expect(await unreachedByTab(page)).toEqual([]);
+});

@@ -1,0 +1,30 @@
+/**
+ * Where a search text occurs in a text, to mark the matches in the table: the
+ * same matching as the filter `q` (case-insensitive substring, the search
+ * text taken literally). Pure, shared by server and client.
+ */
+export interface HighlightPart {
+  text: string;
+  match: boolean;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Parts that rebuild `text` exactly, the occurrences of `query` marked. */
+export function highlightParts(text: string, query: string | undefined): HighlightPart[] {
+  if (!query || text === "") return [{ text, match: false }];
+  // The `u` flag's case folding keeps lengths (unlike toLowerCase, which turns "İ" into two units).
+  const pattern = new RegExp(escapeRegExp(query), "giu");
+  const parts: HighlightPart[] = [];
+  let last = 0;
+  for (const found of text.matchAll(pattern)) {
+    const start = found.index;
+    if (start > last) parts.push({ text: text.slice(last, start), match: false });
+    parts.push({ text: found[0], match: true });
+    last = start + found[0].length;
+  }
+  if (last < text.length || parts.length === 0) parts.push({ text: text.slice(last), match: false });
+  return parts;
+}
