@@ -12,6 +12,7 @@ export function ProjectNav({ project, projects }: { project: string; projects: s
     { href: `${base}/compare`, label: "Compare runs" },
     { href: `${base}/confusion`, label: "Confusion matrix" },
     { href: `${base}/cases`, label: "Cases" },
+    { href: `${base}/inbox`, label: "Inbox" },
   ];
   return (
     <nav aria-label="Project" className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-line pb-3">

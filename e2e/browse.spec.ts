@@ -145,3 +145,24 @@ test("keyboard only: Tab reaches every control of the table and the case view", 
   await page.goto(`/projects/demo/cases/${DEMO_FIXTURE.comparisons[0]!.onlyB[0]}?run=small-base`);
   expect(await unreachedByTab(page)).toEqual([]);
 });
+
+test("the disagreement inbox: the rule in one sentence, every listed case a real split, j walks the ranking", async ({ page }) => {
+  await page.goto("/projects/demo/inbox");
+  await expect(page.getByTestId("ranking-rule")).toContainText("the more even the split the higher");
+  const rows = page.getByTestId("case-row");
+  await expect(rows.first()).toBeVisible();
+  const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector("td")!.textContent!));
+  expect(Number(await page.getByTestId("match-count").textContent())).toBeGreaterThanOrEqual(ids.length);
+  // Two runs compared: the inbox is exactly the cases they disagree on, by intent or policy (tallied both ways).
+  const c = DEMO_FIXTURE.comparisons.find((x) => x.a === "small-base" && x.b === "small-rft")!;
+  await page.goto("/projects/demo/inbox?run=small-base&run=small-rft");
+  const listed = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector("td")!.textContent!));
+  // System success differs only where intent or policy differs, so every discordant case of the system comparison is listed.
+  for (const id of [...c.onlyA, ...c.onlyB]) expect(listed).toContain(id);
+  await rows.first().getByRole("link").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${listed[0]}`);
+  await expect(page.getByRole("link", { name: "Back to the inbox" })).toBeVisible();
+  await page.keyboard.press("j");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${listed[1]}`);
+  await expect(page).toHaveURL(/from=inbox&run=small-base&run=small-rft/);
+});

@@ -16,6 +16,8 @@ export interface CaseTableRow {
   expectedIntent: string;
   tags: string[];
   verdicts: Record<string, CaseRunVerdict>;
+  /** Why the row is where it is (the inbox's disagreement), shown in its own column when given. */
+  note?: string;
 }
 
 export type CaseColumn = "message" | "expectedIntent" | "verdicts" | "tags";
@@ -38,7 +40,7 @@ function RunVerdict({ verdict }: { verdict: CaseRunVerdict | undefined }) {
 }
 
 /** One row per case; `runs`: a verdict column each, in order. */
-export function CaseTable({ rows, runs, shown, query, density }: { rows: CaseTableRow[]; runs: string[]; shown: CaseColumn[]; query: string | undefined; density: Density }) {
+export function CaseTable({ rows, runs, shown, query, density, noteHeader }: { rows: CaseTableRow[]; runs: string[]; shown: CaseColumn[]; query: string | undefined; density: Density; noteHeader?: string }) {
   const columns = useMemo(() => {
     const optional: Record<CaseColumn, LayoutColumn<CaseTableRow>[]> = {
       message: [helper.accessor("message", { header: "Customer", cell: (info) => <Clamped text={info.getValue()} query={query} /> })],
@@ -49,7 +51,8 @@ export function CaseTable({ rows, runs, shown, query, density }: { rows: CaseTab
       tags: [helper.accessor("tags", { header: "Tags", cell: (info) => <Tags tags={info.getValue()} /> })],
     };
     const caseId: LayoutColumn<CaseTableRow> = helper.accessor("caseId", { header: "Case", cell: (info) => <CaseLink href={info.row.original.href} caseId={info.getValue()} /> });
-    return [caseId, ...shown.flatMap((id) => optional[id])];
-  }, [query, runs, shown]);
+    const note: LayoutColumn<CaseTableRow>[] = noteHeader === undefined ? [] : [helper.accessor("note", { header: noteHeader, cell: (info) => <span className="text-xs">{info.getValue()}</span> })];
+    return [caseId, ...note, ...shown.flatMap((id) => optional[id])];
+  }, [query, runs, shown, noteHeader]);
   return <DataTable rows={rows} columns={columns} rowId={(row) => row.caseId} caption="Cases matching the filter, one per row, with each run's verdicts" rowTestId="case-row" density={density} />;
 }

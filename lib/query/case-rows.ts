@@ -8,7 +8,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
-import { completionWhere, parameters, resolveCompletionFilter } from "./completions";
+import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
 import { encodeCursor } from "./cursor";
 
 /** A page of cases continues after [sort, case id]; "case" marks it so a completion cursor is never taken for one. */
@@ -87,17 +87,18 @@ export async function listCaseRows(db: pg.ClientBase | pg.Pool, projectId: numbe
   };
 }
 
-async function runVerdicts(
+/** The shown runs' verdicts on each case (by internal case id); `matched` per the filter, or false without one. */
+export async function runVerdicts(
   db: pg.ClientBase | pg.Pool,
   projectId: number,
-  filter: NonNullable<Awaited<ReturnType<typeof resolveCompletionFilter>>>,
+  filter: ResolvedCompletionFilter | null,
   caseIds: number[],
   runs: readonly string[],
 ): Promise<Map<number, Record<string, CaseRunVerdict>>> {
   const byCase = new Map<number, Record<string, CaseRunVerdict>>();
   if (caseIds.length === 0 || runs.length === 0) return byCase;
   const { values, bind } = parameters();
-  const matched = completionWhere(projectId, filter, bind);
+  const matched = filter === null ? "false" : completionWhere(projectId, filter, bind);
   const { rows } = await db.query<{ case_id: number; run: string; predicted_intent: string | null; intent_verdict: IntentVerdict; format_error: string | null; policy_verdict: PolicyVerdict; matched: boolean }>(
     `SELECT c.case_id, r.name AS run, c.predicted_intent, c.intent_verdict, c.format_error, c.policy_verdict, (${matched}) AS matched
        FROM completions c JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id

@@ -9,6 +9,8 @@ import { RunPicker } from "@/components/cases/run-picker";
 import { Name } from "@/components/name";
 import { pool } from "@/lib/db/pool";
 import { neighbourCases } from "@/lib/query/case-rows";
+import { resolveRunNames } from "@/lib/query/completions";
+import { inboxNeighbours } from "@/lib/query/inbox";
 import { caseDetail } from "@/lib/query/cases";
 import { projectOr404 } from "@/lib/server/projects";
 import { guidelineTexts } from "@/lib/taxonomy/intents";
@@ -26,6 +28,8 @@ const MAX_COLUMNS = 5;
 
 const shape = {
   view: enumParam(["customer", "full"] as const, "customer"),
+  /** Where the case was opened: the table (its filter and order) or the disagreement inbox (its runs). */
+  from: enumParam(["table", "inbox"] as const, "table"),
   a: textParam(),
   b: textParam(),
   /** The runs to show side by side, when the case has more than MAX_COLUMNS. */
@@ -41,13 +45,20 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   const db = pool();
   // The table's filter and order this case was opened from (the rest of the table's view is not needed here).
   const table = casesState(raw);
-  const [detail, neighbours] = await Promise.all([caseDetail(db, project.id, caseId), neighbourCases(db, project.id, caseId, table.filter, table.sort)]);
-  if (!detail) notFound();
   const state = parseSearchParams(shape, raw);
+  const inbox = state.from === "inbox";
+  const inboxRuns = inbox && table.filter.run ? await resolveRunNames(db, project.id, table.filter.run) : undefined;
+  const [detail, neighbours] = await Promise.all([
+    caseDetail(db, project.id, caseId),
+    inbox ? inboxNeighbours(db, project.id, inboxRuns, caseId) : neighbourCases(db, project.id, caseId, table.filter, table.sort),
+  ]);
+  if (!detail) notFound();
   const { case: c, completions } = detail;
 
   const base = `/projects/${encodeURIComponent(project.name)}/cases`;
-  const context = casesViewQuery({ ...table, density: "comfortable", columnsChosen: false }, {}, completionFilterSearchParams(table.filter));
+  const context = inbox
+    ? new URLSearchParams([["from", "inbox"], ...(table.filter.run ?? []).map((run): [string, string] => ["run", run])])
+    : casesViewQuery({ ...table, density: "comfortable", columnsChosen: false }, {}, completionFilterSearchParams(table.filter));
   const requested = state.show;
   const shownRuns = completions.length <= MAX_COLUMNS ? completions.map((x) => x.run) : (requested.length > 0 ? completions.filter((x) => requested.includes(x.run)) : completions).slice(0, MAX_COLUMNS).map((x) => x.run);
   const own = (change: { view?: string; a?: string; b?: string }) => {
@@ -65,7 +76,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   const here = (change: { view?: string }) => caseHref(c.id, own(change));
   const nextHref = neighbours.next === null ? null : caseHref(neighbours.next, own({}));
   const previousHref = neighbours.previous === null ? null : caseHref(neighbours.previous, own({}));
-  const tableHref = `${base}${context.size > 0 ? `?${context}` : ""}`;
+  const inboxQuery = new URLSearchParams((table.filter.run ?? []).map((run): [string, string] => ["run", run]));
+  const tableHref = inbox ? `/projects/${encodeURIComponent(project.name)}/inbox${inboxQuery.size > 0 ? `?${inboxQuery}` : ""}` : `${base}${context.size > 0 ? `?${context}` : ""}`;
+  const listName = inbox ? "inbox" : "filter";
 
   const shown = completions.filter((completion) => shownRuns.includes(completion.run));
   const guidelines = await guidelineTexts(project.id, shown.flatMap((x) => (x.predictedIntent === null ? [] : [{ intentId: x.predictedIntent, version: x.policy.verdict === "pending" ? null : x.policy.guidelineVersion }])));
@@ -80,9 +93,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
     <div className="space-y-6">
       <header className="space-y-1">
         <nav aria-label="Cases of the filter" className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm">
-          <Link href={tableHref} className={link}>Back to the table</Link>
-          {previousHref ? <Link href={previousHref} className={link} rel="prev">← Previous case</Link> : <span className="text-muted">first case of the filter</span>}
-          {nextHref ? <Link href={nextHref} className={link} rel="next">Next case →</Link> : <span className="text-muted">last case of the filter</span>}
+          <Link href={tableHref} className={link}>{inbox ? "Back to the inbox" : "Back to the table"}</Link>
+          {previousHref ? <Link href={previousHref} className={link} rel="prev">← Previous case</Link> : <span className="text-muted">first case of the {listName}</span>}
+          {nextHref ? <Link href={nextHref} className={link} rel="next">Next case →</Link> : <span className="text-muted">last case of the {listName}</span>}
           <CaseKeys next={nextHref} previous={previousHref} toggleView={here({ view: state.view === "full" ? "customer" : "full" })} table={tableHref} />
         </nav>
         <h1 className="text-2xl font-semibold tracking-tight">Case <span className="font-mono"><Name text={c.id} /></span></h1>
