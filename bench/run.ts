@@ -18,6 +18,7 @@ import { benchFeedback, benchHttpIngest } from "./http";
 import { runImportBenchmark } from "./import";
 import { runLeaderboardBenchmark } from "./leaderboard";
 import { runLoadBenchmark } from "./load";
+import { runTableBenchmark } from "./table";
 import { machine, toJson, toTable, type BenchReport } from "./report";
 import { openBenchDatabase, type BenchDatabase } from "./setup";
 
@@ -81,11 +82,12 @@ async function main(): Promise<number> {
   try {
     const load = await runLoadBenchmark({ cases, rounds, seed: args.seed, cluster: database.cluster, log });
     const board = await runLeaderboardBenchmark({ projectId: load.projectId, cases, quick: args.quick, log });
+    const table = await runTableBenchmark({ projectId: load.projectId, cases, log });
     const imported = await runImportBenchmark({ cases, copyRecordsPerSecond: load.copyRecordsPerSecond, log });
     // HTTP: the production server on the same database. Ingest compares with COPY on its own records.
     const ingest = await benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database.url, log });
     const feedback = await benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database.url, log });
-    const parts = [load, board, imported, ingest, feedback];
+    const parts = [load, board, table, imported, ingest, feedback];
     const report: BenchReport = {
       results: parts.flatMap((part) => part.results),
       notes: parts.flatMap((part) => part.notes),

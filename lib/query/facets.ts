@@ -21,8 +21,10 @@ export type FacetId = (typeof FACET_IDS)[number];
 /** Value -> completions; null when the count took longer than the limit. */
 export type FacetCounts = Record<FacetId, Map<string, number> | null>;
 
-/** How long one facet may take on the general path before it is left out. */
-export const FACET_TIME_LIMIT_MS = 1_500;
+/** How long all the GROUP BY facets of one page may take together; those past it are left out. */
+export const FACET_TIME_LIMIT_MS = 1_000;
+/** Below this much time left, a facet is not even started. */
+const FACET_MIN_MS = 20;
 /** The most predicted-intent values listed (the largest first); the others are too rare to list. */
 export const PREDICTED_FACET_MAX = 60;
 
@@ -105,8 +107,9 @@ function largest(counts: Map<string, number>, max: number): Map<string, number> 
 
 /**
  * Every facet's counts for the filter; `runNames`: the project's run ids to
- * names. The GROUP BYs run one after another on one connection with its own
- * statement timeout, so a slow filter holds one connection, not six.
+ * names. The GROUP BYs run one after another on one connection, within one
+ * time budget (each statement's timeout is what is left of it), so a slow
+ * filter holds one connection, not six, and delays the page by at most the budget.
  */
 export async function facetCounts(pool: pg.Pool, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<FacetCounts> {
   const counts = {} as FacetCounts;
@@ -121,10 +124,18 @@ export async function facetCounts(pool: pg.Pool, projectId: number, filter: Comp
     }),
   );
   if (slow.length > 0) {
+    const deadline = Date.now() + FACET_TIME_LIMIT_MS;
     const client = await pool.connect();
     try {
-      await client.query(`SET statement_timeout = ${FACET_TIME_LIMIT_MS}`);
-      for (const [id, resolved] of slow) counts[id] = await fromCompletions(client, projectId, id, resolved);
+      for (const [id, resolved] of slow) {
+        const left = deadline - Date.now();
+        if (left < FACET_MIN_MS) {
+          counts[id] = null;
+          continue;
+        }
+        await client.query(`SET statement_timeout = ${Math.floor(left)}`);
+        counts[id] = await fromCompletions(client, projectId, id, resolved);
+      }
       await client.query("RESET statement_timeout");
       client.release();
     } catch (error) {
