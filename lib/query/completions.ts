@@ -13,6 +13,7 @@
 import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
 import { SUCCESS_SQL } from "../metrics/queries";
+import { statsCount, statsCountable } from "./aggregate-counts";
 import type { Agreement, CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict, SuccessKind } from "../validations/filters";
 import { encodeCursor } from "./cursor";
 
@@ -187,10 +188,11 @@ interface ItemRow {
   created_at: Date;
 }
 
-/** How many completions match the filter: exact (the browse page's match count). */
+/** How many completions match the filter: exact (the browse page's match count); from the aggregates when they can say. */
 export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
   const resolved = await resolveCompletionFilter(db, projectId, filter);
   if (!resolved) return 0;
+  if (statsCountable(resolved)) return statsCount(db, projectId, resolved);
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind)}`, values);
   return rows[0]!.n;

@@ -13,7 +13,13 @@ import type pg from "pg";
 import { INTENT_VERDICTS } from "../grading/intent";
 import { SUCCESS_SQL } from "../metrics/queries";
 import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
+import { statsCountable, statsCountBy, statsWhere } from "./aggregate-counts";
 import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
+
+function omit(filter: CompletionFilter, id: keyof CompletionFilter): CompletionFilter {
+  const { [id]: _own, ...rest } = filter;
+  return rest;
+}
 
 export const FACET_IDS = ["run", "expectedIntent", "predictedIntent", "intentVerdict", "policyVerdict", "systemSuccess"] as const;
 export type FacetId = (typeof FACET_IDS)[number];
@@ -28,16 +34,14 @@ const FACET_MIN_MS = 20;
 /** The most predicted-intent values listed (the largest first); the others are too rare to list. */
 export const PREDICTED_FACET_MAX = 60;
 
-/** The filters the aggregates know: run and ground truth (both are their keys). */
-const AGGREGATE_KEYS = new Set<string>(["run", "expectedIntent"]);
-
-function withoutFacet(filter: CompletionFilter, id: FacetId): CompletionFilter {
-  const { [id]: _own, ...rest } = filter;
-  return rest;
+function withoutFacet(filter: ResolvedCompletionFilter, id: FacetId): ResolvedCompletionFilter {
+  const { [id]: _own, ...rest } = filter as Record<string, unknown>;
+  return rest as ResolvedCompletionFilter;
 }
 
-function aggregatable(filter: CompletionFilter): boolean {
-  return Object.entries(filter).every(([id, value]) => value === undefined || AGGREGATE_KEYS.has(id));
+/** The filters set, other than runs and ground truths (the aggregates' keys). */
+function nonKeys(filter: ResolvedCompletionFilter): string[] {
+  return Object.entries(filter).filter(([id, value]) => value !== undefined && id !== "run" && id !== "expectedIntent").map(([id]) => id);
 }
 
 /** The facet's values as SQL over `c` for the GROUP BY path. */
@@ -50,30 +54,38 @@ const FACET_VALUE_SQL: Record<FacetId, string> = {
   systemSuccess: `${SUCCESS_SQL.system("c")}::text`,
 };
 
-/** Counts per value from the aggregates, for a filter on runs and ground truth only. */
-async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, filter: ResolvedCompletionFilter): Promise<Map<string, number>> {
+/**
+ * Counts per value from the aggregates, or undefined when they cannot say for
+ * these other filters: runs and ground truths with at most one verdict filter
+ * for the run and ground-truth facets; runs and ground truths alone for the
+ * verdict facets, and the predicted intents also under an intent verdict (a
+ * prediction is correct exactly when it equals the ground truth).
+ */
+async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, others: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
+  const extra = nonKeys(others);
+  if (id === "run" || id === "expectedIntent") return statsCountable(others) ? statsCountBy(db, projectId, id, others) : undefined;
   const { values, bind } = parameters();
-  const where = [`s.project_id = ${bind(projectId)}`];
-  if (filter.run) where.push(`s.run_id = ANY(${bind(filter.run)}::int4[])`);
-  if (filter.expectedIntent) where.push(`s.expected_intent = ANY(${bind(filter.expectedIntent)}::text[])`);
-  const condition = where.join(" AND ");
-  let sql: string;
+  const condition = statsWhere(projectId, others, bind);
   if (id === "predictedIntent") {
-    sql = `SELECT s.predicted AS value, sum(s.n)::float8 AS n FROM run_confusion s WHERE ${condition} AND s.predicted <> '' GROUP BY 1 HAVING sum(s.n) > 0`;
-  } else if (id === "run" || id === "expectedIntent") {
-    sql = `SELECT ${id === "run" ? "s.run_id::text" : "s.expected_intent"} AS value, sum(s.total)::float8 AS n FROM run_intent_stats s WHERE ${condition} GROUP BY 1 HAVING sum(s.total) > 0`;
-  } else {
-    // One row of sums, turned into one row per value.
-    const sums: Record<string, string> =
-      id === "intentVerdict" ? { correct: "s.correct", wrong: "s.wrong", format_error: "s.format_error" }
-      : id === "policyVerdict" ? { pass: "s.policy_pass", fail: "s.policy_fail", pending: "s.policy_pending" }
-      : { true: "s.system_success", false: "s.total - s.system_success" };
-    const names = Object.keys(sums);
-    sql = `SELECT v.value, v.n::float8 AS n
-             FROM (SELECT ${names.map((name, i) => `sum(${sums[name]}) AS c${i}`).join(", ")} FROM run_intent_stats s WHERE ${condition}) t
-             CROSS JOIN LATERAL (VALUES ${names.map((name, i) => `('${name}', t.c${i})`).join(", ")}) AS v(value, n)
-            WHERE v.n > 0`;
+    if (extra.length > 1 || (extra.length === 1 && extra[0] !== "intentVerdict")) return undefined;
+    const verdicts = new Set(others.intentVerdict ?? ["correct", "wrong"]);
+    const kept = [verdicts.has("correct") ? "s.predicted = s.expected_intent" : null, verdicts.has("wrong") ? "s.predicted <> s.expected_intent" : null].filter((x) => x !== null);
+    if (kept.length === 0) return new Map(); // format errors predict nothing
+    const sql = `SELECT s.predicted AS value, sum(s.n)::float8 AS n FROM run_confusion s WHERE ${condition} AND s.predicted <> '' AND (${kept.join(" OR ")}) GROUP BY 1 HAVING sum(s.n) > 0`;
+    const { rows } = await db.query<{ value: string; n: number }>(sql, values);
+    return new Map(rows.map((row) => [row.value, row.n]));
   }
+  if (extra.length > 0) return undefined;
+  // One row of sums, turned into one row per value.
+  const sums: Record<string, string> =
+    id === "intentVerdict" ? { correct: "s.correct", wrong: "s.wrong", format_error: "s.format_error" }
+    : id === "policyVerdict" ? { pass: "s.policy_pass", fail: "s.policy_fail", pending: "s.policy_pending" }
+    : { true: "s.system_success", false: "s.total - s.system_success" };
+  const names = Object.keys(sums);
+  const sql = `SELECT v.value, v.n::float8 AS n
+       FROM (SELECT ${names.map((name, i) => `sum(${sums[name]}) AS c${i}`).join(", ")} FROM run_intent_stats s WHERE ${condition}) t
+       CROSS JOIN LATERAL (VALUES ${names.map((name, i) => `('${name}', t.c${i})`).join(", ")}) AS v(value, n)
+      WHERE v.n > 0`;
   const { rows } = await db.query<{ value: string; n: number }>(sql, values);
   return new Map(rows.map((row) => [row.value, row.n]));
 }
@@ -114,13 +126,18 @@ function largest(counts: Map<string, number>, max: number): Map<string, number> 
 export async function facetCounts(pool: pg.Pool, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<FacetCounts> {
   const counts = {} as FacetCounts;
   const slow: [FacetId, ResolvedCompletionFilter][] = [];
+  const resolved = await resolveCompletionFilter(pool, projectId, filter);
   await Promise.all(
     FACET_IDS.map(async (id) => {
-      const others = withoutFacet(filter, id);
-      const resolved = await resolveCompletionFilter(pool, projectId, others);
-      if (!resolved) counts[id] = new Map();
-      else if (aggregatable(others)) counts[id] = await fromAggregates(pool, projectId, id, resolved);
-      else slow.push([id, resolved]);
+      // Resolving again without the facet's own filter: a run facet must not depend on the run filter resolving.
+      const others = id === "run" ? await resolveCompletionFilter(pool, projectId, omit(filter, "run")) : resolved && withoutFacet(resolved, id);
+      if (!others) {
+        counts[id] = new Map();
+        return;
+      }
+      const fast = await fromAggregates(pool, projectId, id, others);
+      if (fast) counts[id] = fast;
+      else slow.push([id, others]);
     }),
   );
   if (slow.length > 0) {
