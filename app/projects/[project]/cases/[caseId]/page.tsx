@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CompletionCard } from "@/components/cases/completion-card";
+import { ExpandableText } from "@/components/expandable-text";
 import { ReplyDiff } from "@/components/cases/reply-diff";
 import { Name } from "@/components/name";
 import { pool } from "@/lib/db/pool";
@@ -48,7 +49,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           {c.messages.map((message, i) => (
             <li key={i} data-testid="message" className={`max-w-3xl rounded-lg border border-line px-4 py-2 ${message.role === "user" ? "bg-white" : "bg-canvas"}`}>
               <span className="text-xs font-medium uppercase tracking-wide text-muted">{message.role === "user" ? "customer" : message.role}</span>
-              <p className="whitespace-pre-wrap break-words text-ink">{message.content}</p>
+              <ExpandableText text={message.content} className="text-ink" />
             </li>
           ))}
         </ol>
