@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState, type ReactNode } from "react";
+import { unbrokenTextClass } from "./unbroken-text";
 
 /** Past this many characters or lines a text starts collapsed. */
 const LONG_CHARACTERS = 480;
@@ -21,7 +22,7 @@ function isLong(text: string): boolean {
 export function ExpandableText({ text, children, testId, className = "" }: { text: string; children?: ReactNode; testId?: string; className?: string }) {
   const id = useId();
   const [open, setOpen] = useState(false);
-  const base = `whitespace-pre-wrap wrap-anywhere ${className}`;
+  const base = `whitespace-pre-wrap wrap-anywhere ${unbrokenTextClass(text)} ${className}`;
   if (!isLong(text)) return <p data-testid={testId} className={base}>{children ?? text}</p>;
   return (
     <div>

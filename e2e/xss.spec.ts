@@ -61,7 +61,7 @@ const SUBJECTS: PageSubjects = {
   message: PAYLOADS[0]!,
   reply: `${PAYLOADS[0]}\nsecond line`,
   fullText: textA(0),
-  tag: PAYLOADS[2]!,
+  tag: `tag-${PAYLOADS[2]}`,
   predictedIntent: predictedOf(0),
   intentLabel: INTENTS[0]!.label,
 };
@@ -83,7 +83,7 @@ test.beforeAll(async ({ request }) => {
       id: caseId(i),
       messages: [{ role: "system", content: payload }, { role: "assistant", content: `${payload}\n${payload}` }, { role: "user", content: payload }],
       expectedIntent: INTENTS[i % 2]!.id,
-      tags: [payload.slice(0, 100), "plain"],
+      tags: [payload.slice(0, 100), `tag-${PAYLOADS[(i + 2) % PAYLOADS.length]}`.slice(0, 100), "plain"],
       metadata: { note: payload, [payload.slice(0, 200)]: [payload] },
     },
     completions: [
@@ -94,7 +94,7 @@ test.beforeAll(async ({ request }) => {
   records.push({
     case: { id: "long", messages: [{ role: "user", content: LONG }], expectedIntent: "billing", tags: ["plain"], metadata: { note: LONG } },
     completions: [
-      { run: RUN_A, model: MODEL_A, text: `<analysis>${LONG}</analysis><intent>billing</intent> ${LONG}`, policy: { verdict: "pass", rationale: LONG.slice(0, 10_000), judge: "j", judgeVersion: "1" }, metadata: { payload: LONG } },
+      { run: RUN_A, model: MODEL_A, text: `<analysis>${LONG.slice(0, 5_000)}</analysis><intent>billing</intent> ${LONG}`, policy: { verdict: "pass", rationale: LONG.slice(0, 10_000), judge: "j", judgeVersion: "1" }, metadata: { payload: LONG } },
       { run: RUN_B, model: MODEL_B, text: `<analysis>x</analysis><intent>billing</intent> ${LONG}!` },
     ],
   });
@@ -178,10 +178,14 @@ for (const target of appPages(SUBJECTS)) {
     // The app's scripts ran under the policy: React hydrated (Next mounts its route announcer then).
     await expect(page.locator("next-route-announcer")).toBeAttached();
     await page.evaluate(() => document.fonts.ready);
-    // Next put this request's nonce on every script it wrote; no other script is in the page.
-    const scripts = await page.evaluate(() => [...document.scripts].map((script) => script.nonce));
-    expect(scripts.length).toBeGreaterThan(0);
-    expect(new Set(scripts)).toEqual(new Set([nonce]));
+    // Next put this request's nonce on every script the page was sent with (payloads arrive as
+    // escaped text, so each `<script` in the HTML is a real tag); scripts those load later carry
+    // none ('strict-dynamic' trusts them) and come from the build's own files.
+    const tags = (await response!.text()).match(/<script\b[^>]*>/g) ?? [];
+    expect(tags.length).toBeGreaterThan(0);
+    for (const tag of tags) expect(tag).toContain(` nonce="${nonce}"`);
+    const loaded = await page.evaluate(() => [...document.scripts].filter((script) => !script.nonce).map((script) => script.src));
+    for (const src of loaded) expect(src).toMatch(new RegExp(`^${origin}/_next/static/`));
     expect(await page.evaluate(() => document.querySelectorAll("img, svg, iframe, object, embed, link[href^='http'], meta[http-equiv], [onerror], [onload], [style*='url']").length)).toBe(0);
     expect(await page.evaluate(() => [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")!).filter((href) => !href.startsWith("/") && !href.startsWith("#")))).toEqual([]);
 
@@ -221,7 +225,7 @@ test("the app works under its policy: a long message opens and closes by keyboar
   const seen = await watch(context, page, new URL(baseURL!).origin);
   await page.goto(`/projects/${encodeURIComponent(PROJECT)}/cases/long`);
   const message = page.getByTestId("message").last();
-  const more = message.getByRole("button", { name: /^Show more/ });
+  const more = message.getByRole("button");
   await expect(more).toHaveAttribute("aria-expanded", "false");
   await expect(more).toHaveText("Show more (100,000 characters)");
   const body = message.locator("p");

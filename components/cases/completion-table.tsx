@@ -5,6 +5,7 @@ import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-tab
 import type { IntentVerdict } from "@/lib/grading/intent";
 import type { PolicyVerdict } from "@/lib/validations/filters";
 import { Name } from "../name";
+import { unbrokenTextClass } from "../unbroken-text";
 import { IntentVerdictBadge, PolicyVerdictBadge } from "./verdict";
 
 /** One completion as the table shows it (plain data from the server page). */
@@ -56,7 +57,7 @@ const columns = helper.columns([
     cell: (info) => {
       const reply = info.getValue();
       if (reply === null) return <span className="text-muted">no reply: {info.row.original.formatError?.replaceAll("_", " ")}</span>;
-      return <p className="line-clamp-2 max-w-xl whitespace-pre-wrap break-words">{reply}</p>;
+      return <p className={`line-clamp-2 max-w-xl whitespace-pre-wrap break-words ${unbrokenTextClass(reply)}`}>{reply}</p>;
     },
   }),
 ]);

@@ -9,7 +9,7 @@ import { pool } from "@/lib/db/pool";
 import { caseDetail } from "@/lib/query/cases";
 import { projectOr404 } from "@/lib/server/projects";
 import { wordDiff } from "@/lib/text/diff";
-import { enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
+import { decodePathParam, enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
 
 export const dynamic = "force-dynamic";
 
@@ -19,9 +19,10 @@ const shape = { view: enumParam(["customer", "full"] as const, "customer"), a: t
 
 /** One case: the conversation, then every run's answer side by side. */
 export default async function CasePage({ params, searchParams }: { params: Promise<{ project: string; caseId: string }>; searchParams: Promise<SearchParams> }) {
-  const { project: name, caseId } = await params;
+  const { project: name, caseId: segment } = await params;
   const project = await projectOr404(name);
-  if (caseId.length > 200) notFound();
+  const caseId = decodePathParam(segment);
+  if (caseId === null || caseId.length > 200) notFound();
   const detail = await caseDetail(pool(), project.id, caseId);
   if (!detail) notFound();
   const state = parseSearchParams(shape, await searchParams);
