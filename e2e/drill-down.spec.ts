@@ -64,7 +64,9 @@ test("paging walks every match exactly once, and a copied address shows the same
     for (const row of await rows.all()) seen.push(`${await row.getByRole("cell").nth(0).textContent()}|${await row.getByRole("cell").nth(1).textContent()}`);
     const next = page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Next page" });
     if ((await next.count()) === 0) break;
+    const before = page.url();
     await next.click();
+    await expect(page).not.toHaveURL(before); // a client-side navigation: wait until it lands, the link below is there from page 2 on
     await expect(page.getByRole("link", { name: "First page" })).toBeVisible();
     if (seen.length === 100) {
       const copied = await context.newPage();
