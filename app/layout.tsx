@@ -3,6 +3,11 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import "./globals.css";
 
+// Every page is rendered per request, the not-found page too: each gets the
+// fresh script nonce of its Content-Security-Policy (proxy.ts), which a page
+// prerendered at build time could not carry.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Interaction Browser", template: "%s · Interaction Browser" },
   description: "How AI models classify and answer real customer messages, case by case.",

@@ -60,3 +60,17 @@ export function pickByName<T extends { name: string }>(options: readonly T[], re
   const chosen = options.find((option) => option.name === requested);
   return chosen ? { chosen, unknown: null } : { chosen: undefined, unknown: requested };
 }
+
+/**
+ * A dynamic path segment as the page receives it (Next.js leaves page params
+ * percent-encoded) decoded to the name it stands for, or null when it is not
+ * valid percent-encoding or holds a NUL: no case or run can have that name.
+ */
+export function decodePathParam(segment: string): string | null {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.includes("\u0000") ? null : decoded;
+  } catch {
+    return null;
+  }
+}

@@ -24,7 +24,7 @@ export function needsBuild(): boolean {
   const buildId = path.join(ROOT, readEnv().IB_DIST_DIR, "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  return ["app", "components", "lib", "next.config.mjs", "postcss.config.mjs", "package-lock.json"].some((name) => newest(path.join(ROOT, name)) > built);
+  return ["app", "components", "lib", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json"].some((name) => newest(path.join(ROOT, name)) > built);
 }
 
 /** Runs `next build` when needed; resolves with its exit code (0 when nothing was to do). */

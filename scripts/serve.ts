@@ -17,6 +17,7 @@ import { errorBody } from "../lib/api/errors";
 import { readEnv } from "../lib/config";
 import { closePool } from "../lib/db/pool";
 import { screenRequest, type Screening } from "../lib/http/guard";
+import { BASE_SECURITY_HEADERS } from "../lib/http/security-headers";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -42,6 +43,8 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
   await app.prepare();
   const handleNext = app.getRequestHandler();
   server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
+    // Every answer (pages, API, refusals); pages add their Content-Security-Policy in proxy.ts.
+    for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) response.setHeader(name, value);
     const screening = screenRequest(request.method ?? "", request.url ?? "");
     if (screening.ok === false) return refuse(screening, response);
     if (screening.ok === "not-found") request.url = NOT_FOUND_PATH;
@@ -109,7 +112,7 @@ function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
   const api = /^\S+ \/api\/v1([/?# ]|$)/.test(requestLine);
   const body = api ? JSON.stringify(errorBody(status === 408 ? "request_timeout" : "bad_request", message)) : `${status} ${http.STATUS_CODES[status]}: ${message}\n`;
   const type = api ? "application/json; charset=utf-8" : "text/plain; charset=utf-8";
-  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\nx-content-type-options: nosniff\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
 async function main(): Promise<void> {

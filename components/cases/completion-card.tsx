@@ -1,5 +1,6 @@
 import type { CaseCompletion } from "@/lib/query/cases";
 import type { GuidelineText } from "@/lib/taxonomy/intents";
+import { ExpandableText } from "../expandable-text";
 import { Name } from "../name";
 import { IntentVerdictBadge, PolicyVerdictBadge } from "./verdict";
 
@@ -39,7 +40,7 @@ export function CompletionCard({ completion, expectedIntent, full, guideline }: 
         </dd>
       </dl>
       {policy.verdict !== "pending" && policy.rationale ? (
-        <p className="whitespace-pre-wrap break-words text-sm text-ink" data-testid="rationale">{policy.rationale}</p>
+        <ExpandableText text={policy.rationale} testId="rationale" className="text-sm text-ink" />
       ) : null}
       {guideline ? (
         <details className="text-sm" data-testid="guideline">
@@ -54,9 +55,11 @@ export function CompletionCard({ completion, expectedIntent, full, guideline }: 
       ) : null}
       <div>
         <h4 className="text-xs font-medium uppercase tracking-wide text-muted">{full ? "Full generation" : "Reply to the customer"}</h4>
-        <p className="mt-1 whitespace-pre-wrap break-words text-sm text-ink" data-testid="answer">
-          {full ? c.text : (c.reply ?? <span className="text-muted">No reply: the completion broke the answer format.</span>)}
-        </p>
+        {full || c.reply !== null ? (
+          <ExpandableText text={full ? c.text : (c.reply ?? "")} testId="answer" className="mt-1 text-sm text-ink" />
+        ) : (
+          <p className="mt-1 text-sm text-muted" data-testid="answer">No reply: the completion broke the answer format.</p>
+        )}
       </div>
       <p className="mt-auto text-xs text-muted tabular-nums">
         {c.latencyMs !== null ? `${c.latencyMs.toLocaleString("en-US")} ms` : "latency not given"}

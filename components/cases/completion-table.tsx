@@ -7,6 +7,7 @@ import type { PolicyVerdict } from "@/lib/validations/filters";
 import { Name } from "../name";
 import { DataTable, tableLayout, type Density } from "./data-table";
 import { Highlighted } from "./highlighted";
+import { unbrokenTextClass } from "../unbroken-text";
 import { IntentVerdictBadge, PolicyVerdictBadge } from "./verdict";
 
 /** One completion as the table shows it (plain data from the server page). */
@@ -33,7 +34,7 @@ export function CaseLink({ href, caseId }: { href: string; caseId: string }) {
 }
 
 export function Clamped({ text, query }: { text: string; query: string | undefined }) {
-  return <p className="line-clamp-3 max-w-md whitespace-pre-wrap break-words"><Highlighted text={text} query={query} /></p>;
+  return <p className={`line-clamp-3 max-w-md whitespace-pre-wrap break-words ${unbrokenTextClass(text)}`}><Highlighted text={text} query={query} /></p>;
 }
 
 export function Tags({ tags }: { tags: string[] }) {

@@ -1,4 +1,5 @@
 import type { DiffPart } from "@/lib/text/diff";
+import { ExpandableText } from "../expandable-text";
 import { Name, shortName } from "../name";
 
 /**
@@ -24,13 +25,15 @@ export function ReplyDiff({ parts, a, b, runs, keep }: { parts: DiffPart[]; a: s
         ))}
         <button type="submit" className="rounded-md bg-ink px-3 py-1.5 font-medium text-white">Compare</button>
       </form>
-      <p className="max-w-4xl whitespace-pre-wrap break-words rounded-lg border border-line bg-white p-4 text-sm text-ink" data-testid="reply-diff">
-        {parts.map((part, i) =>
-          part.kind === "same" ? <span key={i}>{part.text}</span>
-          : part.kind === "removed" ? <del key={i} className="bg-bad/10 text-bad" data-kind="removed">{part.text}</del>
-          : <ins key={i} className="bg-good/10 text-good no-underline" data-kind="added">{part.text}</ins>,
-        )}
-      </p>
+      <div className="max-w-4xl rounded-lg border border-line bg-white p-4">
+        <ExpandableText text={parts.map((part) => part.text).join("")} testId="reply-diff" className="text-sm text-ink">
+          {parts.map((part, i) =>
+            part.kind === "same" ? <span key={i}>{part.text}</span>
+            : part.kind === "removed" ? <del key={i} className="bg-bad/10 text-bad" data-kind="removed">{part.text}</del>
+            : <ins key={i} className="bg-good/10 text-good no-underline" data-kind="added">{part.text}</ins>,
+          )}
+        </ExpandableText>
+      </div>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { count } from "@/lib/format";
 import type { DiscordantCase } from "@/lib/metrics/discordant";
 import { Name } from "../name";
+import { unbrokenTextClass } from "../unbroken-text";
 import { Outcome } from "./outcome";
 
 interface Props {
@@ -50,7 +51,7 @@ export function DiscordantTable({ winner, testId, a, b, cases, total, project }:
                     <td className="px-3 py-2"><Outcome outcome={item.a} /></td>
                     <td className="px-3 py-2"><Outcome outcome={item.b} /></td>
                     <td className="max-w-md px-3 py-2 text-ink">
-                      <p className="line-clamp-3 whitespace-pre-wrap break-words">{item.lastMessage}</p>
+                      <p className={`line-clamp-3 whitespace-pre-wrap break-words ${unbrokenTextClass(item.lastMessage)}`}>{item.lastMessage}</p>
                     </td>
                   </tr>
                 ))}

@@ -1,11 +1,16 @@
-import type { CSSProperties } from "react";
-
 export type CellKind = "correct" | "confusion" | "format-error";
 
-/** Off-diagonal colour: the brand "bad" red, more opaque the more often the confusion happens. */
-function confusionStyle(n: number, max: number): { style: CSSProperties; dark: boolean } {
-  const alpha = 0.12 + 0.68 * (max > 0 ? n / max : 0);
-  return { style: { backgroundColor: `rgba(163, 38, 31, ${alpha.toFixed(3)})` }, dark: alpha >= 0.5 };
+/**
+ * Off-diagonal colour: the brand "bad" red, more opaque the more often the
+ * confusion happens, in seven steps. Classes, not a style attribute: the
+ * pages' Content-Security-Policy allows no inline styles (lib/http/security-headers.ts).
+ * Written out whole so Tailwind finds them.
+ */
+const CONFUSION_SHADES = ["bg-bad/15", "bg-bad/25", "bg-bad/35", "bg-bad/45", "bg-bad/55", "bg-bad/65", "bg-bad/80"] as const;
+
+function confusionShade(n: number, max: number): { shade: string; dark: boolean } {
+  const step = Math.min(CONFUSION_SHADES.length - 1, Math.floor((max > 0 ? n / max : 0) * CONFUSION_SHADES.length));
+  return { shade: CONFUSION_SHADES[step]!, dark: step >= 4 };
 }
 
 /** One count of the confusion matrix; the label says in words what the cell counts. */
@@ -25,9 +30,9 @@ export function MatrixCell({ n, kind, max, label, testId, href }: { n: number; k
   if (kind === "format-error") {
     return <td aria-label={label} title={label} data-testid={testId} data-kind="format-error" className={`${base} bg-amber-100 font-semibold text-amber-950`}><Count n={n} href={href} label={label} /></td>;
   }
-  const { style, dark } = confusionStyle(n, max);
+  const { shade, dark } = confusionShade(n, max);
   return (
-    <td aria-label={label} title={label} data-testid={testId} data-kind="confusion" style={style} className={`${base} font-semibold ${dark ? "text-white" : "text-bad"}`}>
+    <td aria-label={label} title={label} data-testid={testId} data-kind="confusion" className={`${base} ${shade} font-semibold ${dark ? "text-white" : "text-bad"}`}>
       <Count n={n} href={href} label={label} />
     </td>
   );

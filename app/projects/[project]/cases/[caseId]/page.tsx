@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { CaseKeys } from "@/components/cases/case-keys";
 import { CompletionCard } from "@/components/cases/completion-card";
+import { ExpandableText } from "@/components/expandable-text";
 import { ReplyDiff } from "@/components/cases/reply-diff";
 import { RunPicker } from "@/components/cases/run-picker";
 import { Name } from "@/components/name";
@@ -15,7 +16,7 @@ import { caseDetail } from "@/lib/query/cases";
 import { projectOr404 } from "@/lib/server/projects";
 import { guidelineTexts } from "@/lib/taxonomy/intents";
 import { wordDiff } from "@/lib/text/diff";
-import { enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
+import { decodePathParam, enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
 import { completionFilterSearchParams } from "@/lib/validations/filters";
 import { casesState, casesViewQuery } from "../search-params";
 
@@ -38,9 +39,10 @@ const shape = {
 
 /** One case: the conversation, then every run's answer side by side; the filter it was opened from gives next and previous. */
 export default async function CasePage({ params, searchParams }: { params: Promise<{ project: string; caseId: string }>; searchParams: Promise<SearchParams> }) {
-  const { project: name, caseId } = await params;
+  const { project: name, caseId: segment } = await params;
   const project = await projectOr404(name);
-  if (caseId.length > 200) notFound();
+  const caseId = decodePathParam(segment);
+  if (caseId === null || caseId.length > 200) notFound();
   const raw = await searchParams;
   const db = pool();
   // The table's filter and order this case was opened from (the rest of the table's view is not needed here).
@@ -110,7 +112,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           {c.messages.map((message, i) => (
             <li key={i} data-testid="message" className={`max-w-3xl rounded-lg border border-line px-4 py-2 ${message.role === "user" ? "bg-white" : "bg-canvas"}`}>
               <span className="text-xs font-medium uppercase tracking-wide text-muted">{message.role === "user" ? "customer" : message.role}</span>
-              <p className="whitespace-pre-wrap break-words text-ink">{message.content}</p>
+              <ExpandableText text={message.content} className="text-ink" />
             </li>
           ))}
         </ol>
