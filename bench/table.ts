@@ -46,7 +46,7 @@ async function time(iterations: number, work: () => Promise<unknown>): Promise<{
 }
 
 /** A filter predicate written out by hand: SQL over `c` with $n placeholders numbered from `first`. */
-type Hand = { sql: (first: number) => string; params: unknown[] };
+type Hand = { sql: (first: number) => string; params: unknown[]; /** The form for counting and grouping every match, if another. */ set?: Hand };
 
 interface Scenario {
   name: string;
@@ -77,6 +77,7 @@ function where(projectId: number, hands: Hand[]): { sql: string; params: unknown
 
 async function handWrittenPage(db: pg.Pool, projectId: number, scenario: Scenario): Promise<number> {
   const all = where(projectId, Object.values(scenario.hand) as Hand[]);
+  const every = where(projectId, (Object.values(scenario.hand) as Hand[]).map((hand) => hand.set ?? hand));
   const statements: [string, unknown[]][] = [
     [
       `SELECT c.id, k.external_id, r.name, r.model, c.expected_intent, c.predicted_intent, c.predicted_intent_truncated, c.intent_verdict, c.format_error, c.unknown_intent,
@@ -85,10 +86,10 @@ async function handWrittenPage(db: pg.Pool, projectId: number, scenario: Scenari
          JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id ORDER BY c.id`,
       all.params,
     ],
-    [`SELECT count(*) FROM completions c WHERE ${all.sql}`, all.params],
+    [`SELECT count(*) FROM completions c WHERE ${every.sql}`, every.params],
   ];
   const facets: [string, unknown[]][] = Object.entries(FACET_SQL).map(([id, value]) => {
-    const others = where(projectId, Object.entries(scenario.hand).filter(([key]) => key !== id).map(([, hand]) => hand!));
+    const others = where(projectId, Object.entries(scenario.hand).filter(([key]) => key !== id).map(([, hand]) => hand!.set ?? hand!));
     return [`SELECT ${value} AS value, count(*) FROM completions c WHERE ${others.sql} GROUP BY 1`, others.params];
   });
   const [page] = await Promise.all([db.query(statements[0]![0], statements[0]![1]), db.query(statements[1]![0], statements[1]![1]), (async () => {
@@ -126,6 +127,11 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
   const guess = common[0]!.predicted;
   const eq = (column: string, value: unknown, cast = ""): Hand => ({ sql: (n) => `${column} = $${n}${cast}`, params: [value] });
   const success = (alias: string) => `(${alias}.intent_verdict = 'correct' AND ${alias}.policy_verdict = 'pass')`;
+  const winnerHand = (run: number): Hand => ({
+    sql: (n) => `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND w.run_id = $${n} AND ${success("w")})`,
+    params: [run],
+    set: { sql: (n) => `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = c.project_id AND w.run_id = $${n} AND ${success("w")})`, params: [run] },
+  });
   const scenarios: Scenario[] = [
     { name: "run", filter: { run: [a.name] }, hand: { run: eq("c.run_id", a.id) } },
     { name: "ground truth", filter: { expectedIntent: [truth] }, hand: { expectedIntent: eq("c.expected_intent", truth) } },
@@ -141,13 +147,17 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
         agreement: {
           sql: (n) => `(SELECT count(*) = $${n} AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}) FROM completions o WHERE o.project_id = c.project_id AND o.case_id = c.case_id AND o.run_id = ANY($${n + 1}::int4[]))`,
           params: [runs.length, runs.map((run) => run.id)],
+          set: {
+            sql: (n) => `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = c.project_id AND o.run_id = ANY($${n + 1}::int4[]) GROUP BY o.case_id HAVING count(*) = $${n} AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}))`,
+            params: [runs.length, runs.map((run) => run.id)],
+          },
         },
       },
     },
     {
       name: "winner",
       filter: { winner: [b.name] },
-      hand: { winner: { sql: (n) => `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND w.run_id = $${n} AND ${success("w")})`, params: [b.id] } },
+      hand: { winner: winnerHand(b.id) },
     },
     { name: "run + wrong", filter: { run: [a.name], intentVerdict: ["wrong"] }, hand: { run: eq("c.run_id", a.id), intentVerdict: eq("c.intent_verdict", "wrong", "::intent_verdict") } },
     {
@@ -163,8 +173,12 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
         agreement: {
           sql: (n) => `(SELECT count(*) = 2 AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}) FROM completions o WHERE o.project_id = c.project_id AND o.case_id = c.case_id AND o.run_id = ANY($${n}::int4[]))`,
           params: [[a.id, b.id]],
+          set: {
+            sql: (n) => `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = c.project_id AND o.run_id = ANY($${n}::int4[]) GROUP BY o.case_id HAVING count(*) = 2 AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}))`,
+            params: [[a.id, b.id]],
+          },
         },
-        winner: { sql: (n) => `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND w.run_id = $${n} AND ${success("w")})`, params: [b.id] },
+        winner: winnerHand(b.id),
       },
     },
   ];

@@ -57,7 +57,7 @@ export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number,
   const resolved = await resolveCompletionFilter(db, projectId, filter);
   if (!resolved) return 0;
   const { values, bind } = parameters();
-  const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT c.case_id)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind)}`, values);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT c.case_id)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;
 }
 

@@ -82,7 +82,16 @@ export function containsPattern(text: string): string {
  * or API filter meets a column: adding a filter to the schema without a row
  * here does not compile.
  */
-export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (value: NonNullable<ResolvedCompletionFilter[K]>, bind: Bind) => string } = {
+/**
+ * How a predicate will be used: to find the first rows of a page in index order
+ * (`rows`: a case-level filter probes each visited row's case, cheap when
+ * matches are common and the scan stops after a page), or to count or group
+ * every match (`set`: a case-level filter is one set-based semi-join, instead
+ * of a probe for each of possibly millions of rows).
+ */
+export type PredicateUse = "rows" | "set";
+
+export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (value: NonNullable<ResolvedCompletionFilter[K]>, bind: Bind, use: PredicateUse) => string } = {
   run: (ids, bind) => anyOf("c.run_id", "int4", ids, bind),
   expectedIntent: (ids, bind) => anyOf("c.expected_intent", "text", ids, bind),
   predictedIntent: (ids, bind) => anyOf("c.predicted_intent", "text", ids, bind),
@@ -91,12 +100,17 @@ export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (
   systemSuccess: (success) => (success ? SUCCESS_SQL.system("c") : `NOT ${SUCCESS_SQL.system("c")}`),
   tag: (tags, bind) => `EXISTS (SELECT 1 FROM cases t WHERE t.project_id = c.project_id AND t.id = c.case_id AND t.tags && ${bind([...new Set(tags)])}::text[])`,
   // Case-level: the same case's completions in other runs, through the (project, case, run) unique index.
-  winner: ({ runs, success }, bind) =>
-    `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`,
-  agreement: ({ value, runs, success }, bind) => {
+  winner: ({ runs, success }, bind, use) =>
+    use === "rows"
+      ? `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`
+      : `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = c.project_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`,
+  agreement: ({ value, runs, success }, bind, use) => {
     const distinct = [...new Set(runs)];
-    return `(SELECT count(*) = ${bind(distinct.length)} AND ${AGREEMENT_SQL[value](SUCCESS_SQL[success]("o"))}
-       FROM completions o WHERE o.project_id = c.project_id AND o.case_id = c.case_id AND o.run_id = ANY(${bind(distinct)}::int4[]))`;
+    const holds = `count(*) = ${bind(distinct.length)} AND ${AGREEMENT_SQL[value](SUCCESS_SQL[success]("o"))}`;
+    const scope = `o.project_id = c.project_id AND o.run_id = ANY(${bind(distinct)}::int4[])`;
+    return use === "rows"
+      ? `(SELECT ${holds} FROM completions o WHERE ${scope} AND o.case_id = c.case_id)`
+      : `c.case_id IN (SELECT o.case_id FROM completions o WHERE ${scope} GROUP BY o.case_id HAVING ${holds})`;
   },
   // The completion text holds the reply; the customer's side is the user messages of the case.
   q: (text, bind) => {
@@ -121,12 +135,12 @@ export function parameters(): { values: unknown[]; bind: Bind } {
 }
 
 /** The WHERE clause over `completions c` for one project and a resolved filter; project first, always. */
-export function completionWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): string {
+export function completionWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind, use: PredicateUse = "rows"): string {
   const predicates = [`c.project_id = ${bind(projectId)}`];
   for (const id of Object.keys(COMPLETION_FILTER_SQL) as (keyof ResolvedCompletionFilter)[]) {
     const value = filter[id];
     if (value === undefined) continue;
-    predicates.push((COMPLETION_FILTER_SQL[id] as (v: unknown, b: Bind) => string)(value, bind));
+    predicates.push((COMPLETION_FILTER_SQL[id] as (v: unknown, b: Bind, u: PredicateUse) => string)(value, bind, use));
   }
   return predicates.join(" AND ");
 }
@@ -194,7 +208,7 @@ export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: n
   if (!resolved) return 0;
   if (statsCountable(resolved)) return statsCount(db, projectId, resolved);
   const { values, bind } = parameters();
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind)}`, values);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;
 }
 

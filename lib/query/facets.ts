@@ -93,7 +93,7 @@ async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id
 /** Counts per value by a GROUP BY over the matching completions, or null past the time limit. */
 async function fromCompletions(client: pg.ClientBase, projectId: number, id: FacetId, filter: ResolvedCompletionFilter): Promise<Map<string, number> | null> {
   const { values, bind } = parameters();
-  const where = completionWhere(projectId, filter, bind);
+  const where = completionWhere(projectId, filter, bind, "set");
   try {
     const { rows } = await client.query<{ value: string | null; n: number }>(`SELECT ${FACET_VALUE_SQL[id]} AS value, count(*)::float8 AS n FROM completions c WHERE ${where} GROUP BY 1`, values);
     return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
