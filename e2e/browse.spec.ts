@@ -118,6 +118,11 @@ test("the search text is marked in the rows, and columns and density are part of
   await expect(page).toHaveURL(/run=small-rft/);
   await expect(page).toHaveURL(/density=compact/);
   await expect(page.getByRole("columnheader", { name: "Reply" })).toHaveCount(0);
+  // The case view opened from a search marks it too.
+  await page.goto("/projects/demo/cases?q=refund");
+  await page.getByTestId("completion-row").first().getByRole("link").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Case");
+  await expect(page.locator("mark").first()).toHaveText(/^refund$/i);
 });
 
 /** Tabs through the page and returns how many of its focusable controls were never reached. */

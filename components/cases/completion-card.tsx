@@ -1,11 +1,13 @@
 import type { CaseCompletion } from "@/lib/query/cases";
 import type { GuidelineText } from "@/lib/taxonomy/intents";
 import { ExpandableText } from "../expandable-text";
+import { Highlighted } from "./highlighted";
 import { Name } from "../name";
 import { IntentVerdictBadge, PolicyVerdictBadge } from "./verdict";
 
 /** One run's answer to the case: what it read, both verdicts and why, and the reply (or the whole generation). */
-export function CompletionCard({ completion, expectedIntent, full, guideline }: { completion: CaseCompletion; expectedIntent: string; full: boolean; guideline: GuidelineText | null }) {
+/** `query`: the search the case was found by, marked in the answer. */
+export function CompletionCard({ completion, expectedIntent, full, guideline, query }: { completion: CaseCompletion; expectedIntent: string; full: boolean; guideline: GuidelineText | null; query?: string }) {
   const c = completion;
   const policy = c.policy;
   return (
@@ -56,7 +58,9 @@ export function CompletionCard({ completion, expectedIntent, full, guideline }: 
       <div>
         <h4 className="text-xs font-medium uppercase tracking-wide text-muted">{full ? "Full generation" : "Reply to the customer"}</h4>
         {full || c.reply !== null ? (
-          <ExpandableText text={full ? c.text : (c.reply ?? "")} testId="answer" className="mt-1 text-sm text-ink" />
+          <ExpandableText text={full ? c.text : (c.reply ?? "")} testId="answer" className="mt-1 text-sm text-ink">
+            {query ? <Highlighted text={full ? c.text : (c.reply ?? "")} query={query} /> : undefined}
+          </ExpandableText>
         ) : (
           <p className="mt-1 text-sm text-muted" data-testid="answer">No reply: the completion broke the answer format.</p>
         )}

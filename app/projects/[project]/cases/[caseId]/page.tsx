@@ -5,6 +5,7 @@ import { z } from "zod";
 import { CaseKeys } from "@/components/cases/case-keys";
 import { CompletionCard } from "@/components/cases/completion-card";
 import { ExpandableText } from "@/components/expandable-text";
+import { Highlighted } from "@/components/cases/highlighted";
 import { ReplyDiff } from "@/components/cases/reply-diff";
 import { RunPicker } from "@/components/cases/run-picker";
 import { Name } from "@/components/name";
@@ -112,7 +113,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           {c.messages.map((message, i) => (
             <li key={i} data-testid="message" className={`max-w-3xl rounded-lg border border-line px-4 py-2 ${message.role === "user" ? "bg-white" : "bg-canvas"}`}>
               <span className="text-xs font-medium uppercase tracking-wide text-muted">{message.role === "user" ? "customer" : message.role}</span>
-              <ExpandableText text={message.content} className="text-ink" />
+              <ExpandableText text={message.content} className="text-ink">
+                {message.role === "user" && table.filter.q ? <Highlighted text={message.content} query={table.filter.q} /> : undefined}
+              </ExpandableText>
             </li>
           ))}
         </ol>
@@ -137,7 +140,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
         ) : (
           <div className={`grid gap-4 md:grid-cols-2 ${shown.length >= 3 ? "xl:grid-cols-3" : ""} ${shown.length >= 4 ? "2xl:grid-cols-5" : ""}`}>
             {shown.map((completion) => (
-              <CompletionCard key={completion.run} completion={completion} expectedIntent={c.expectedIntent} full={state.view === "full"}
+              <CompletionCard key={completion.run} completion={completion} expectedIntent={c.expectedIntent} full={state.view === "full"} query={table.filter.q}
                 guideline={guidelineOf(completion.predictedIntent, completion.policy.verdict === "pending" ? null : completion.policy.guidelineVersion)} />
             ))}
           </div>
