@@ -2,7 +2,8 @@
  * Benchmark "pages": server time of the app's pages on the benchmark data, as
  * GET requests to the production server (scripts/serve.ts, as `npm start`
  * runs it) one after another over a keep-alive connection, timed from the
- * request to the last byte of the HTML, against a target of p95 < 100 ms.
+ * request to the last byte of the HTML (100 a page, or as many as fit in 90 s,
+ * at least 20), against a target of p95 < 100 ms.
  * Then the first-load JavaScript of pages, gzipped, against 250 KB.
  *
  * Adding a page is one line in PAGES (and one in FIRST_LOAD_ROUTES).
@@ -84,8 +85,11 @@ async function pageContext(projectId: number, cases: number): Promise<PageContex
 export async function runPagesBenchmark(options: { projectId: number; cases: number; quick: boolean; databaseUrl: string; log: Log }): Promise<{ results: BenchResult[]; notes: string[] }> {
   const { log } = options;
   const context = await pageContext(options.projectId, options.cases);
+  // Up to `requests` per page, but a slow page stops after `budgetMs` once it has `minimum` (so a miss still finishes).
   const requests = options.quick ? 40 : 100;
-  const warmup = 5;
+  const minimum = 20;
+  const budgetMs = (options.quick ? 20 : 90) * 1000;
+  const warmup = 3;
   const server = await startNextServer(options.databaseUrl, log);
   const agent = httpAgent(1);
   const results: BenchResult[] = [];
@@ -93,7 +97,10 @@ export async function runPagesBenchmark(options: { projectId: number; cases: num
   try {
     for (const page of PAGES) {
       const times: number[] = [];
+      let measuring = 0;
       for (let i = 0; i < warmup + requests; i++) {
+        if (i === warmup) measuring = performance.now();
+        if (times.length >= minimum && performance.now() - measuring > budgetMs) break;
         const requestPath = page.path(context, i);
         const sent = await get(agent, server.baseUrl, requestPath);
         if (sent.status !== 200 || !sent.body.includes(page.marker)) throw new Error(`pages benchmark: GET ${requestPath} answered ${sent.status} without ${page.marker}`);
@@ -101,9 +108,9 @@ export async function runPagesBenchmark(options: { projectId: number; cases: num
       }
       times.sort((x, y) => x - y);
       const [median, p95] = [percentile(times, 50), percentile(times, 95)];
-      log(`  ${page.name}: ${requests} requests, median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
+      log(`  ${page.name}: ${times.length} requests, median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
       results.push({ name: `page ${page.name} p95`, unit: "ms/request", ours: p95, baseline: TARGET_MS, ratio: TARGET_MS / p95, target: `ours < ${TARGET_MS} ms`, met: p95 < TARGET_MS });
-      notes.push(`page ${page.name}: GET ${page.path(context, 0)} and ${requests - 1} more${page.name === "case view" ? " (a different case each)" : ""}: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms.`);
+      notes.push(`page ${page.name}: GET ${page.path(context, 0)} and ${times.length - 1} more${page.name === "case view" ? " (a different case each)" : ""}: median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms.`);
     }
 
     const distDir = path.join(ROOT, readEnv().IB_DIST_DIR);
