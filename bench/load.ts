@@ -249,3 +249,21 @@ export async function runLoadBenchmark(options: { cases: number; rounds: number;
 function rate(count: number, ms: number): string {
   return Math.round(count / (ms / 1000)).toLocaleString("en");
 }
+
+/**
+ * The data alone, for sections that only read it (`--only pages`): the same
+ * rows through the COPY path (which the load benchmark proves identical to
+ * storeStream's), untimed, into a project of its own.
+ */
+export async function loadBenchData(options: { cases: number; seed?: number; log: Log }): Promise<{ projectId: number }> {
+  const project = await createBenchProject("bench-data");
+  options.log(`loading ${options.cases.toLocaleString("en")} cases x ${RUNS} runs by COPY (the data only, untimed)`);
+  const files = await prepareCopyFiles(project, options.cases, options.seed, options.log);
+  try {
+    await copyBaseline(files, null);
+  } finally {
+    await fs.rm(files.dir, { recursive: true, force: true });
+  }
+  await pool().query("VACUUM ANALYZE");
+  return { projectId: project.id };
+}

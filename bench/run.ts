@@ -1,12 +1,16 @@
 /**
- * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N]
+ * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--only SECTION,...]
  *
  * Loads N demo cases x 3 runs into a fresh database (embedded PostgreSQL under
  * .data/bench, or IB_BENCH_DATABASE_URL's server), times our bulk path against
  * COPY and the leaderboard against a GROUP BY, checks that both sides agree
  * exactly; then the import CLI on N records (rate and peak memory), HTTP
  * ingest against COPY, and the feedback endpoint against a bare Node server
- * with the same grader; prints the results and drops the database.
+ * with the same grader, and the pages' server times and first-load JavaScript
+ * on the loaded data; prints the results and drops the database. --only runs
+ * some sections (load, leaderboard, import, ingest, feedback, pages); the
+ * load benchmark runs when leaderboard or import do, since they need it;
+ * pages alone load the same data by COPY, untimed.
  * Default size 1,000,000 cases (one round); --quick 20,000 (median of 3
  * rounds). Progress goes to stderr; --json prints only the JSON results on
  * stdout (`npm run -s bench -- --json` keeps npm's own banner off it too).
@@ -17,7 +21,8 @@ import { DEMO_RUNS } from "../lib/demo/generate";
 import { benchFeedback, benchHttpIngest } from "./http";
 import { runImportBenchmark } from "./import";
 import { runLeaderboardBenchmark } from "./leaderboard";
-import { runLoadBenchmark } from "./load";
+import { loadBenchData, runLoadBenchmark } from "./load";
+import { runPagesBenchmark } from "./pages";
 import { runTableBenchmark } from "./table";
 import { machine, toJson, toTable, type BenchReport } from "./report";
 import { openBenchDatabase, type BenchDatabase } from "./setup";
@@ -28,6 +33,8 @@ const FULL_CASES = 1_000_000;
 const HTTP_RECORDS = 100_000;
 const HTTP_QUICK_RECORDS = 10_000;
 
+const SECTIONS = ["load", "leaderboard", "table", "import", "ingest", "feedback", "pages"] as const;
+
 const argsSchema = z
   .object({
     quick: z.boolean().default(false),
@@ -36,11 +43,16 @@ const argsSchema = z
     cases: z.coerce.number().int().positive().max(10_000_000).optional(),
     rounds: z.coerce.number().int().positive().max(20).optional(),
     seed: z.coerce.number().int().optional(),
+    only: z
+      .string()
+      .transform((value) => value.split(","))
+      .pipe(z.array(z.enum(SECTIONS)).min(1))
+      .optional(),
   })
   .strict();
 type Args = z.infer<typeof argsSchema>;
 
-const USAGE = "usage: npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N]";
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--only ${SECTIONS.join("|")}[,...]]`;
 
 function parseArgs(argv: string[]): Args {
   const raw: Record<string, unknown> = {};
@@ -53,7 +65,7 @@ function parseArgs(argv: string[]): Args {
       process.stderr.write(`${USAGE}\n`);
       process.exit(0);
     }
-    if (name === "cases" || name === "seed" || name === "rounds") raw[name!] = inline ?? argv[++i];
+    if (name === "cases" || name === "seed" || name === "rounds" || name === "only") raw[name!] = inline ?? argv[++i];
     else if (inline !== undefined) throw new Error(`--${name} takes no value\n${USAGE}`);
     else raw[name!] = true;
   }
@@ -68,6 +80,8 @@ async function main(): Promise<number> {
   // Small loads are over in seconds, so a passing burst of other work skews one a lot: take medians.
   const rounds = args.rounds ?? (cases <= 100_000 ? 3 : 1);
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const selected = new Set<string>(args.only ?? SECTIONS);
+  const run = <T,>(section: (typeof SECTIONS)[number], bench: () => Promise<T>): Promise<T | null> => (selected.has(section) ? bench() : Promise.resolve(null));
   const started = performance.now();
 
   let database: BenchDatabase | null = null;
@@ -80,14 +94,18 @@ async function main(): Promise<number> {
 
   database = await openBenchDatabase(log);
   try {
-    const load = await runLoadBenchmark({ cases, rounds, seed: args.seed, cluster: database.cluster, log });
-    const board = await runLeaderboardBenchmark({ projectId: load.projectId, cases, quick: args.quick, log });
-    const table = await runTableBenchmark({ projectId: load.projectId, cases, log });
-    const imported = await runImportBenchmark({ cases, copyRecordsPerSecond: load.copyRecordsPerSecond, log });
+    const needsLoad = ["load", "leaderboard", "import"].some((section) => selected.has(section));
+    const load = needsLoad ? await runLoadBenchmark({ cases, rounds, seed: args.seed, cluster: database.cluster, log }) : null;
+    const board = await run("leaderboard", () => runLeaderboardBenchmark({ projectId: load!.projectId, cases, quick: args.quick, log }));
+    // The table and pages alone need only the data: loaded by COPY, untimed, instead of the whole load benchmark.
+    const pagesProject = selected.has("pages") || selected.has("table") ? (load?.projectId ?? (await loadBenchData({ cases, seed: args.seed, log })).projectId) : 0;
+    const table = await run("table", () => runTableBenchmark({ projectId: pagesProject, cases, log }));
+    const pages = await run("pages", () => runPagesBenchmark({ projectId: pagesProject, cases, quick: args.quick, databaseUrl: database!.url, log }));
+    const imported = await run("import", () => runImportBenchmark({ cases, copyRecordsPerSecond: load!.copyRecordsPerSecond, log }));
     // HTTP: the production server on the same database. Ingest compares with COPY on its own records.
-    const ingest = await benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database.url, log });
-    const feedback = await benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database.url, log });
-    const parts = [load, board, table, imported, ingest, feedback];
+    const ingest = await run("ingest", () => benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database!.url, log }));
+    const feedback = await run("feedback", () => benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database!.url, log }));
+    const parts = [load, board, table, pages, imported, ingest, feedback].filter((part) => part !== null);
     const report: BenchReport = {
       results: parts.flatMap((part) => part.results),
       notes: parts.flatMap((part) => part.notes),

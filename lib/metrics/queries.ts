@@ -1,11 +1,9 @@
 /**
  * Metrics read from PostgreSQL (defined in docs/metrics.md). The leaderboard and the
  * confusion matrix come from the trigger-maintained aggregates (exact, and a
- * few dozen rows per run); the comparison of two runs joins their completions.
+ * few dozen rows per run); the comparison of two runs joins their completions (./paired).
  */
 import type pg from "pg";
-import type { SuccessKind } from "../validations/filters";
-import { mcnemarExact, type McNemarResult } from "./stats";
 import { summarize, sumCounts, ZERO_COUNTS, type MetricSummary, type OutcomeCounts } from "./summary";
 
 export interface RunInfo {
@@ -140,37 +138,5 @@ export async function confusionMatrix(db: pg.ClientBase | pg.Pool, projectId: nu
   return { expected: [...expected].sort(), predicted: [...predicted].sort(), cells, formatErrors };
 }
 
-export type { SuccessKind } from "../validations/filters";
-
-/** What success means for each kind, as SQL over a completions alias (shared with the discordant-case lists). */
-export const SUCCESS_SQL: Record<SuccessKind, (alias: string) => string> = {
-  intent: (a) => `(${a}.intent_verdict = 'correct')`,
-  policy: (a) => `(${a}.policy_verdict = 'pass')`,
-  system: (a) => `(${a}.intent_verdict = 'correct' AND ${a}.policy_verdict = 'pass')`,
-};
-
-export interface RunComparison extends McNemarResult {
-  kind: SuccessKind;
-  /** Cases answered by both runs. */
-  paired: number;
-  bothSucceed: number;
-  bothFail: number;
-}
-
-/** Two runs on the cases both answered: discordant pairs each way and McNemar's exact test. */
-export async function compareRuns(db: pg.ClientBase | pg.Pool, projectId: number, runA: number, runB: number, kind: SuccessKind = "system"): Promise<RunComparison> {
-  const a = SUCCESS_SQL[kind]("a");
-  const b = SUCCESS_SQL[kind]("b");
-  const { rows } = await db.query<{ paired: number; only_a: number; only_b: number; both: number }>(
-    `SELECT count(*) AS paired,
-            count(*) FILTER (WHERE ${a} AND NOT ${b}) AS only_a,
-            count(*) FILTER (WHERE ${b} AND NOT ${a}) AS only_b,
-            count(*) FILTER (WHERE ${a} AND ${b}) AS both
-       FROM completions a JOIN completions b ON b.project_id = a.project_id AND b.case_id = a.case_id AND b.run_id = $3
-      WHERE a.project_id = $1 AND a.run_id = $2`,
-    [projectId, runA, runB],
-  );
-  const row = rows[0]!;
-  const test = mcnemarExact(row.only_a, row.only_b);
-  return { kind, ...test, paired: row.paired, bothSucceed: row.both, bothFail: row.paired - row.both - row.only_a - row.only_b };
-}
+// The comparison of two runs lives in ./paired (one pass over the paired cases); these names stay importable from here.
+export { compareRuns, SUCCESS_SQL, type RunComparison, type SuccessKind } from "./paired";

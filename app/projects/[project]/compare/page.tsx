@@ -1,13 +1,19 @@
 import type { Metadata } from "next";
 import { CompareForm, METRIC_LABELS } from "@/components/compare/compare-form";
 import { ComparisonSummary } from "@/components/compare/comparison-summary";
+import { DeltaMatrix } from "@/components/compare/delta-matrix";
+import { deltaView } from "@/components/compare/delta-view";
 import { DiscordantTable } from "@/components/compare/discordant-table";
+import { IntentDeltaChart } from "@/components/compare/intent-delta-chart";
 import { Name } from "@/components/name";
 import { Notice } from "@/components/notice";
 import { pool } from "@/lib/db/pool";
 import { discordantCases } from "@/lib/metrics/discordant";
-import { compareRuns, listRuns, type RunInfo, type SuccessKind } from "@/lib/metrics/queries";
+import { comparisonOf, deltaCells, intentDeltas, pairedGroups } from "@/lib/metrics/paired";
+import { listRuns, type RunInfo, type SuccessKind } from "@/lib/metrics/queries";
+import { count } from "@/lib/format";
 import { projectOr404 } from "@/lib/server/projects";
+import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
 import { comparisonState } from "./search-params";
 
@@ -19,17 +25,37 @@ const LIST_LIMIT = 50;
 
 async function Comparison({ projectId, projectName, a, b, metric }: { projectId: number; projectName: string; a: RunInfo; b: RunInfo; metric: SuccessKind }) {
   const db = pool();
-  const [comparison, onlyA, onlyB] = await Promise.all([
-    compareRuns(db, projectId, a.id, b.id, metric),
+  const [groups, onlyA, onlyB, taxonomy] = await Promise.all([
+    pairedGroups(db, projectId, a.id, b.id, metric),
     discordantCases(db, projectId, a.id, b.id, metric, "onlyA", LIST_LIMIT),
     discordantCases(db, projectId, a.id, b.id, metric, "onlyB", LIST_LIMIT),
+    intentLabels(projectId),
   ]);
+  const comparison = comparisonOf(groups, metric);
   return (
     <div className="space-y-8">
       <section aria-labelledby="result-heading">
         <h2 id="result-heading" className="text-lg font-semibold"><Name text={a.name} /> vs <Name text={b.name} /></h2>
         <p className="text-sm text-muted">Success means {METRIC_LABELS[metric].toLowerCase()}, per case.</p>
-        <div className="mt-3"><ComparisonSummary a={a.name} b={b.name} comparison={comparison} /></div>
+        <div className="mt-3"><ComparisonSummary a={a.name} b={b.name} metric={metric} project={projectName} comparison={comparison} /></div>
+      </section>
+      <section aria-labelledby="intent-delta-heading">
+        <h2 id="intent-delta-heading" className="text-lg font-semibold">Success per intent, B − A</h2>
+        <p className="mt-1 max-w-3xl text-sm text-muted">
+          For each ground-truth intent, the share of its paired cases on which <Name text={b.name} /> succeeds minus the share for{" "}
+          <Name text={a.name} />, in percentage points, largest gain first.
+        </p>
+        <div className="mt-3"><IntentDeltaChart deltas={intentDeltas(groups)} project={projectName} a={a.name} b={b.name} metric={metric} /></div>
+      </section>
+      <section aria-labelledby="delta-heading">
+        <h2 id="delta-heading" className="text-lg font-semibold">Confusion matrix, B − A</h2>
+        <p className="mt-1 max-w-3xl text-sm text-muted" data-testid="delta-population">
+          Both runs are counted on the same {count(comparison.paired)} paired cases (cases only one run answered are left out), so each cell
+          shows how many more (+) or fewer (−) of them <Name text={b.name} /> put there than <Name text={a.name} />, then A&apos;s count → B&apos;s,
+          each opening that run&apos;s cases. Green is better for B (more read correctly on the diagonal, fewer confusions or format
+          errors off it), red is worse.
+        </p>
+        <div className="mt-3"><DeltaMatrix view={deltaView(deltaCells(groups), taxonomy)} project={projectName} a={a.name} b={b.name} /></div>
       </section>
       <section aria-labelledby="cases-heading" className="space-y-6">
         <h2 id="cases-heading" className="text-lg font-semibold">Discordant cases</h2>

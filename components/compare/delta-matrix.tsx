@@ -1,0 +1,78 @@
+import { casesHref, type CasesLinkFilter } from "@/lib/cases-link";
+import type { DeltaCell as Cell } from "@/lib/metrics/paired";
+import { Name, shortName } from "../name";
+import { DeltaCell } from "./delta-cell";
+import { signedCount } from "./delta-format";
+import type { DeltaView } from "./delta-view";
+
+const stickyCell = "sticky left-0 z-10 border-b border-r border-line bg-white";
+/** Longest header shown whole: a predicted intent is model output. */
+const HEADER_MAX = 24;
+/** Run names inside labels (attributes take text only). */
+const RUN_MAX = 40;
+
+function ColumnHeader({ intent, title, unknown = false }: { intent: string; title: string; unknown?: boolean }) {
+  return (
+    <th scope="col" title={title} className={`border-b border-r border-line px-1 py-2 align-bottom font-medium ${unknown ? "bg-amber-50 text-amber-950" : ""}`}>
+      <span className="inline-block whitespace-nowrap [writing-mode:vertical-rl] rotate-180">
+        <Name text={intent} max={HEADER_MAX} />
+        {unknown ? <span className="ml-1 rounded bg-amber-200 px-0.5 py-1 text-[10px] uppercase">unknown</span> : null}
+      </span>
+    </th>
+  );
+}
+
+interface Props {
+  view: DeltaView;
+  project: string;
+  a: string;
+  b: string;
+}
+
+/** Ground truth (rows) × predicted (columns): B's paired count minus A's, and both counts, each linked to its run's cases. */
+export function DeltaMatrix({ view, project, a, b }: Props) {
+  const [nameA, nameB] = [shortName(a, RUN_MAX), shortName(b, RUN_MAX)];
+  const cell = (expected: string, predicted: string | null, found: Cell | null, testId: string) => {
+    const diagonal = predicted === expected;
+    const reading = predicted === null ? `${shortName(expected, HEADER_MAX)} answered with a format error` : diagonal ? `${shortName(expected, HEADER_MAX)} read correctly` : `${shortName(expected, HEADER_MAX)} read as ${shortName(predicted, HEADER_MAX)}`;
+    const filter: CasesLinkFilter = predicted === null ? { expectedIntent: expected, intentVerdict: "format_error" } : { expectedIntent: expected, predictedIntent: predicted };
+    const links = found === null ? null : {
+      a: { count: found.a, href: casesHref(project, { ...filter, run: a }), label: `${nameA}: ${found.a}` },
+      b: { count: found.b, href: casesHref(project, { ...filter, run: b }), label: `${nameB}: ${found.b}` },
+    };
+    const label = found === null ? "" : `${reading}: ${nameA} ${found.a}, ${nameB} ${found.b}, change ${signedCount(found.b - found.a)}`;
+    return <DeltaCell key={predicted ?? "format-error"} diagonal={diagonal} max={view.maxChange} label={label} testId={testId} links={links} />;
+  };
+  return (
+    <div className="max-h-[80vh] overflow-auto rounded-lg border border-line bg-white" data-testid="delta-scroll" tabIndex={0} aria-label="Delta confusion matrix, scrollable">
+      <table className="border-separate border-spacing-0 text-left text-xs" data-testid="delta-matrix">
+        <caption className="sr-only">Change from {a} to {b} per ground-truth intent (rows) and predicted intent (columns), over the paired cases</caption>
+        <thead className="sticky top-0 z-20 bg-canvas text-muted">
+          <tr>
+            <th scope="col" className={`${stickyCell} z-30 bg-canvas px-3 py-2 align-bottom font-medium`}>Ground truth ↓ · predicted →</th>
+            {view.columns.map((column) => (
+              <ColumnHeader key={column.intent} intent={column.intent} unknown={column.unknown}
+                title={column.unknown ? `${column.intent}: predicted, but not in the taxonomy` : `Predicted ${column.intent}`} />
+            ))}
+            {view.hasFormatErrors ? <ColumnHeader intent="format error" title="No readable intent: the completion broke the answer format" /> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {view.rows.map((row) => (
+            <tr key={row.intent} data-testid={`delta-row-${row.intent}`}>
+              <th scope="row" className={`${stickyCell} max-w-60 px-3 py-1 font-normal`}>
+                <code className="text-ink"><Name text={row.intent} max={HEADER_MAX} /></code>
+                {row.label ? <div className="truncate text-muted">{row.label}</div> : <div className="text-amber-900">not in the taxonomy</div>}
+              </th>
+              {row.cells.map((found, index) => {
+                const predicted = view.columns[index]!.intent;
+                return cell(row.intent, predicted, found, `delta-cell-${row.intent}-${predicted}`);
+              })}
+              {view.hasFormatErrors ? cell(row.intent, null, row.formatErrors, `delta-format-error-${row.intent}`) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
