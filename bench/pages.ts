@@ -40,8 +40,10 @@ export const PAGES: PageSpec[] = [
   { name: "case view", path: (c, i) => `/projects/${e(c.project)}/cases/${e(c.caseIds[i % c.caseIds.length]!)}`, marker: "Conversation" },
   { name: "confusion matrix", path: (c, i) => `/projects/${e(c.project)}/confusion?run=${e(c.runs[i % c.runs.length]!)}`, marker: 'data-testid="matrix-scroll"' },
   { name: "run comparison", path: (c, i) => `/projects/${e(c.project)}/compare?a=${e(pair(c.runs, i)[0]!)}&b=${e(pair(c.runs, i)[1]!)}&metric=system`, marker: 'data-testid="delta-matrix"' },
-  // { name: "inbox", path: (c) => `/projects/${e(c.project)}/inbox`, marker: "…" },
-  // { name: "interaction table", path: (c) => `/projects/${e(c.project)}/cases`, marker: 'data-testid="match-count"' },
+  { name: "inbox", path: (c) => `/projects/${e(c.project)}/inbox`, marker: 'data-testid="ranking-rule"' },
+  { name: "case view from the inbox", path: (c, i) => `/projects/${e(c.project)}/cases/${e(c.caseIds[i % c.caseIds.length]!)}?from=inbox`, marker: "Conversation" },
+  { name: "interaction table", path: (c, i) => `/projects/${e(c.project)}/cases?run=${e(c.runs[i % c.runs.length]!)}&intentVerdict=wrong`, marker: 'data-testid="match-count"' },
+  { name: "interaction table, one row per case", path: (c) => `/projects/${e(c.project)}/cases?rows=case`, marker: 'data-testid="match-count"' },
 ];
 
 /** Routes whose first-load JavaScript is reported, with the path of one page of each for the cross-check. */
