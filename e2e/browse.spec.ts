@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
+import { TEST_PORTS } from "../tests/support/ports";
 import { DEMO_FIXTURE } from "./fixtures/demo-60";
 
 /**
@@ -175,4 +177,29 @@ test("the disagreement inbox: the rule in one sentence, every listed case a real
   await page.keyboard.press("j");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${listed[1]}`);
   await expect(page).toHaveURL(/from=inbox&run=small-base&run=small-rft/);
+});
+
+test("each comparison count opens exactly that many cases, and the counts agree with GET /api/v1/runs/{run}/metrics", async ({ page, request }) => {
+  const key = execFileSync("npx", ["tsx", "cli/ib.ts", "apikey", "create", "--project", "demo", "--scope", "read", "--name", `browse-${Date.now()}`], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: "", IB_DATA_DIR: ".data/e2e", IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT) },
+  }).trim().split("\n").at(-1)!;
+  for (const c of DEMO_FIXTURE.comparisons) {
+    const compare = `/projects/demo/compare?a=${c.a}&b=${c.b}&metric=${c.kind}`;
+    await page.goto(compare);
+    const figures: Record<string, number> = { paired: c.paired, "both-succeed": c.both, "both-fail": c.bothFail, "only-a": c.onlyA.length, "only-b": c.onlyB.length };
+    for (const [testId, n] of Object.entries(figures)) {
+      await expect(page.getByTestId(testId)).toHaveText(String(n));
+      await page.getByTestId(testId).getByRole("link").click();
+      await expect(matchCount(page)).toHaveText(String(n));
+      await page.goto(compare);
+    }
+    // Each run's successes on the paired cases are the cases both succeed plus those it alone succeeds (every demo case is paired).
+    expect(c.paired).toBe(DEMO_FIXTURE.cases);
+    for (const [run, alone] of [[c.a, c.onlyA.length], [c.b, c.onlyB.length]] as const) {
+      const metrics = await (await request.get(`/api/v1/runs/${run}/metrics`, { headers: { authorization: `Bearer ${key}` } })).json();
+      const successes = c.kind === "system" ? metrics.system.success : c.kind === "intent" ? metrics.intent.correct : metrics.policy.pass;
+      expect(successes).toBe(c.both + alone);
+    }
+  }
 });
