@@ -180,6 +180,7 @@ test("the disagreement inbox: the rule in one sentence, every listed case a real
 });
 
 test("each comparison count opens exactly that many cases, and the counts agree with GET /api/v1/runs/{run}/metrics", async ({ page, request }) => {
+  test.setTimeout(240_000); // four comparisons, five figures each
   const key = execFileSync("npx", ["tsx", "cli/ib.ts", "apikey", "create", "--project", "demo", "--scope", "read", "--name", `browse-${Date.now()}`], {
     encoding: "utf8",
     env: { ...process.env, DATABASE_URL: "", IB_DATA_DIR: ".data/e2e", IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT) },
