@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N]
+ * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--only load,search,...]
  *
  * Loads N demo cases x 3 runs into a fresh database (embedded PostgreSQL under
  * .data/bench, or IB_BENCH_DATABASE_URL's server), times our bulk path against
@@ -11,6 +11,7 @@
  * rounds). Progress goes to stderr; --json prints only the JSON results on
  * stdout (`npm run -s bench -- --json` keeps npm's own banner off it too).
  * --strict exits 1 when a target is missed; a failed exactness check always does.
+ * --only runs the named sections (load always runs: the others read its data).
  */
 import { z } from "zod";
 import { DEMO_RUNS } from "../lib/demo/generate";
@@ -18,7 +19,8 @@ import { benchFeedback, benchHttpIngest } from "./http";
 import { runImportBenchmark } from "./import";
 import { runLeaderboardBenchmark } from "./leaderboard";
 import { runLoadBenchmark } from "./load";
-import { machine, toJson, toTable, type BenchReport } from "./report";
+import { runSearchBenchmark } from "./search";
+import { machine, toJson, toTable, type BenchReport, type BenchResult } from "./report";
 import { openBenchDatabase, type BenchDatabase } from "./setup";
 
 const QUICK_CASES = 20_000;
@@ -26,6 +28,8 @@ const FULL_CASES = 1_000_000;
 /** Records per side for HTTP ingest against COPY (each with 3 completions). */
 const HTTP_RECORDS = 100_000;
 const HTTP_QUICK_RECORDS = 10_000;
+
+const SECTIONS = ["load", "leaderboard", "search", "import", "http"] as const;
 
 const argsSchema = z
   .object({
@@ -35,11 +39,16 @@ const argsSchema = z
     cases: z.coerce.number().int().positive().max(10_000_000).optional(),
     rounds: z.coerce.number().int().positive().max(20).optional(),
     seed: z.coerce.number().int().optional(),
+    only: z
+      .string()
+      .transform((list) => list.split(","))
+      .pipe(z.array(z.enum(SECTIONS)))
+      .optional(),
   })
   .strict();
 type Args = z.infer<typeof argsSchema>;
 
-const USAGE = "usage: npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N]";
+const USAGE = "usage: npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--only load,leaderboard,search,import,http]";
 
 function parseArgs(argv: string[]): Args {
   const raw: Record<string, unknown> = {};
@@ -52,7 +61,7 @@ function parseArgs(argv: string[]): Args {
       process.stderr.write(`${USAGE}\n`);
       process.exit(0);
     }
-    if (name === "cases" || name === "seed" || name === "rounds") raw[name!] = inline ?? argv[++i];
+    if (name === "cases" || name === "seed" || name === "rounds" || name === "only") raw[name!] = inline ?? argv[++i];
     else if (inline !== undefined) throw new Error(`--${name} takes no value\n${USAGE}`);
     else raw[name!] = true;
   }
@@ -80,12 +89,16 @@ async function main(): Promise<number> {
   database = await openBenchDatabase(log);
   try {
     const load = await runLoadBenchmark({ cases, rounds, seed: args.seed, cluster: database.cluster, log });
-    const board = await runLeaderboardBenchmark({ projectId: load.projectId, cases, quick: args.quick, log });
-    const imported = await runImportBenchmark({ cases, copyRecordsPerSecond: load.copyRecordsPerSecond, log });
+    const wanted = (section: (typeof SECTIONS)[number]) => !args.only || args.only.includes(section);
+    const parts: { results: BenchResult[]; notes: string[] }[] = [load];
+    if (wanted("leaderboard")) parts.push(await runLeaderboardBenchmark({ projectId: load.projectId, cases, quick: args.quick, log }));
+    if (wanted("search")) parts.push(await runSearchBenchmark({ projectId: load.projectId, cases, log }));
+    if (wanted("import")) parts.push(await runImportBenchmark({ cases, copyRecordsPerSecond: load.copyRecordsPerSecond, log }));
     // HTTP: the production server on the same database. Ingest compares with COPY on its own records.
-    const ingest = await benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database.url, log });
-    const feedback = await benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database.url, log });
-    const parts = [load, board, imported, ingest, feedback];
+    if (wanted("http")) {
+      parts.push(await benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database.url, log }));
+      parts.push(await benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database.url, log }));
+    }
     const report: BenchReport = {
       results: parts.flatMap((part) => part.results),
       notes: parts.flatMap((part) => part.notes),
