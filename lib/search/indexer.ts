@@ -102,3 +102,30 @@ export async function catchUpSearchIndex(options: { shouldStop?: () => boolean; 
     client.release();
   }
 }
+
+/**
+ * Runs the indexer every `intervalMs` in the background (the app server), until stopped.
+ * A failed pass (the database restarting, say) is logged and tried again on the next tick.
+ */
+export function startSearchIndexer(options: { intervalMs?: number; log?: (line: string) => void } = {}): { stop(): Promise<void> } {
+  const intervalMs = options.intervalMs ?? 2_000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = catchUpSearchIndex({ shouldStop: () => stopped }).then(
+      () => undefined,
+      (error: unknown) => options.log?.(`[ib] search indexer: ${error instanceof Error ? error.message : String(error)}`),
+    ).finally(() => {
+      if (!stopped) timer = setTimeout(tick, intervalMs).unref();
+    });
+  };
+  timer = setTimeout(tick, 0).unref();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
