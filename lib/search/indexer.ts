@@ -93,7 +93,8 @@ export async function catchUpSearchIndex(options: { shouldStop?: () => boolean; 
         documents += written;
         options.onChunk?.(written);
       }
-      if (documents > 0) await client.query("SELECT gin_clean_pending_list('completion_search_document_idx'::regclass)");
+      // Only the index's owner may do this; autovacuum does it too, later.
+      if (documents > 0) await client.query("SELECT gin_clean_pending_list('completion_search_document_idx'::regclass)").catch(() => undefined);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [INDEXER_LOCK]);
     }
