@@ -15,6 +15,7 @@
  * rounds). Progress goes to stderr; --json prints only the JSON results on
  * stdout (`npm run -s bench -- --json` keeps npm's own banner off it too).
  * --strict exits 1 when a target is missed; a failed exactness check always does.
+ * --only runs the named sections (load always runs: the others read its data).
  */
 import { z } from "zod";
 import { DEMO_RUNS } from "../lib/demo/generate";
@@ -23,6 +24,7 @@ import { runImportBenchmark } from "./import";
 import { runLeaderboardBenchmark } from "./leaderboard";
 import { loadBenchData, runLoadBenchmark } from "./load";
 import { runPagesBenchmark } from "./pages";
+import { runSearchBenchmark } from "./search";
 import { runTableBenchmark } from "./table";
 import { machine, toJson, toTable, type BenchReport } from "./report";
 import { openBenchDatabase, type BenchDatabase } from "./setup";
@@ -33,7 +35,7 @@ const FULL_CASES = 1_000_000;
 const HTTP_RECORDS = 100_000;
 const HTTP_QUICK_RECORDS = 10_000;
 
-const SECTIONS = ["load", "leaderboard", "table", "import", "ingest", "feedback", "pages"] as const;
+const SECTIONS = ["load", "leaderboard", "table", "search", "import", "ingest", "feedback", "pages"] as const;
 
 const argsSchema = z
   .object({
@@ -98,14 +100,15 @@ async function main(): Promise<number> {
     const load = needsLoad ? await runLoadBenchmark({ cases, rounds, seed: args.seed, cluster: database.cluster, log }) : null;
     const board = await run("leaderboard", () => runLeaderboardBenchmark({ projectId: load!.projectId, cases, quick: args.quick, log }));
     // The table and pages alone need only the data: loaded by COPY, untimed, instead of the whole load benchmark.
-    const pagesProject = selected.has("pages") || selected.has("table") ? (load?.projectId ?? (await loadBenchData({ cases, seed: args.seed, log })).projectId) : 0;
+    const pagesProject = ["pages", "table", "search"].some((section) => selected.has(section)) ? (load?.projectId ?? (await loadBenchData({ cases, seed: args.seed, log })).projectId) : 0;
     const table = await run("table", () => runTableBenchmark({ projectId: pagesProject, cases, log }));
+    const search = await run("search", () => runSearchBenchmark({ projectId: pagesProject, cases, log }));
     const pages = await run("pages", () => runPagesBenchmark({ projectId: pagesProject, cases, quick: args.quick, databaseUrl: database!.url, log }));
     const imported = await run("import", () => runImportBenchmark({ cases, copyRecordsPerSecond: load!.copyRecordsPerSecond, log }));
     // HTTP: the production server on the same database. Ingest compares with COPY on its own records.
     const ingest = await run("ingest", () => benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database!.url, log }));
     const feedback = await run("feedback", () => benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database!.url, log }));
-    const parts = [load, board, table, pages, imported, ingest, feedback].filter((part) => part !== null);
+    const parts = [load, board, table, search, pages, imported, ingest, feedback].filter((part) => part !== null);
     const report: BenchReport = {
       results: parts.flatMap((part) => part.results),
       notes: parts.flatMap((part) => part.notes),

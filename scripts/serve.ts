@@ -18,6 +18,7 @@ import { readEnv } from "../lib/config";
 import { closePool } from "../lib/db/pool";
 import { screenRequest, type Screening } from "../lib/http/guard";
 import { BASE_SECURITY_HEADERS } from "../lib/http/security-headers";
+import { startSearchIndexer } from "../lib/search/indexer";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -62,8 +63,11 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
     server.once("error", reject);
     server.listen(options.port, options.hostname, () => resolve());
   });
+  // Completions stored since the last pass are searched directly until indexed: keep that tail short.
+  const indexer = startSearchIndexer({ log: (line) => console.error(line) });
   return {
     async close() {
+      await indexer.stop();
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 5000).unref();

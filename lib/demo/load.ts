@@ -1,6 +1,7 @@
 import { pool } from "../db/pool";
 import { prisma } from "../db/prisma";
 import { storeStream } from "../ingest/stream";
+import { catchUpSearchIndex } from "../search/indexer";
 import { ensureProject, loadProject } from "../projects";
 import { taxonomySchema } from "../validations/taxonomy";
 import { DEMO_INTENTS, DEMO_PROJECT, generateDemoRecords } from "./generate";
@@ -17,5 +18,6 @@ export async function loadDemo(options: { cases: number; seed?: number; project?
   await ensureProject(name, { simulated: true, intents });
   const project = (await loadProject(pool(), name))!;
   const progress = await storeStream(project, generateDemoRecords({ cases: options.cases, seed: options.seed }));
+  await catchUpSearchIndex();
   return progress.records;
 }

@@ -15,7 +15,10 @@ import type { IntentVerdict } from "../grading/intent";
 import { SUCCESS_SQL } from "../metrics/queries";
 import { statsCount, statsCountable } from "./aggregate-counts";
 import type { Agreement, CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict, SuccessKind } from "../validations/filters";
+import { searchPredicate } from "../search/match";
 import { encodeCursor } from "./cursor";
+
+export { containsPattern } from "../search/match";
 
 export interface CompletionListItem {
   /** The case's external id. */
@@ -72,11 +75,6 @@ function anyOf(column: string, type: string, values: readonly (string | number)[
   return distinct.length === 1 ? `${column} = ${bind(distinct[0])}` : `${column} = ANY(${bind(distinct)}::${type}[])`;
 }
 
-/** An ILIKE pattern matching `text` anywhere, with LIKE's wildcards and escape taken literally. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-}
-
 /**
  * Filter id -> SQL predicate over `c` (completions). The one place where a UI
  * or API filter meets a column: adding a filter to the schema without a row
@@ -112,14 +110,7 @@ export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (
       ? `(SELECT ${holds} FROM completions o WHERE ${scope} AND o.case_id = c.case_id)`
       : `c.case_id IN (SELECT o.case_id FROM completions o WHERE ${scope} GROUP BY o.case_id HAVING ${holds})`;
   },
-  // The completion text holds the reply; the customer's side is the user messages of the case.
-  q: (text, bind) => {
-    const pattern = bind(containsPattern(text));
-    return `(c.text ILIKE ${pattern} ESCAPE '\\' OR EXISTS (
-      SELECT 1 FROM cases k, jsonb_array_elements(k.messages) AS m(message)
-       WHERE k.project_id = c.project_id AND k.id = c.case_id
-         AND m.message->>'role' = 'user' AND m.message->>'content' ILIKE ${pattern} ESCAPE '\\'))`;
-  },
+  q: (text, bind) => searchPredicate(text, bind),
 };
 
 /** Sort id -> ORDER BY direction and the keyset comparison that continues after a cursor. */

@@ -84,7 +84,10 @@ const searchText = z
   .refine(isStorableText, `q ${NOT_STORABLE_MESSAGE}`)
   .transform((text) => (text === "" ? undefined : text))
   .optional()
-  .meta({ description: "Case-insensitive substring of the customer's messages or of the completion (reply included); % and _ match literally." });
+  .meta({
+    description:
+      "Case-insensitive substring of the customer's messages (the case's user messages, each on its own) or of the whole completion text (analysis, intent tag and reply); several words match as one phrase; % and _ match literally; accents are not folded (café does not match cafe).",
+  });
 
 export const completionFilterShape = {
   run: repeatable(FILTER_VALUES.run, "Run name."),
