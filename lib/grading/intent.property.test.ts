@@ -220,7 +220,8 @@ describe("parseCompletion properties", () => {
       }),
       { numRuns: 200 },
     );
-  });
+    // 200 MB of text parsed: a correctness test over large inputs, not a timing one, so it gets the time a busy machine needs.
+  }, 60_000);
 });
 
 // Mostly well-formed text, randomly damaged, plus tag soup: exercises every branch.
