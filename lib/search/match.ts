@@ -11,9 +11,9 @@
  *   be stale (stored since the indexer last ran), matched directly against
  *   their case and text, exactly as the filter reads.
  * Nothing is missed while the indexer lags; the tail is only slower to read.
- * Written as an uncorrelated IN, so the planner can either drive the query
- * from the index (a rare word) or walk completions in id order and probe each
- * (a common word, where the first page is found after a few rows).
+ * Written as an uncorrelated IN over two single-table scans, so the planner
+ * drives the query from the index. (A word in most completions is the slow
+ * case: every match is collected before the first page is cut; see README.)
  */
 import type { Bind } from "../query/completions";
 
@@ -35,21 +35,25 @@ export const SEARCH_DOCUMENT_SQL = `coalesce((SELECT string_agg(m.message->>'con
        FROM jsonb_array_elements(k.messages) WITH ORDINALITY AS m(message, n)
       WHERE m.message->>'role' = 'user'), '') || E'\\n' || c.text`;
 
-/** True when some backlog entry of the completion's project covers its id. */
-function inBacklog(project: string, id: string): string {
-  return `EXISTS (SELECT 1 FROM completion_search_backlog b WHERE b.project_id = ${project} AND b.first_id <= ${id} AND b.last_id >= ${id})`;
-}
+/*
+ * The backlog as arrays, each computed once per query (an InitPlan): the ids
+ * it covers (read directly), and the ids of single-completion entries, which
+ * is how a changed text or changed messages are recorded (their documents may
+ * be stale and are not trusted). Each branch stays a plain scan of one table,
+ * so the index drives the query for a rare word.
+ */
+const BACKLOG_IDS = "ARRAY(SELECT generate_series(b.first_id, b.last_id) FROM completion_search_backlog b)";
+const CHANGED_IDS = "ARRAY(SELECT b.first_id FROM completion_search_backlog b WHERE b.first_id = b.last_id)";
 
 /** The `q` predicate over `c` (completions). */
 export function searchPredicate(text: string, bind: Bind): string {
   const pattern = bind(containsPattern(text));
   const candidates = `(c.project_id, c.id) IN (
       SELECT s.project_id, s.completion_id FROM completion_search s
-       WHERE s.document ILIKE ${pattern} ESCAPE '\\' AND NOT ${inBacklog("s.project_id", "s.completion_id")}
+       WHERE s.document ILIKE ${pattern} ESCAPE '\\' AND s.completion_id <> ALL (${CHANGED_IDS})
       UNION ALL
-      SELECT t.project_id, t.id FROM completion_search_backlog b
-        JOIN completions t ON t.project_id = b.project_id AND t.id BETWEEN b.first_id AND b.last_id
-       WHERE ${exactMatch("t", pattern)})`;
+      SELECT t.project_id, t.id FROM completions t
+       WHERE t.id = ANY (${BACKLOG_IDS}) AND ${exactMatch("t", pattern)})`;
   // Joined lines could match across the line break between two parts; such text is checked exactly.
   return /[\n\r]/.test(text) ? `(${candidates} AND ${exactMatch("c", pattern)})` : candidates;
 }
