@@ -15,7 +15,7 @@ import type { IntentVerdict } from "../grading/intent";
 import { SUCCESS_SQL } from "../metrics/queries";
 import { statsCount, statsCountable } from "./aggregate-counts";
 import type { Agreement, CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict, SuccessKind } from "../validations/filters";
-import { searchPredicate } from "../search/match";
+import { exactSearchPredicate, searchPredicate } from "../search/match";
 import { encodeCursor } from "./cursor";
 
 export { containsPattern } from "../search/match";
@@ -204,24 +204,76 @@ export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: n
 }
 
 /** One page of completions matching the filter, in the requested order, and the cursor of the next page. */
-export async function listCompletions(db: pg.ClientBase | pg.Pool, projectId: number, query: CompletionListQuery): Promise<CompletionPage> {
+/**
+ * How many rows in index order a text search reads row by row before it asks
+ * the search index instead. A word in most completions fills a page within
+ * the first hundred rows this way, where the index would first collect every
+ * one of its matches (seconds at a million cases); a rarer word finds fewer
+ * than a page in this prefix and goes to the index, which is fast for it.
+ */
+export const SEARCH_SCAN_ROWS = 2_000;
+
+const PAGE_COLUMNS = `c.id, k.external_id AS case_external_id, r.name AS run, r.model, c.expected_intent, c.predicted_intent, c.predicted_intent_truncated,
+            c.intent_verdict, c.format_error, c.unknown_intent, c.policy_verdict, c.reward, c.reply, c.text,
+            c.latency_ms, c.prompt_tokens, c.completion_tokens, c.created_at`;
+
+/** A text search's page from the first SEARCH_SCAN_ROWS rows in order, or null when they do not settle it. */
+async function scannedSearchPage(db: pg.ClientBase | pg.Pool, projectId: number, query: CompletionListQuery, filter: ResolvedCompletionFilter & { q: string }, scanRows: number): Promise<ItemRow[] | null> {
+  const { values, bind } = parameters();
+  const sort = COMPLETION_SORT_SQL[query.sort];
+  const others = completionWhere(projectId, { ...filter, q: undefined }, bind);
+  const keyset = query.after === null ? "" : ` AND c.id ${sort.after} ${bind(query.after)}`;
+  const { rows } = await db.query<ItemRow & { scanned: number }>(
+    `WITH scanned AS (SELECT * FROM completions c WHERE ${others}${keyset} ORDER BY c.id ${sort.direction} LIMIT ${bind(scanRows)}),
+          matched AS (SELECT * FROM scanned c WHERE ${exactSearchPredicate(filter.q, bind)} ORDER BY c.id ${sort.direction} LIMIT ${bind(query.limit + 1)})
+     SELECT ${PAGE_COLUMNS}, (SELECT count(*) FROM scanned)::int AS scanned
+       FROM matched c
+       JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id
+       JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id
+      ORDER BY c.id ${sort.direction}`,
+    values,
+  );
+  // A full page (and one more) among the first rows, in order, is the page; so is whatever the rows hold when they were all there is.
+  if (rows.length > query.limit) return rows;
+  if (rows.length > 0 && rows[0]!.scanned < scanRows) return rows;
+  if (rows.length === 0) {
+    // No match among the first rows: settled only if there were no more rows to read.
+    const again = parameters();
+    const where = completionWhere(projectId, { ...filter, q: undefined }, again.bind);
+    const after = query.after === null ? "" : ` AND c.id ${sort.after} ${again.bind(query.after)}`;
+    const { rows: counted } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM completions c WHERE ${where}${after} LIMIT ${again.bind(scanRows)}) s`, again.values);
+    if (counted[0]!.n < scanRows) return [];
+  }
+  return null;
+}
+
+/** `searchScanRows`: see SEARCH_SCAN_ROWS (tests set it to reach both ways of answering a search). */
+export async function listCompletions(db: pg.ClientBase | pg.Pool, projectId: number, query: CompletionListQuery, options: { searchScanRows?: number } = {}): Promise<CompletionPage> {
   const filter = await resolveCompletionFilter(db, projectId, query.filter);
   if (!filter) return { items: [], nextCursor: null };
+  const scanRows = options.searchScanRows ?? SEARCH_SCAN_ROWS;
+  if (filter.q !== undefined && scanRows > 0) {
+    const scanned = await scannedSearchPage(db, projectId, query, { ...filter, q: filter.q }, scanRows);
+    if (scanned) return pageOf(scanned, query);
+  }
   const { values, bind } = parameters();
   const sort = COMPLETION_SORT_SQL[query.sort];
   const where = completionWhere(projectId, filter, bind);
   const keyset = query.after === null ? "" : ` AND c.id ${sort.after} ${bind(query.after)}`;
   // The page is chosen on completions alone (index order, LIMIT), then joined for names.
   const { rows } = await db.query<ItemRow>(
-    `SELECT c.id, k.external_id AS case_external_id, r.name AS run, r.model, c.expected_intent, c.predicted_intent, c.predicted_intent_truncated,
-            c.intent_verdict, c.format_error, c.unknown_intent, c.policy_verdict, c.reward, c.reply, c.text,
-            c.latency_ms, c.prompt_tokens, c.completion_tokens, c.created_at
+    `SELECT ${PAGE_COLUMNS}
        FROM (SELECT * FROM completions c WHERE ${where}${keyset} ORDER BY c.id ${sort.direction} LIMIT ${bind(query.limit + 1)}) c
        JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id
        JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id
       ORDER BY c.id ${sort.direction}`,
     values,
   );
+  return pageOf(rows, query);
+}
+
+/** The page of `limit` rows and the cursor of the next, from up to limit + 1 rows in order. */
+function pageOf(rows: ItemRow[], query: CompletionListQuery): CompletionPage {
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {

@@ -45,6 +45,11 @@ export const SEARCH_DOCUMENT_SQL = `coalesce((SELECT string_agg(m.message->>'con
 const BACKLOG_IDS = "ARRAY(SELECT generate_series(b.first_id, b.last_id) FROM completion_search_backlog b)";
 const CHANGED_IDS = "ARRAY(SELECT b.first_id FROM completion_search_backlog b WHERE b.first_id = b.last_id)";
 
+/** The filter's own reading of `q` over completion `c`, row by row (for a scan that stops after a page). */
+export function exactSearchPredicate(text: string, bind: Bind): string {
+  return exactMatch("c", bind(containsPattern(text)));
+}
+
 /** The `q` predicate over `c` (completions). */
 export function searchPredicate(text: string, bind: Bind): string {
   const pattern = bind(containsPattern(text));

@@ -154,12 +154,12 @@ beforeAll(async () => {
 
 const keyOf = (item: CompletionListItem) => `${item.caseId}/${item.run}`;
 
-async function all(filter: CompletionFilter, options: { limit?: number; sort?: CompletionSort } = {}): Promise<string[]> {
+async function all(filter: CompletionFilter, options: { limit?: number; sort?: CompletionSort; searchScanRows?: number } = {}): Promise<string[]> {
   const keys: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 1000; page++) {
     const query = completionListQuerySchema.parse({ ...filter, limit: String(options.limit ?? 500), sort: options.sort ?? "id", ...(cursor ? { cursor } : {}) });
-    const result = await listCompletions(db.pool, project.id, query);
+    const result = await listCompletions(db.pool, project.id, query, { searchScanRows: options.searchScanRows });
     expect(result.items.length).toBeLessThanOrEqual(query.limit);
     keys.push(...result.items.map(keyOf));
     if (result.nextCursor === null) return keys;
@@ -220,6 +220,10 @@ describe("completion filters", () => {
   it.each(cases)("%s", async (_name, filter) => {
     const want = expectedKeys(filter);
     expect(await all(filter)).toEqual(want);
+    if (filter.q !== undefined) {
+      // A search answers from a row-by-row scan of the first rows, or from the index when they do not settle it: both ways, and mixed.
+      for (const searchScanRows of [0, 1, 5, 40]) for (const limit of [2, 500]) expect(await all(filter, { searchScanRows, limit })).toEqual(want);
+    }
     expect(await countCompletions(db.pool, project.id, filter)).toBe(want.length); // the browse page's match count
   });
 
@@ -256,6 +260,7 @@ describe("completion filters", () => {
       fc.asyncProperty(filterArbitrary, async (raw) => {
         const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter;
         expect(await all(filter)).toEqual(expectedKeys(filter));
+        if (filter.q !== undefined) expect(await all(filter, { searchScanRows: 3, limit: 4 })).toEqual(expectedKeys(filter));
       }),
       { numRuns: 60 },
     );
