@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
-import { countCompletions, listCompletions, type CompletionListItem } from "../../lib/query/completions";
+import { countCompletions, listCompletions, matchCountWithin, type CompletionListItem } from "../../lib/query/completions";
 import { decodeCursor } from "../../lib/query/cursor";
 import { FACET_IDS, facetCounts, type FacetId } from "../../lib/query/facets";
 import type { ProjectContext } from "../../lib/projects";
@@ -424,4 +424,21 @@ describe("one row per case", () => {
   });
 
   const e0 = (caseId: string) => expected.find((e) => e.caseId === caseId)!;
+});
+
+describe("the table's match count within a time limit", () => {
+  it("is exact when the count comes in time, and a lower bound, said to be one, when it does not", async () => {
+    const filter: CompletionFilter = { q: "reply from run-b", run: ["run-b"] };
+    const want = expectedKeys(filter).length;
+    expect(want).toBeGreaterThan(0);
+    expect(await matchCountWithin(db.pool, project.id, filter, "completion", (client) => countCompletions(client, project.id, filter))).toEqual({ n: want, exact: true });
+    // A count that cannot finish in 300 ms: the matches among the first 100,000 rows (all of them here), flagged as a lower bound.
+    const slow = (client: { query: (sql: string) => Promise<unknown> }) => client.query("SELECT pg_sleep(5)").then(() => -1);
+    expect(await matchCountWithin(db.pool, project.id, filter, "completion", slow, 300)).toEqual({ n: want, exact: false });
+    const cases = new Set(expected.filter((row) => matches(row, { tag: ["vip"] })).map((row) => row.caseId)).size;
+    expect(await matchCountWithin(db.pool, project.id, { tag: ["vip"] }, "case", slow, 300)).toEqual({ n: cases, exact: false });
+    // The connection goes back to the pool without the limit.
+    const { rows } = await db.pool.query<{ statement_timeout: string }>("SHOW statement_timeout");
+    expect(rows[0]!.statement_timeout).toBe("0");
+  });
 });

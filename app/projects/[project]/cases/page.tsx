@@ -8,7 +8,7 @@ import { Notice } from "@/components/notice";
 import { pool } from "@/lib/db/pool";
 import { listRuns } from "@/lib/metrics/queries";
 import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
-import { countCompletions, listCompletions } from "@/lib/query/completions";
+import { countCompletions, listCompletions, matchCountWithin } from "@/lib/query/completions";
 import { facetCounts } from "@/lib/query/facets";
 import { projectOr404 } from "@/lib/server/projects";
 import { intentLabels } from "@/lib/taxonomy/intents";
@@ -43,15 +43,16 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   // One row per case shows the filter's runs (all runs without a run filter).
   const shownRuns = state.filter.run ? runs.filter((run) => state.filter.run!.includes(run.name)).map((run) => run.name) : runs.map((run) => run.name);
 
-  const [listing, total, intents, facets] = await Promise.all([
+  const [listing, matches, intents, facets] = await Promise.all([
     state.rows === "case"
       ? listCaseRows(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }, shownRuns).then((page) => ({ kind: "case" as const, ...page }))
       : listCompletions(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }).then((page) => ({ kind: "completion" as const, ...page })),
-    state.rows === "case" ? countCases(db, project.id, state.filter) : countCompletions(db, project.id, state.filter),
+    matchCountWithin(db, project.id, state.filter, state.rows, (client) => (state.rows === "case" ? countCases(client, project.id, state.filter) : countCompletions(client, project.id, state.filter))),
     intentLabels(project.id),
     facetCounts(db, project.id, state.filter, new Map(runs.map((run) => [run.id, run.name]))),
   ]);
 
+  const total = matches.n;
   let table;
   if (listing.kind === "case") {
     const rows: CaseTableRow[] = listing.items.map((item) => ({ ...item, href: caseHref(item.caseId) }));
@@ -101,7 +102,8 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
       ) : null}
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
         <p className="text-sm text-ink">
-          <span data-testid="match-count" className="font-semibold tabular-nums">{total}</span> {unit}
+          {matches.exact ? null : "at least "}<span data-testid="match-count" className="font-semibold tabular-nums">{total}</span> {unit}
+          {matches.exact ? null : <span className="text-muted" data-testid="count-lower-bound"> (counting every match takes longer than the page waits; this many are among the first 100,000 in order)</span>}
           {state.after !== null ? <span className="text-muted"> · a later page</span> : null}
         </p>
         <ChoiceLinks label="Rows" choices={(["completion", "case"] as const).map((rows) => ({ label: rows === "case" ? "One per case" : "One per completion", href: href(casesViewQuery(state, { rows }, filterQuery)), current: state.rows === rows }))} />
