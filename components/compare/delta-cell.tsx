@@ -1,4 +1,3 @@
-import type { CSSProperties } from "react";
 import { signedCount } from "./delta-format";
 
 /** B better (more right on the diagonal, fewer confusions off it), B worse, or no change. */
@@ -9,12 +8,18 @@ export function deltaTone(delta: number, diagonal: boolean): DeltaTone {
   return (delta > 0) === diagonal ? "better" : "worse";
 }
 
-/** Brand green for better, red for worse, more opaque the larger the change. */
-function toneStyle(tone: DeltaTone, change: number, max: number): { style: CSSProperties; dark: boolean } {
-  if (tone === "same") return { style: {}, dark: false };
-  const alpha = 0.1 + 0.7 * (max > 0 ? change / max : 0);
-  const rgb = tone === "better" ? "29, 107, 60" : "163, 38, 31";
-  return { style: { backgroundColor: `rgba(${rgb}, ${alpha.toFixed(3)})` }, dark: alpha >= 0.5 };
+// Fixed shade classes, not a style attribute: the pages' Content-Security-Policy allows no inline styles.
+const SHADES = {
+  better: ["bg-good/10", "bg-good/20", "bg-good/30", "bg-good/45", "bg-good/60", "bg-good/70", "bg-good/80"],
+  worse: ["bg-bad/10", "bg-bad/20", "bg-bad/30", "bg-bad/45", "bg-bad/60", "bg-bad/70", "bg-bad/80"],
+} as const;
+
+/** Brand green for better, red for worse, darker the larger the change. */
+function toneShade(tone: DeltaTone, change: number, max: number): { shade: string; dark: boolean } {
+  if (tone === "same") return { shade: "", dark: false };
+  const steps = SHADES[tone];
+  const step = Math.min(steps.length - 1, Math.floor((max > 0 ? change / max : 0) * steps.length));
+  return { shade: steps[step]!, dark: step >= 4 };
 }
 
 export interface DeltaCellLinks {
@@ -32,10 +37,10 @@ export function DeltaCell({ diagonal, max, label, testId, links }: { diagonal: b
   if (links === null) return <td data-testid={testId} className={`${base} ${diagonal ? "bg-good/5" : ""}`} />;
   const delta = links.b.count - links.a.count;
   const tone = deltaTone(delta, diagonal);
-  const { style, dark } = toneStyle(tone, Math.abs(delta), max);
+  const { shade, dark } = toneShade(tone, Math.abs(delta), max);
   const text = tone === "same" ? "text-muted" : dark ? "text-white" : tone === "better" ? "text-good" : "text-bad";
   return (
-    <td title={label} data-testid={testId} data-tone={tone} style={style} className={`${base} ${text}`}>
+    <td title={label} data-testid={testId} data-tone={tone} className={`${base} ${shade} ${text}`}>
       <span className="sr-only">{label}</span>
       <span aria-hidden="true" className="block font-semibold" data-testid="delta">{signedCount(delta)}</span>
       <span className="block whitespace-nowrap text-[10px]">

@@ -46,7 +46,7 @@ export function DeltaMatrix({ view, project, a, b }: Props) {
   return (
     <div className="max-h-[80vh] overflow-auto rounded-lg border border-line bg-white" data-testid="delta-scroll" tabIndex={0} aria-label="Delta confusion matrix, scrollable">
       <table className="border-separate border-spacing-0 text-left text-xs" data-testid="delta-matrix">
-        <caption className="sr-only">Change from {a} to {b} per ground-truth intent (rows) and predicted intent (columns), over the paired cases</caption>
+        <caption className="sr-only">Change from <bdi>{a}</bdi> to <bdi>{b}</bdi> per ground-truth intent (rows) and predicted intent (columns), over the paired cases</caption>
         <thead className="sticky top-0 z-20 bg-canvas text-muted">
           <tr>
             <th scope="col" className={`${stickyCell} z-30 bg-canvas px-3 py-2 align-bottom font-medium`}>Ground truth ↓ · predicted →</th>
