@@ -214,6 +214,11 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
   } else {
     notes.push("table page 1,000: fewer than 50,000 completions in a run at this size; not measured.");
   }
+  // A text search's first page for a word in most completions: answered by reading the first rows in order, so the index (built
+  // by the background indexer, which this section does not run) plays no part; the rare-word pages need it (the search section).
+  const commonWord = await time(30, () => listCompletions(db, projectId, { filter: { q: "order" }, limit: 50, sort: "id", after: null }));
+  log(`  text search page, common word "order": median ${commonWord.median.toFixed(1)} ms, p95 ${commonWord.p95.toFixed(1)} ms`);
+  results.push({ name: "search page: common word", unit: "ms p95", ours: commonWord.p95, baseline: 300, ratio: 300 / commonWord.p95, target: "p95 < 300 ms (baseline column: the target)", met: commonWord.p95 < 300 });
   notes.push(`table: ${iterations} sequential page requests per scenario after 2 warm-ups (50 rows, exact count, six facets); ratio = hand-written p95 / ours p95.`);
   return { results, notes };
 }
