@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
-import { TEST_PORTS } from "../tests/support/ports";
+import { apiKey } from "./fixtures/cli";
 import { DEMO_FIXTURE } from "./fixtures/demo-60";
 
 /**
@@ -181,10 +180,7 @@ test("the disagreement inbox: the rule in one sentence, every listed case a real
 
 test("each comparison count opens exactly that many cases, and the counts agree with GET /api/v1/runs/{run}/metrics", async ({ page, request }) => {
   test.setTimeout(240_000); // four comparisons, five figures each
-  const key = execFileSync("npx", ["tsx", "cli/ib.ts", "apikey", "create", "--project", "demo", "--scope", "read", "--name", `browse-${Date.now()}`], {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: "", IB_DATA_DIR: ".data/e2e", IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT) },
-  }).trim().split("\n").at(-1)!;
+  const key = apiKey("demo", "read", `browse-${Date.now()}`);
   for (const c of DEMO_FIXTURE.comparisons) {
     const compare = `/projects/demo/compare?a=${c.a}&b=${c.b}&metric=${c.kind}`;
     await page.goto(compare);

@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { TEST_PORTS } from "../tests/support/ports";
+import { ib } from "./fixtures/cli";
 
 /**
  * A case answered by more runs than fit side by side: the case view shows
@@ -9,13 +8,6 @@ import { TEST_PORTS } from "../tests/support/ports";
  */
 const PROJECT = `runs-${Date.now().toString(36)}`;
 const RUNS = Array.from({ length: 7 }, (_, i) => `run-${i + 1}`);
-
-function ib(...args: string[]): string {
-  return execFileSync("npx", ["tsx", "cli/ib.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: "", IB_DATA_DIR: ".data/e2e", IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT) },
-  });
-}
 
 test.beforeAll(async ({ request }) => {
   ib("project", "create", PROJECT);

@@ -1,6 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
-import { TEST_PORTS } from "../tests/support/ports";
+import { ib } from "./fixtures/cli";
 
 /**
  * Names and model output are untrusted text: a run name with a right-to-left
@@ -13,13 +12,6 @@ const EVIL_RUN = "evil\u202Enur";
 const LONG_RUN = "long-intents";
 const INTENT_COUNT = 40;
 const LONG_INTENT = Array.from({ length: 2000 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000))).join("");
-
-function ib(...args: string[]): string {
-  return execFileSync("npx", ["tsx", "cli/ib.ts", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: "", IB_DATA_DIR: ".data/e2e", IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT) },
-  });
-}
 
 test.beforeAll(async ({ request }) => {
   ib("project", "create", PROJECT);
