@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ib } from "./fixtures/cli";
+import { apiKey, ib } from "./fixtures/cli";
 
 /**
  * A case answered by more runs than fit side by side: the case view shows
@@ -11,7 +11,7 @@ const RUNS = Array.from({ length: 7 }, (_, i) => `run-${i + 1}`);
 
 test.beforeAll(async ({ request }) => {
   ib("project", "create", PROJECT);
-  const key = ib("apikey", "create", "--project", PROJECT, "--scope", "admin", "--name", "e2e").trim().split("\n").at(-1)!;
+  const key = apiKey(PROJECT, "admin");
   const headers = { authorization: `Bearer ${key}` };
   expect((await request.put("/api/v1/intents", { headers, data: { intents: [{ id: "get_refund", label: "Get refund", policy: "Ask for the order number." }] } })).status()).toBe(200);
   const records = [

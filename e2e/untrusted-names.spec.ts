@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ib } from "./fixtures/cli";
+import { apiKey, ib } from "./fixtures/cli";
 
 /**
  * Names and model output are untrusted text: a run name with a right-to-left
@@ -15,7 +15,7 @@ const LONG_INTENT = Array.from({ length: 2000 }, (_, i) => String.fromCodePoint(
 
 test.beforeAll(async ({ request }) => {
   ib("project", "create", PROJECT);
-  const key = ib("apikey", "create", "--project", PROJECT, "--scope", "admin", "--name", "e2e").trim().split("\n").at(-1)!;
+  const key = apiKey(PROJECT, "admin");
   const headers = { authorization: `Bearer ${key}` };
   const intents = Array.from({ length: INTENT_COUNT }, (_, i) => ({ id: `intent_number_${String(i).padStart(2, "0")}`, label: `Intent ${i}`, policy: "Be helpful." }));
   expect((await request.put("/api/v1/intents", { headers, data: { intents } })).status()).toBe(200);

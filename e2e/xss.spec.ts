@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { ib } from "./fixtures/cli";
+import { apiKey, ib } from "./fixtures/cli";
 import { appPages, type PageSubjects } from "./fixtures/app-pages";
 
 /**
@@ -67,7 +67,7 @@ const SUBJECTS: PageSubjects = {
 
 test.beforeAll(async ({ request }) => {
   ib("project", "create", PROJECT);
-  const key = ib("apikey", "create", "--project", PROJECT, "--scope", "admin", "--name", "e2e").trim().split("\n").at(-1)!;
+  const key = apiKey(PROJECT, "admin");
   const headers = { authorization: `Bearer ${key}` };
   expect((await request.put("/api/v1/intents", { headers, data: { intents: INTENTS } })).status()).toBe(200);
   const records = PAYLOADS.map((payload, i) => ({
