@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
-import { countCompletions, listCompletions, matchCountWithin, type CompletionListItem } from "../../lib/query/completions";
+import { countCompletions, listCompletions, type CompletionListItem } from "../../lib/query/completions";
+import { matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
 import { FACET_IDS, facetCounts, type FacetId } from "../../lib/query/facets";
 import type { ProjectContext } from "../../lib/projects";
