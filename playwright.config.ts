@@ -37,7 +37,7 @@ export default defineConfig({
       IB_DB_PORT: String(TEST_PORTS.IB_E2E_DB_PORT),
       IB_DEMO_CASES: String(E2E_DEMO_CASES),
       PORT: String(port),
-      HOSTNAME: "127.0.0.1",
+      HOST: "127.0.0.1",
     },
   },
 });

@@ -6,12 +6,15 @@
  * Every page is rendered per request (app/layout.tsx), so each gets its nonce.
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUEST_PATH_HEADER } from "./lib/auth/redirect";
 import { contentSecurityPolicy, newNonce } from "./lib/http/security-headers";
 
 export function proxy(request: NextRequest): NextResponse {
   const policy = contentSecurityPolicy({ nonce: newNonce(), dev: process.env.NODE_ENV === "development" });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", policy);
+  // Where a signed-out visitor returns after signing in (the pages check access themselves, lib/auth/access.ts).
+  requestHeaders.set(REQUEST_PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
   return response;

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { currentUser } from "@/lib/auth/access";
+import { signOut } from "./account/actions";
 import "./globals.css";
 
 // Every page is rendered per request, the not-found page too: each gets the
@@ -13,7 +15,8 @@ export const metadata: Metadata = {
   description: "How AI models classify and answer real customer messages, case by case.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans antialiased">
@@ -25,6 +28,21 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="text-base font-semibold tracking-tight text-ink">
               Interaction Browser
             </Link>
+            {user ? (
+              <nav aria-label="Account" className="ml-auto flex items-center gap-4 text-sm">
+                {user.isAdmin ? (
+                  <>
+                    <Link href="/admin/projects" className="text-ink hover:underline">Projects</Link>
+                    <Link href="/admin/users" className="text-ink hover:underline">Users</Link>
+                    <Link href="/admin/audit" className="text-ink hover:underline">Audit log</Link>
+                  </>
+                ) : null}
+                <Link href="/account" className="text-muted hover:underline" data-testid="signed-in-as">{user.email}</Link>
+                <form action={signOut}>
+                  <button type="submit" className="rounded border border-line px-2 py-1 text-ink hover:bg-gray-50">Sign out</button>
+                </form>
+              </nav>
+            ) : null}
           </div>
         </header>
         <main id="main" className="mx-auto max-w-7xl px-6 py-8">

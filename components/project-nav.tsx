@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 /** Project switcher and the project's pages. */
-export function ProjectNav({ project, projects }: { project: string; projects: string[] }) {
+export function ProjectNav({ project, projects, role, manage }: { project: string; projects: string[]; role: string; manage: boolean }) {
   const pathname = usePathname();
   const base = `/projects/${encodeURIComponent(project)}`;
   const links = [
@@ -13,6 +13,13 @@ export function ProjectNav({ project, projects }: { project: string; projects: s
     { href: `${base}/confusion`, label: "Confusion matrix" },
     { href: `${base}/cases`, label: "Cases" },
     { href: `${base}/inbox`, label: "Inbox" },
+    ...(manage
+      ? [
+          { href: `${base}/members`, label: "Members" },
+          { href: `${base}/api-keys`, label: "API keys" },
+          { href: `${base}/audit`, label: "Audit log" },
+        ]
+      : []),
   ];
   return (
     <nav aria-label="Project" className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-line pb-3">
@@ -42,6 +49,9 @@ export function ProjectNav({ project, projects }: { project: string; projects: s
           );
         })}
       </ul>
+      <span className="ml-auto text-sm text-muted" data-testid="project-role">
+        Your role: <strong className="font-medium text-ink">{role}</strong>
+      </span>
     </nav>
   );
 }

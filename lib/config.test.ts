@@ -3,7 +3,7 @@ import { ConfigError, readEnv } from "./config";
 
 describe("configuration", () => {
   it("gives the defaults for an empty environment", () => {
-    expect(readEnv({})).toMatchObject({ PORT: 3000, HOSTNAME: "0.0.0.0", IB_API_MAX_INFLIGHT_PER_PROJECT: 16, IB_API_MAX_INFLIGHT: 64, IB_API_BODY_TIMEOUT_MS: 30_000, IB_HTTP_HEADERS_TIMEOUT_MS: 20_000, IB_HTTP_KEEPALIVE_TIMEOUT_MS: 5_000, IB_DIST_DIR: ".next" });
+    expect(readEnv({})).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", IB_API_MAX_INFLIGHT_PER_PROJECT: 16, IB_API_MAX_INFLIGHT: 64, IB_API_BODY_TIMEOUT_MS: 30_000, IB_HTTP_HEADERS_TIMEOUT_MS: 20_000, IB_HTTP_KEEPALIVE_TIMEOUT_MS: 5_000, IB_DIST_DIR: ".next" });
   });
 
   it("parses numbers from their text", () => {

@@ -12,8 +12,20 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Interface the web server listens on. */
-  HOSTNAME: z.string().trim().min(1).default("0.0.0.0"),
+  /** Interface the web server listens on (0.0.0.0 or :: for every interface). */
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** The address users reach the app at, for links and cookies (Secure when https). Default http://localhost:PORT. */
+  IB_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Signs session cookies; generated and kept in the database when unset. At least 32 characters. */
+  IB_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional().or(z.literal("").transform(() => undefined)),
+  /** With IB_ADMIN_PASSWORD: `npm start` creates or updates this instance admin. */
+  IB_ADMIN_EMAIL: z.email("must be an email address").optional().or(z.literal("").transform(() => undefined)),
+  IB_ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").max(256).optional().or(z.literal("").transform(() => undefined)),
+  /** Behind a reverse proxy that sets X-Forwarded-For: trust it for the client's address (sign-in limits, sessions). */
+  IB_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
   IB_DATA_DIR: z.string().trim().min(1).default(".data"),
   IB_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   IB_DEMO_CASES: z.coerce.number().int().min(0).max(1_000_000).default(1000),

@@ -5,7 +5,7 @@
  *
  * `npm start` runs it after preparing the database (scripts/start.ts). Alone,
  * for tests and benchmarks, on a built app and a migrated database:
- *   DATABASE_URL=... PORT=3000 HOSTNAME=127.0.0.1 node --import tsx scripts/serve.ts [--dev]
+ *   DATABASE_URL=... PORT=3000 HOST=127.0.0.1 node --import tsx scripts/serve.ts [--dev]
  */
 import http from "node:http";
 import type { Duplex } from "node:stream";
@@ -15,8 +15,11 @@ import next from "next";
 import { directHandler, serveDirect } from "../lib/api/direct";
 import { errorBody } from "../lib/api/errors";
 import { readEnv } from "../lib/config";
+import { publicUrl } from "../lib/auth/core";
 import { closePool } from "../lib/db/pool";
 import { screenRequest, type Screening } from "../lib/http/guard";
+import { checkSameOrigin, hostOrigin, isLoopback } from "../lib/http/same-origin";
+import { adminExists } from "../lib/auth/users";
 import { BASE_SECURITY_HEADERS } from "../lib/http/security-headers";
 import { startSearchIndexer } from "../lib/search/indexer";
 
@@ -49,14 +52,21 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
     const screening = screenRequest(request.method ?? "", request.url ?? "");
     if (screening.ok === false) return refuse(screening, response);
     if (screening.ok === "not-found") request.url = NOT_FOUND_PATH;
-    const direct = directHandler(request);
-    if (direct) void serveDirect(direct, request, response);
-    else
-      handleNext(request, response).catch((error: unknown) => {
-        console.error("[ib] unhandled error in the Next.js handler", error);
-        if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-        response.end("internal error");
-      });
+    // The client's address for sign-in limits and sessions: the connection's own, unless a trusted proxy tells it.
+    if (!env.IB_TRUST_PROXY || !request.headers["x-forwarded-for"]) request.headers["x-forwarded-for"] = request.socket.remoteAddress ?? "";
+    const path = (request.url ?? "/").split("?")[0]!;
+    const origin = checkSameOrigin(request.method ?? "", path, { origin: header(request, "origin"), secFetchSite: header(request, "sec-fetch-site") }, allowedOrigins(request));
+    if (!origin.ok) return refuse({ ok: false, status: 403, code: "cross_site", message: origin.message, api: false, headers: {} }, response);
+    void answerOnceSafe(request, response, () => {
+      const direct = directHandler(request);
+      if (direct) void serveDirect(direct, request, response);
+      else
+        handleNext(request, response).catch((error: unknown) => {
+          console.error("[ib] unhandled error in the Next.js handler", error);
+          if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+          response.end("internal error");
+        });
+    });
   });
   server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
@@ -76,6 +86,47 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
       await app.close();
     },
   };
+}
+
+const header = (request: http.IncomingMessage, name: string) => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+function allowedOrigins(request: http.IncomingMessage): string[] {
+  const scheme = (request.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
+  const own = hostOrigin(scheme, header(request, "host"));
+  return [new URL(publicUrl()).origin.toLowerCase(), ...(own ? [own] : [])];
+}
+
+// Once an enabled instance admin exists the answer stays yes (a check costs a query, so "no" is kept for a second).
+let adminSeen = false;
+let adminCheckedAt = 0;
+async function firstAdminExists(): Promise<boolean> {
+  if (adminSeen) return true;
+  if (Date.now() - adminCheckedAt < 1_000) return false;
+  adminSeen = await adminExists();
+  adminCheckedAt = Date.now();
+  return adminSeen;
+}
+
+/**
+ * Until the first admin exists, the app answers this machine only, whatever
+ * interface it listens on: the one-time setup link is printed here, and
+ * nobody else should reach the customer conversations of an instance that
+ * nobody administers yet.
+ */
+async function answerOnceSafe(request: http.IncomingMessage, response: http.ServerResponse, serve: () => void): Promise<void> {
+  if (isLoopback(request.socket.remoteAddress)) return serve();
+  let ready: boolean;
+  try {
+    ready = await firstAdminExists();
+  } catch {
+    ready = false;
+  }
+  if (ready) return serve();
+  const api = (request.url ?? "").startsWith("/api/v1");
+  refuse({ ok: false, status: 403, code: "no_admin_yet", message: "this Interaction Browser has no admin yet: open the one-time setup link that `npm start` printed, on the machine it runs on", api, headers: {} }, response);
 }
 
 /** A path no page has: Next.js answers it with the app's not-found page (404). */
@@ -120,7 +171,7 @@ function answerClientError(error: NodeJS.ErrnoException & { rawPacket?: Buffer }
 }
 
 async function main(): Promise<void> {
-  const { PORT: port, HOSTNAME: hostname } = readEnv();
+  const { PORT: port, HOST: hostname } = readEnv();
   const server = await startAppServer({ dev: process.argv.includes("--dev"), hostname, port });
   console.log(`[ib] serving http://${hostname}:${port}`);
   let stopping = false;

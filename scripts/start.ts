@@ -12,6 +12,7 @@ import { ConfigError, readEnv } from "../lib/config";
 import { closePool } from "../lib/db/pool";
 import { DatabaseUnavailableError, describeServer, openDatabase } from "../lib/db/server";
 import { demoLoaded, loadDemo } from "../lib/demo/load";
+import { prepareFirstAdmin } from "../lib/auth/first-admin";
 
 const dev = process.argv.includes("--dev");
 const log = (line: string) => console.log(`[ib] ${line}`);
@@ -40,7 +41,6 @@ async function main(): Promise<void> {
     log(`loading demo data: ${env.IB_DEMO_CASES} simulated cases x 3 runs into project 'demo'`);
     await loadDemo({ cases: env.IB_DEMO_CASES });
   }
-  await closePool();
 
   if (!dev) {
     const code = await buildIfNeeded(log);
@@ -48,12 +48,13 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
   try {
-    server = await startAppServer({ dev, hostname: env.HOSTNAME, port: env.PORT });
+    server = await startAppServer({ dev, hostname: env.HOST, port: env.PORT });
   } catch (error) {
     console.error(`[ib] the server did not start: ${(error as Error).message}`);
     return stop(1);
   }
-  log(`serving http://localhost:${env.PORT}`);
+  log(`serving http://${env.HOST === "127.0.0.1" ? "localhost" : env.HOST}:${env.PORT}${env.HOST === "127.0.0.1" ? " (this machine only: set HOST=0.0.0.0 to serve the network)" : ""}`);
+  await prepareFirstAdmin(log);
 }
 
 main().catch(async (error: unknown) => {

@@ -55,7 +55,7 @@ export async function startNextServer(databaseUrl: string, log: Log, env: Record
   const code = await buildIfNeeded(log);
   if (code !== 0) throw new Error("next build failed");
   const port = await anyFreePort();
-  const { child, output } = spawnServer(["--import", "tsx", "scripts/serve.ts"], { DATABASE_URL: databaseUrl, PORT: String(port), HOSTNAME: "127.0.0.1", ...env });
+  const { child, output } = spawnServer(["--import", "tsx", "scripts/serve.ts"], { DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilUp(child, `${baseUrl}/api/v1/health`, output, "the app server");
   return { baseUrl, port, pid: child.pid!, stop: stopper(child) };

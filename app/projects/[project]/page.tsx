@@ -3,7 +3,7 @@ import { IntentBreakdown, type BreakdownRow } from "@/components/leaderboard/int
 import { RunTable } from "@/components/leaderboard/run-table";
 import { pool } from "@/lib/db/pool";
 import { leaderboard, type RunMetrics } from "@/lib/metrics/queries";
-import { projectOr404 } from "@/lib/server/projects";
+import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
 
 export const dynamic = "force-dynamic";
@@ -26,7 +26,7 @@ function breakdown(runs: RunMetrics[], intents: { id: string; label: string }[])
 
 export default async function LeaderboardPage({ params }: { params: Promise<{ project: string }> }) {
   const { project: name } = await params;
-  const project = await projectOr404(name);
+  const { project } = await projectAccess(name);
   const [runs, labels] = await Promise.all([leaderboard(pool(), project.id), intentLabels(project.id)]);
 
   return (

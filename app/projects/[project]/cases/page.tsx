@@ -11,7 +11,7 @@ import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
 import { countCompletions, listCompletions } from "@/lib/query/completions";
 import { matchCountWithin } from "@/lib/query/match-count";
 import { facetCounts } from "@/lib/query/facets";
-import { projectOr404 } from "@/lib/server/projects";
+import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
 import { completionFilterSearchParams } from "@/lib/validations/filters";
@@ -31,7 +31,7 @@ function viewFields(state: CasesState): [string, string][] {
 
 export default async function CasesPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
-  const project = await projectOr404(name);
+  const { project } = await projectAccess(name);
   const state = casesState(await searchParams);
   const db = pool();
   const runs = await listRuns(db, project.id);

@@ -12,7 +12,7 @@ import { discordantCases } from "@/lib/metrics/discordant";
 import { comparisonOf, deltaCells, intentDeltas, pairedGroups } from "@/lib/metrics/paired";
 import { listRuns, type RunInfo, type SuccessKind } from "@/lib/metrics/queries";
 import { count } from "@/lib/format";
-import { projectOr404 } from "@/lib/server/projects";
+import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
 import { comparisonState } from "./search-params";
@@ -68,7 +68,7 @@ async function Comparison({ projectId, projectName, a, b, metric }: { projectId:
 
 export default async function ComparePage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
-  const project = await projectOr404(name);
+  const { project } = await projectAccess(name);
   const runs = await listRuns(pool(), project.id);
   const state = comparisonState(runs, await searchParams);
 

@@ -8,7 +8,7 @@ import { TopConfusions } from "@/components/confusion/top-confusions";
 import { count } from "@/lib/format";
 import { pool } from "@/lib/db/pool";
 import { confusionMatrix, listRuns } from "@/lib/metrics/queries";
-import { projectOr404 } from "@/lib/server/projects";
+import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
 import { confusionState } from "./search-params";
@@ -19,7 +19,7 @@ export const metadata: Metadata = { title: "Confusion matrix" };
 
 export default async function ConfusionPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
-  const project = await projectOr404(name);
+  const { project } = await projectAccess(name);
   const runs = await listRuns(pool(), project.id);
   const { run, unknown } = confusionState(runs, await searchParams);
   const [matrix, intents] = run ? await Promise.all([confusionMatrix(pool(), project.id, run.id), intentLabels(project.id)]) : [null, []];

@@ -8,7 +8,7 @@ import { listRuns } from "@/lib/metrics/queries";
 import { runVerdicts } from "@/lib/query/case-rows";
 import { decodeCursor } from "@/lib/query/cursor";
 import { INBOX_RULE, inboxCursorSchema, inboxPage } from "@/lib/query/inbox";
-import { projectOr404 } from "@/lib/server/projects";
+import { projectAccess } from "@/lib/auth/access";
 import { textParam, parseSearchParams, type SearchParams } from "@/lib/url-state";
 import { readCompletionFilter } from "@/lib/validations/filters";
 
@@ -29,7 +29,7 @@ function splitNote(row: { intentSplit: number; policySplit: number; predictedInt
 /** The cases the runs disagree on, most informative first; `run` (repeatable) narrows the runs compared. */
 export default async function InboxPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
-  const project = await projectOr404(name);
+  const { project } = await projectAccess(name);
   const raw = await searchParams;
   const db = pool();
   const runs = await listRuns(db, project.id);

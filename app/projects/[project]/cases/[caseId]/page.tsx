@@ -14,7 +14,7 @@ import { neighbourCases } from "@/lib/query/case-rows";
 import { resolveRunNames } from "@/lib/query/completions";
 import { inboxNeighbours } from "@/lib/query/inbox";
 import { caseDetail } from "@/lib/query/cases";
-import { projectOr404 } from "@/lib/server/projects";
+import { projectAccess } from "@/lib/auth/access";
 import { guidelineTexts } from "@/lib/taxonomy/intents";
 import { wordDiff } from "@/lib/text/diff";
 import { decodePathParam, enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
@@ -41,7 +41,7 @@ const shape = {
 /** One case: the conversation, then every run's answer side by side; the filter it was opened from gives next and previous. */
 export default async function CasePage({ params, searchParams }: { params: Promise<{ project: string; caseId: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name, caseId: segment } = await params;
-  const project = await projectOr404(name);
+  const { project } = await projectAccess(name);
   const caseId = decodePathParam(segment);
   if (caseId === null || caseId.length > 200) notFound();
   const raw = await searchParams;
