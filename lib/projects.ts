@@ -5,7 +5,10 @@
  * table go through the Prisma client.
  */
 import type pg from "pg";
+import { audit, type Actor } from "./audit";
 import { inTransaction, prisma, type Db } from "./db/prisma";
+import { isConflict } from "./db/retry";
+import { DEMO_PROJECT } from "./demo/generate";
 import type { RewardConfig } from "./grading/intent";
 import { upsertIntents } from "./taxonomy/intents";
 import type { Intent } from "./validations/taxonomy";
@@ -30,10 +33,42 @@ export async function ensureProject(name: string, options: { simulated?: boolean
   });
 }
 
-/** Creates a project; false when one of that name exists. */
-export async function createProject(name: string, db: Db = prisma()): Promise<boolean> {
-  const { count } = await db.project.createMany({ data: [{ name }], skipDuplicates: true });
-  return count === 1;
+/** Creates a project; false when one of that name exists. With `actor` (the admin pages), audited in the same transaction. */
+export async function createProject(name: string, db: Db = prisma(), actor?: Actor): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const { count } = await tx.project.createMany({ data: [{ name }], skipDuplicates: true });
+    if (count === 1 && actor) {
+      const { id } = await tx.project.findUniqueOrThrow({ where: { name }, select: { id: true } });
+      await audit({ actor, projectId: id, action: "project.create", objectType: "project", objectId: name, after: { name } }, tx);
+    }
+    return count === 1;
+  });
+}
+
+export type RenameResult = { ok: true } | { ok: false; reason: "missing" | "taken" | "demo" };
+
+/**
+ * Renames a project (its pages' URLs change with it; its keys, members and
+ * data stay). The demo project keeps its name: `npm start` loads the demo into
+ * the project named `demo` when that has no cases.
+ */
+export async function renameProject(from: string, to: string, actor: Actor, db: Db = prisma()): Promise<RenameResult> {
+  if (from === to) return { ok: true };
+  try {
+    return await inTransaction(db, async (tx): Promise<RenameResult> => {
+      const project = await tx.project.findUnique({ where: { name: from }, select: { id: true } });
+      if (!project) return { ok: false, reason: "missing" };
+      if (from === DEMO_PROJECT) return { ok: false, reason: "demo" };
+      if (await tx.project.findUnique({ where: { name: to }, select: { id: true } })) return { ok: false, reason: "taken" };
+      await tx.project.update({ where: { id: project.id }, data: { name: to } });
+      await audit({ actor, projectId: project.id, action: "project.rename", objectType: "project", objectId: to, before: { name: from }, after: { name: to } }, tx);
+      return { ok: true };
+    });
+  } catch (error) {
+    // Taken by a concurrent create or rename between the check and the update.
+    if (isConflict(error)) return { ok: false, reason: "taken" };
+    throw error;
+  }
 }
 
 export interface ProjectSummary {

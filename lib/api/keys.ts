@@ -6,8 +6,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import pg from "pg";
 import { batchedLookup, type BatchedLookup } from "../db/batched-lookup";
+import { audit, type Actor } from "../audit";
 import type { RewardConfig } from "../grading/intent";
-import { prisma, type Db } from "../db/prisma";
+import { inTransaction, prisma, type Db } from "../db/prisma";
 
 export const API_KEY_SCOPES = ["ingest", "read", "admin"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
@@ -41,17 +42,32 @@ function hash(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-export async function createApiKey(projectId: number, name: string, scope: ApiKeyScope, db: Db = prisma()): Promise<CreatedKey> {
+/**
+ * A new key of the project. With `createdBy` (the admin pages) the key records
+ * its creator (a user's id; a system actor records none) and the creation is
+ * written to the audit log in the same transaction; the command line passes none.
+ */
+export async function createApiKey(projectId: number, name: string, scope: ApiKeyScope, db: Db = prisma(), createdBy?: Actor): Promise<CreatedKey> {
   const prefix = randomBytes(12).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "").padEnd(12, "0").slice(0, 12);
   const secret = `ib_${prefix}_${randomBytes(32).toString("base64url")}`;
-  const { id } = await db.apiKey.create({ data: { projectId, name, scope, prefix, secretHash: hash(secret) }, select: { id: true } });
-  return { id, prefix, secret };
+  const data = { projectId, name, scope, prefix, secretHash: hash(secret), createdBy: createdBy?.type === "user" ? createdBy.id : null };
+  if (!createdBy) {
+    const { id } = await db.apiKey.create({ data, select: { id: true } });
+    return { id, prefix, secret };
+  }
+  return inTransaction(db, async (tx) => {
+    const { id } = await tx.apiKey.create({ data, select: { id: true } });
+    await audit({ actor: createdBy, projectId, action: "apikey.create", objectType: "apikey", objectId: prefix, after: { name, scope } }, tx);
+    return { id, prefix, secret };
+  });
 }
 
 export interface ListedKey {
   prefix: string;
   name: string;
   scope: ApiKeyScope;
+  /** The creator's email; null when made on the command line (or the user is gone). */
+  creator: string | null;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -59,7 +75,11 @@ export interface ListedKey {
 
 /** The project's keys, oldest first, without their hashes. */
 export async function listApiKeys(projectId: number, db: Db = prisma()): Promise<ListedKey[]> {
-  return db.apiKey.findMany({ where: { projectId }, select: { prefix: true, name: true, scope: true, createdAt: true, lastUsedAt: true, revokedAt: true }, orderBy: { id: "asc" } });
+  const keys = await db.apiKey.findMany({ where: { projectId }, select: { prefix: true, name: true, scope: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true }, orderBy: { id: "asc" } });
+  const creatorIds = [...new Set(keys.flatMap((key) => (key.createdBy ? [key.createdBy] : [])))];
+  const users = creatorIds.length === 0 ? [] : await db.user.findMany({ where: { id: { in: creatorIds } }, select: { id: true, email: true } });
+  const emails = new Map(users.map((user) => [user.id, user.email]));
+  return keys.map(({ createdBy, ...key }) => ({ ...key, creator: createdBy ? (emails.get(createdBy) ?? null) : null }));
 }
 
 /** A key's row and its project's, as the verification reads them. */
@@ -146,7 +166,14 @@ export async function verifyApiKey(db: pg.Pool, token: string): Promise<Verified
   };
 }
 
-export async function revokeApiKey(projectId: number, prefix: string, db: Db = prisma()): Promise<boolean> {
-  const { count } = await db.apiKey.updateMany({ where: { projectId, prefix, revokedAt: null }, data: { revokedAt: new Date() } });
-  return count > 0;
+/** Revokes the project's active key of that prefix; false when there is none. With `actor`, written to the audit log in the same transaction. */
+export async function revokeApiKey(projectId: number, prefix: string, db: Db = prisma(), actor?: Actor): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const key = await tx.apiKey.findFirst({ where: { projectId, prefix, revokedAt: null }, select: { id: true, name: true, scope: true } });
+    if (!key) return false;
+    const { count } = await tx.apiKey.updateMany({ where: { id: key.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count === 0) return false;
+    if (actor) await audit({ actor, projectId, action: "apikey.revoke", objectType: "apikey", objectId: prefix, before: { name: key.name, scope: key.scope, revoked: false }, after: { revoked: true } }, tx);
+    return true;
+  });
 }

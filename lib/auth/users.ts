@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { audit, type Actor } from "../audit";
+import type { Prisma } from "../generated/prisma/client";
 import { inTransaction, prisma, type Db } from "../db/prisma";
 import { coreAuth, takeLink } from "./core";
 import type { Role } from "./roles";
@@ -135,16 +136,74 @@ export async function listMembers(projectId: number, db: Db = prisma()): Promise
   return rows.map((row) => ({ userId: row.user.id, email: row.user.email, name: row.user.name, role: row.role, disabled: row.user.disabledAt !== null, hasPassword: row.user.accounts.length > 0 }));
 }
 
-/** Disables (or enables again) a user; disabling deletes every session of theirs at once. */
+export class LastAdminError extends Error {
+  override name = "LastAdminError";
+  constructor() {
+    super("this is the last enabled instance admin: make another user an admin first");
+  }
+}
+
+/**
+ * Locks the enabled instance admins' rows for the rest of the transaction and
+ * refuses when `userId` is the only one: two admins removing each other at
+ * once cannot leave none (the second waits for the first, then sees one left).
+ */
+async function keepAnAdmin(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+  const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE is_admin AND disabled_at IS NULL ORDER BY id FOR UPDATE`;
+  if (admins.length === 1 && admins[0]!.id === userId) throw new LastAdminError();
+}
+
+/**
+ * Disables (or enables again) a user; disabling deletes every session of
+ * theirs at once. The last enabled instance admin cannot be disabled (LastAdminError).
+ */
 export async function setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<void> {
   const ctx = await context();
   await inTransaction(prisma(), async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, disabledAt: true } });
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, disabledAt: true, isAdmin: true } });
     if ((user.disabledAt !== null) === disabled) return;
+    if (disabled && user.isAdmin) await keepAnAdmin(tx, userId);
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
     await audit({ actor, projectId: null, action: disabled ? "user.disable" : "user.enable", objectType: "user", objectId: user.email, before: { disabled: !disabled }, after: { disabled } }, tx);
   });
   if (disabled) await ctx.internalAdapter.deleteUserSessions(userId);
+}
+
+/** Makes the user an instance admin, or no longer one; never the last enabled admin (LastAdminError). */
+export async function setInstanceAdmin(userId: string, isAdmin: boolean, actor: Actor): Promise<void> {
+  await inTransaction(prisma(), async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, isAdmin: true, disabledAt: true } });
+    if (user.isAdmin === isAdmin) return;
+    if (!isAdmin && user.disabledAt === null) await keepAnAdmin(tx, userId);
+    await tx.user.update({ where: { id: userId }, data: { isAdmin } });
+    await audit({ actor, projectId: null, action: isAdmin ? "user.admin" : "user.unadmin", objectType: "user", objectId: user.email, before: { isAdmin: !isAdmin }, after: { isAdmin } }, tx);
+  });
+}
+
+export type Invitation = { created: true; link: string } | { created: false; alreadyMember: boolean };
+
+/**
+ * Invites `email` into the project with `role`: a new user is created and gets
+ * a one-time sign-in link (returned to show once: it is never mailed); an
+ * existing user is just added (or keeps their membership when already one).
+ */
+export async function inviteMember(projectId: number, email: string, role: Role, actor: Actor): Promise<Invitation> {
+  const address = emailSchema.parse(email);
+  const existing = await findUser(address);
+  if (!existing) {
+    try {
+      await createUser({ email: address, membership: { projectId, role } }, actor);
+      return { created: true, link: await signInLink(address) };
+    } catch (error) {
+      if (!(error instanceof UserExistsError)) throw error;
+      // Created by someone else in the meantime: add them like any existing user.
+    }
+  }
+  const user = existing ?? (await findUser(address))!;
+  const member = await prisma().membership.findUnique({ where: { projectId_userId: { projectId, userId: user.id } }, select: { role: true } });
+  if (member) return { created: false, alreadyMember: true };
+  await setRole(projectId, user.id, role, actor);
+  return { created: false, alreadyMember: false };
 }
 
 /**
