@@ -22,3 +22,8 @@ export function pValue(p: number, logP: number): string {
 export function pStatement(p: number, logP: number): string {
   return p === 0 ? `p < 1e-300` : `p = ${pValue(p, logP)}`;
 }
+
+/** A moment as UTC to the minute, "2026-12-02 01:45 UTC" (the same on the server and in every browser). */
+export function moment(value: Date | null): string {
+  return value === null ? "never" : `${value.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}

@@ -12,6 +12,7 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import { headers } from "next/headers";
 import { cache } from "react";
 import { loadProject, type ProjectContext } from "../projects";
+import type { Actor } from "../audit";
 import { pool } from "../db/pool";
 import { prisma } from "../db/prisma";
 import { projectNameSchema } from "../validations/project";
@@ -102,4 +103,9 @@ export async function visibleProjects(user: SignedIn): Promise<{ name: string; s
     simulated: p.simulated,
     role: user.isAdmin ? "admin" : stronger(p.memberships[0]?.role ?? null, p.simulated ? "viewer" : null)!,
   }));
+}
+
+/** The signed-in user as the audit log names them. */
+export function actorOf(user: SignedIn): Actor {
+  return { type: "user", id: user.id, email: user.email };
 }

@@ -107,6 +107,17 @@ export async function setRole(projectId: number, userId: string, role: Role, act
   });
 }
 
+/** Changes a member's role; "missing" when they are not a member (nobody is added this way). */
+export async function changeMemberRole(projectId: number, userId: string, role: Role, actor: Actor): Promise<"changed" | "same" | "missing"> {
+  return inTransaction(prisma(), async (tx) => {
+    const member = await tx.membership.findUnique({ where: { projectId_userId: { projectId, userId } }, select: { role: true } });
+    if (!member) return "missing";
+    if (member.role === role) return "same";
+    await setRole(projectId, userId, role, actor, tx);
+    return "changed";
+  });
+}
+
 /** Removes the user from the project; false when they were not a member. */
 export async function removeMember(projectId: number, userId: string, actor: Actor, db: Db = prisma()): Promise<boolean> {
   return inTransaction(db, async (tx) => {
