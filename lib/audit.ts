@@ -54,3 +54,37 @@ export async function auditLog(options: { projectId?: number; before?: bigint; l
     take: options.limit ?? 100,
   });
 }
+
+export interface AuditPage {
+  rows: (AuditRow & { project: string | null })[];
+  /** The id to pass as `before` for the next (older) page; null on the last page. */
+  next: bigint | null;
+}
+
+/** One page of the log for the pages, each entry with its project's current name (null: instance-wide, or the project is gone). */
+export async function auditPage(options: { projectId?: number; before?: bigint; limit: number }, db: Db = prisma()): Promise<AuditPage> {
+  const rows = await auditLog({ ...options, limit: options.limit + 1 }, db);
+  const page = rows.slice(0, options.limit);
+  const ids = [...new Set(page.flatMap((row) => (row.projectId === null ? [] : [row.projectId])))];
+  const projects = ids.length === 0 ? [] : await db.project.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+  const names = new Map(projects.map((project) => [project.id, project.name]));
+  return {
+    rows: page.map((row) => ({ ...row, project: row.projectId === null ? null : (names.get(row.projectId) ?? null) })),
+    next: rows.length > options.limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+/** A before or after value as compact JSON text; "–" for none. */
+export function auditValue(value: Prisma.JsonValue | null): string {
+  return value === null ? "–" : JSON.stringify(value);
+}
+
+/** The `before` of a log page's URL: an entry id, or undefined for the newest page (anything else falls back to it). */
+export function parseAuditCursor(raw: string | string[] | undefined): { before?: bigint; invalid: boolean } {
+  if (raw === undefined) return { invalid: false };
+  if (typeof raw === "string" && /^[1-9][0-9]{0,18}$/.test(raw)) {
+    const before = BigInt(raw);
+    if (before <= 9223372036854775807n) return { before, invalid: false };
+  }
+  return { invalid: true };
+}

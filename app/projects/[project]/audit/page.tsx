@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { AuditTable } from "@/components/admin/audit-table";
+import { Notice } from "@/components/notice";
+import { projectAccess } from "@/lib/auth/access";
+import { auditPage, parseAuditCursor } from "@/lib/audit";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+const PAGE_SIZE = 50;
+
+export default async function ProjectAuditPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { project: name } = await params;
+  const { project } = await projectAccess(name, "admin");
+  const cursor = parseAuditCursor((await searchParams).before);
+  const page = await auditPage({ projectId: project.id, before: cursor.before, limit: PAGE_SIZE });
+  return (
+    <section className="space-y-4">
+      <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
+      <p className="text-sm text-muted">Every change to {project.name}&apos;s members, keys and settings, newest first.</p>
+      {cursor.invalid ? <Notice>The page asked for is not an entry id: showing the newest entries.</Notice> : null}
+      <AuditTable page={page} basePath={`/projects/${encodeURIComponent(project.name)}/audit`} showProject={false} />
+    </section>
+  );
+}
