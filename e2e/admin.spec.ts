@@ -1,0 +1,123 @@
+/**
+ * The admin pages end to end: an instance admin invites a viewer, who signs in
+ * with the one-time link, sets a password and finds nothing to change; the
+ * admin creates an API key in the UI, sees it once, uses it over HTTP, revokes
+ * it, and the next request is refused.
+ *
+ * Signs in itself through /sign-in as the admin the server was started with
+ * (IB_ADMIN_EMAIL = IB_E2E_ADMIN_EMAIL, playwright.config.ts).
+ */
+import { randomBytes } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+
+const ADMIN = { email: process.env.IB_E2E_ADMIN_EMAIL ?? "", password: process.env.IB_E2E_ADMIN_PASSWORD ?? "" };
+
+test.skip(!ADMIN.email || !ADMIN.password, "IB_E2E_ADMIN_EMAIL and IB_E2E_ADMIN_PASSWORD name the server's instance admin");
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  // The server creates its admin just after it starts listening: try again until it exists.
+  await expect(async () => {
+    await page.goto("/sign-in");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("signed-in-as")).toHaveText(email, { timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+}
+
+/** Words of a control that changes something; a viewer's pages must have none. */
+const CHANGING = /invite|create|revoke|remove|rename|disable|enable|save|delete|edit|change|correct|annotate|judge|import|upload|set password/i;
+
+test("a viewer invited by link sets a password, sees the demo leaderboard, and can change nothing", async ({ page, browser, baseURL }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const email = `viewer-${randomBytes(4).toString("hex")}@e2e.example`;
+  await page.goto("/projects/demo/members");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+  await page.getByRole("button", { name: "Invite" }).click();
+  const link = await page.getByTestId("invite-link").textContent();
+  expect(link).toMatch(/\/auth\/magic-link\/verify\?token=/);
+  await expect(page.getByTestId("member-row").filter({ hasText: email })).toContainText("invited");
+
+  // The link is opened on the address the tests use (it names the server's public URL).
+  const viewerContext = await browser.newContext({ baseURL });
+  try {
+    const viewer = await viewerContext.newPage();
+    const url = new URL(link!);
+    await viewer.goto(url.pathname + url.search);
+    await expect(viewer).toHaveURL(/\/account\?welcome=1$/);
+    await expect(viewer.getByTestId("signed-in-as")).toHaveText(email);
+    await viewer.getByLabel("New password", { exact: true }).fill("viewer-password-1");
+    await viewer.getByLabel("Repeat the new password").fill("viewer-password-1");
+    await viewer.getByRole("button", { name: "Set password" }).click();
+    await expect(viewer.getByRole("status")).toContainText("Password set");
+
+    // The link was for one use.
+    const again = await browser.newContext({ baseURL });
+    const reused = await again.newPage();
+    await reused.goto(url.pathname + url.search);
+    await expect(reused).toHaveURL(/\/sign-in/);
+    await again.close();
+
+    await viewer.goto("/projects/demo");
+    await expect(viewer.getByRole("heading", { name: "Leaderboard" })).toBeVisible();
+    await expect(viewer.getByTestId("project-role")).toContainText("viewer");
+    // No link to the admin pages, and no control that changes anything: the only
+    // form that posts is signing out; the other buttons sort or show things.
+    for (const page of ["members", "api-keys", "audit"]) await expect(viewer.locator(`a[href*="/${page}"]`)).toHaveCount(0);
+    await expect(viewer.locator('a[href^="/admin"]')).toHaveCount(0);
+    const postingForms = viewer.locator('form[method="post" i], form[method="POST"]');
+    await expect(postingForms).toHaveCount(1);
+    await expect(postingForms.getByRole("button")).toHaveText(["Sign out"]);
+    for (const label of await viewer.getByRole("button").allTextContents()) expect(label).not.toMatch(CHANGING);
+    await expect(viewer.locator("input:not([type=hidden]), textarea, select")).toHaveCount(0);
+
+    // Asking for an admin page by its address is refused.
+    const refused = await viewer.goto("/projects/demo/members");
+    expect(refused?.status()).toBe(403);
+  } finally {
+    await viewerContext.close();
+  }
+});
+
+test("an API key made in the UI is shown once, works over HTTP, and is refused once revoked", async ({ page, baseURL }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const name = `ui-key-${randomBytes(4).toString("hex")}`;
+  await page.goto("/projects/demo/api-keys");
+  await page.getByLabel("Key name").fill(name);
+  await page.getByLabel("Scope").selectOption("read");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const secret = (await page.getByTestId("new-api-key").textContent())!;
+  expect(secret).toMatch(/^ib_[a-z0-9]{12}_[A-Za-z0-9_-]{43}$/);
+  const prefix = secret.split("_")[1]!;
+  const row = page.getByTestId("api-key-row").filter({ hasText: prefix });
+  await expect(row).toContainText(name);
+  await expect(row).toContainText(ADMIN.email);
+  await expect(row).toContainText("never");
+
+  await page.reload();
+  await expect(page.getByTestId("api-key-row").filter({ hasText: prefix })).toBeVisible();
+  await expect(page.getByTestId("new-api-key")).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret);
+
+  const runs = () => fetch(new URL("/api/v1/runs", baseURL), { headers: { authorization: `Bearer ${secret}` } });
+  const ok = await runs();
+  expect(ok.status).toBe(200);
+  expect(await ok.json()).toEqual(expect.anything());
+
+  await row.getByLabel(`Revoke key ${prefix}`).click();
+  await row.getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByTestId("api-key-row").filter({ hasText: prefix })).toContainText("revoked");
+
+  const refused = await runs();
+  expect(refused.status).toBe(401);
+  expect((await refused.json()).error.code).toEqual(expect.any(String));
+
+  // Both changes are in the project's audit log, with the admin as their author.
+  await page.goto("/projects/demo/audit");
+  const entries = page.getByTestId("audit-row").filter({ hasText: prefix });
+  await expect(entries).toHaveCount(2);
+  await expect(entries.first()).toContainText("apikey.revoke");
+  await expect(entries.last()).toContainText("apikey.create");
+  await expect(entries.first()).toContainText(ADMIN.email);
+});
