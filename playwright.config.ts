@@ -6,6 +6,9 @@ import { TEST_PORTS } from "./tests/support/ports";
 // Playwright cannot download browsers here: it uses the system Chromium.
 const port = TEST_PORTS.IB_E2E_PORT;
 export const E2E_DEMO_CASES = 60;
+// The instance admin the server is started with (IB_ADMIN_EMAIL); e2e/admin.spec.ts signs in as them.
+process.env.IB_E2E_ADMIN_EMAIL ||= "admin@e2e.example";
+process.env.IB_E2E_ADMIN_PASSWORD ||= "e2e-admin-password-0";
 
 export default defineConfig({
   testDir: "e2e",
@@ -38,6 +41,8 @@ export default defineConfig({
       IB_DEMO_CASES: String(E2E_DEMO_CASES),
       PORT: String(port),
       HOST: "127.0.0.1",
+      IB_ADMIN_EMAIL: process.env.IB_E2E_ADMIN_EMAIL,
+      IB_ADMIN_PASSWORD: process.env.IB_E2E_ADMIN_PASSWORD,
     },
   },
 });
