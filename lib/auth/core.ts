@@ -35,7 +35,11 @@ export function publicUrl(): string {
 }
 
 // signInMagicLink hands the link to sendMagicLink instead of returning it: keep it for the caller that asked.
-const links = new Map<string, string>();
+// On globalThis, like the instance below: `npm start` loads this module twice in one process (once
+// through tsx for the first admin, once in the Next.js bundle), and the instance made by the first
+// copy must hand its links to the second copy's takeLink.
+const globalForLinks = globalThis as unknown as { ibSignInLinks?: Map<string, string> };
+const links = (globalForLinks.ibSignInLinks ??= new Map<string, string>());
 
 /** The sign-in link just made for `email`, once. */
 export function takeLink(email: string): string | undefined {

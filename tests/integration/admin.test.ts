@@ -4,7 +4,7 @@
  * (who, what, before, after) each change writes in its own transaction.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "../../lib/api/keys";
 import { auditLog, type Actor } from "../../lib/audit";
 import { createUser, findUser, inviteMember, LastAdminError, listMembers, setDisabled, setInstanceAdmin } from "../../lib/auth/users";
@@ -126,6 +126,16 @@ describe("inviteMember", () => {
     expect(await inviteMember(other.id, email, "lead", actor)).toEqual({ created: false, alreadyMember: false });
     expect(await inviteMember(other.id, email, "admin", actor)).toEqual({ created: false, alreadyMember: true });
     expect((await listMembers(other.id)).map((m) => m.role)).toEqual(["lead"]);
+  });
+});
+
+describe("signInLink", () => {
+  it("works when the auth instance was made by another copy of lib/auth (npm start loads it through tsx and in the Next.js bundle)", async () => {
+    const { email } = await newUser();
+    await import("../../lib/auth/core").then((core) => core.coreAuth()); // this copy's instance, kept on globalThis
+    vi.resetModules();
+    const fresh = await import("../../lib/auth/users");
+    expect(await fresh.signInLink(email)).toMatch(/\/auth\/magic-link\/verify\?token=/);
   });
 });
 
