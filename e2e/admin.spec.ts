@@ -121,3 +121,41 @@ test("an API key made in the UI is shown once, works over HTTP, and is refused o
   await expect(entries.last()).toContainText("apikey.create");
   await expect(entries.first()).toContainText(ADMIN.email);
 });
+
+test("an instance admin creates and renames a project, and cannot unmake the last admin", async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const name = `p-${randomBytes(4).toString("hex")}`;
+  await page.goto("/admin/projects");
+  await page.getByLabel("Project name").fill("Not A Name");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByText("a project name is lower-case letters")).toBeVisible();
+  await page.getByLabel("Project name").fill(name);
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByText(`Created ${name}.`)).toBeVisible();
+  const row = page.getByTestId("project-row").filter({ has: page.getByRole("link", { name, exact: true }) });
+  await expect(row).toContainText("0");
+
+  // A taken name is refused with a clear message, and nothing changes.
+  await row.getByLabel(`New name for ${name}`).fill("demo");
+  await row.getByRole("button", { name: `Rename ${name}` }).click();
+  await expect(row.getByText("That name is taken by another project")).toBeVisible();
+
+  await row.getByLabel(`New name for ${name}`).fill(`${name}-new`);
+  await row.getByRole("button", { name: `Rename ${name}` }).click();
+  await expect(page.getByTestId("renamed")).toContainText(`Renamed ${name} to ${name}-new`);
+  await page.getByTestId("renamed").getByRole("link", { name: `${name}-new` }).click();
+  await expect(page).toHaveURL(new RegExp(`/projects/${name}-new$`));
+  expect((await page.goto(`/projects/${name}`))?.status()).toBe(404);
+
+  await page.goto(`/projects/${name}-new/audit`);
+  await expect(page.getByTestId("audit-row").first()).toContainText("project.rename");
+  await expect(page.getByTestId("audit-row").first()).toContainText(`{"name":"${name}"} → {"name":"${name}-new"}`);
+
+  // The server's admin is the only one: unmaking them is refused.
+  await page.goto("/admin/users");
+  const me = page.getByTestId("user-row").filter({ hasText: ADMIN.email });
+  await me.getByRole("button", { name: `Unmake ${ADMIN.email} instance admin` }).click();
+  await expect(me.getByRole("alert")).toContainText("last enabled instance admin");
+  await page.reload();
+  await expect(page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Users" })).toBeVisible();
+});
