@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { createApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "../../lib/api/keys";
 import { auditLog, type Actor } from "../../lib/audit";
-import { createUser, findUser, inviteMember, LastAdminError, listMembers, setDisabled, setInstanceAdmin } from "../../lib/auth/users";
+import { changeMemberRole, createUser, findUser, inviteMember, removeMember, LastAdminError, listMembers, setDisabled, setInstanceAdmin } from "../../lib/auth/users";
 import { pool } from "../../lib/db/pool";
 import { prisma } from "../../lib/db/prisma";
 import { createProject, findProjectId, renameProject } from "../../lib/projects";
@@ -126,6 +126,27 @@ describe("inviteMember", () => {
     expect(await inviteMember(other.id, email, "lead", actor)).toEqual({ created: false, alreadyMember: false });
     expect(await inviteMember(other.id, email, "admin", actor)).toEqual({ created: false, alreadyMember: true });
     expect((await listMembers(other.id)).map((m) => m.role)).toEqual(["lead"]);
+  });
+});
+
+describe("changeMemberRole and removeMember", () => {
+  it("change a member's role and remove them, audited; nobody is added by a role change", async () => {
+    const project = await newProject();
+    const { actor, email: adminEmail } = await newUser();
+    const member = await newUser();
+    const stranger = await newUser();
+    await inviteMember(project.id, member.email, "viewer", actor);
+    expect(await changeMemberRole(project.id, member.id, "lead", actor)).toBe("changed");
+    expect(await lastEntry(project.id)).toEqual({ actorId: adminEmail, action: "member.role", objectType: "member", objectId: member.email, before: { role: "viewer" }, after: { role: "lead" } });
+    expect(await changeMemberRole(project.id, member.id, "lead", actor)).toBe("same");
+    expect(await changeMemberRole(project.id, stranger.id, "admin", actor)).toBe("missing");
+    expect((await listMembers(project.id)).map((m) => [m.email, m.role])).toEqual([[member.email, "lead"]]);
+
+    expect(await removeMember(project.id, member.id, actor)).toBe(true);
+    expect(await removeMember(project.id, member.id, actor)).toBe(false);
+    expect(await lastEntry(project.id)).toEqual({ actorId: adminEmail, action: "member.remove", objectType: "member", objectId: member.email, before: { role: "lead" }, after: null });
+    expect(await listMembers(project.id)).toEqual([]);
+    expect(await auditLog({ projectId: project.id })).toHaveLength(3);
   });
 });
 
