@@ -75,6 +75,21 @@ test("a viewer invited by link sets a password, sees the demo leaderboard, and c
     // Asking for an admin page by its address is refused.
     const refused = await viewer.goto("/projects/demo/members");
     expect(refused?.status()).toBe(403);
+
+    // The admin makes them an annotator, then removes them (they stay a viewer of the demo, as everyone is).
+    await page.reload();
+    const member = page.getByTestId("member-row").filter({ hasText: email });
+    await expect(member).toContainText("password set");
+    await member.getByLabel(`Role of ${email}`, { exact: true }).selectOption("annotator");
+    await member.getByRole("button", { name: "Change role" }).click();
+    await expect(member.getByText("Now annotator.")).toBeVisible();
+    await viewer.goto("/projects/demo");
+    await expect(viewer.getByTestId("project-role")).toContainText("annotator");
+    await member.getByLabel(`Remove ${email}`).click();
+    await member.getByRole("button", { name: "Remove member" }).click();
+    await expect(page.getByTestId("member-row").filter({ hasText: email })).toHaveCount(0);
+    await viewer.reload();
+    await expect(viewer.getByTestId("project-role")).toContainText("viewer");
   } finally {
     await viewerContext.close();
   }
