@@ -169,7 +169,7 @@ test("an instance admin creates and renames a project, and cannot unmake the las
   // The server's admin is the only one: unmaking them is refused.
   await page.goto("/admin/users");
   const me = page.getByTestId("user-row").filter({ hasText: ADMIN.email });
-  await me.getByRole("button", { name: `Unmake ${ADMIN.email} instance admin` }).click();
+  await me.getByRole("button", { name: `Unmake admin for ${ADMIN.email}` }).click();
   await expect(me.getByRole("alert")).toContainText("last enabled instance admin");
   await page.reload();
   await expect(page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Users" })).toBeVisible();

@@ -7,7 +7,7 @@ import { FormMessage } from "../auth/field";
 export type FormAction = (previous: FormState, form: FormData) => Promise<FormState>;
 
 /** A submit button that is disabled while its form's action runs. */
-export function PendingButton({ children, tone = "plain", label }: { children: ReactNode; tone?: "primary" | "danger" | "plain"; label?: string }) {
+export function PendingButton({ children, tone = "plain" }: { children: ReactNode; tone?: "primary" | "danger" | "plain" }) {
   const { pending } = useFormStatus();
   const tones = {
     primary: "bg-ink text-white hover:bg-ink/90",
@@ -15,7 +15,7 @@ export function PendingButton({ children, tone = "plain", label }: { children: R
     plain: "border border-line bg-white text-ink hover:bg-gray-50",
   };
   return (
-    <button type="submit" disabled={pending} aria-label={label} className={`rounded-md px-3 py-1.5 text-sm font-medium focus:outline-2 focus:outline-offset-1 focus:outline-ink disabled:opacity-60 ${tones[tone]}`}>
+    <button type="submit" disabled={pending} className={`rounded-md px-3 py-1.5 text-sm font-medium focus:outline-2 focus:outline-offset-1 focus:outline-ink disabled:opacity-60 ${tones[tone]}`}>
       {children}
     </button>
   );
@@ -25,10 +25,10 @@ export function PendingButton({ children, tone = "plain", label }: { children: R
  * A small form of one row of an admin list (change a role, revoke, disable):
  * its hidden fields name the row, the server action answers with a message.
  */
-export function ActionForm({ action, fields, children, className = "flex flex-wrap items-center gap-2", label }: { action: FormAction; fields: Record<string, string>; children: ReactNode; className?: string; label?: string }) {
+export function ActionForm({ action, fields, children, className = "flex flex-wrap items-center gap-2" }: { action: FormAction; fields: Record<string, string>; children: ReactNode; className?: string }) {
   const [state, formAction] = useActionState(action, null);
   return (
-    <form action={formAction} aria-label={label} className="space-y-2">
+    <form action={formAction} className="space-y-2">
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

@@ -43,7 +43,9 @@ export function RenameProjectForm({ project, action }: { project: string; action
           />
           {state?.fields?.to ? <p id={`${id}-error`} className="mt-1 text-sm text-red-700">{state.fields.to}</p> : null}
         </div>
-        <PendingButton label={`Rename ${project}`}>Rename</PendingButton>
+        <PendingButton>
+          Rename<span className="sr-only"> {project}</span>
+        </PendingButton>
       </div>
       <FormMessage state={state} />
     </form>

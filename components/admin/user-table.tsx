@@ -37,13 +37,18 @@ export function UserTable({ users, me, disable, makeAdmin }: { users: UserSummar
             <td className="py-2 pr-4">
               <ActionForm action={makeAdmin} fields={{ userId: user.id, value: user.isAdmin ? "off" : "on" }} className="flex flex-col items-start gap-1">
                 <span>{user.isAdmin ? "yes" : "no"}</span>
-                <PendingButton label={`${user.isAdmin ? "Unmake" : "Make"} ${user.email} instance admin`}>{user.isAdmin ? "Unmake admin" : "Make admin"}</PendingButton>
+                <PendingButton>
+                  {user.isAdmin ? "Unmake admin" : "Make admin"}
+                  <span className="sr-only"> for {user.email}</span>
+                </PendingButton>
               </ActionForm>
             </td>
             <td className="py-2">
               {user.disabledAt ? (
                 <ActionForm action={disable} fields={{ userId: user.id, value: "off" }}>
-                  <PendingButton label={`Enable ${user.email}`}>Enable</PendingButton>
+                  <PendingButton>
+                    Enable<span className="sr-only"> {user.email}</span>
+                  </PendingButton>
                 </ActionForm>
               ) : user.id === me ? null : (
                 <Confirm
