@@ -97,7 +97,7 @@ beforeAll(async () => {
     { name: "signed out", role: "signed-out" },
     { name: "a disabled project admin", cookie: disabled.cookie, role: "signed-out" },
     { name: "an admin of another project", cookie: (await testUser({ label: "other", memberships: [{ projectId: other, role: "admin" }] })).cookie, role: "other" },
-    ...roles.map(([role, user]) => ({ name: `a ${role}`, cookie: user.cookie, role })),
+    ...roles.map(([role, user]) => ({ name: `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`, cookie: user.cookie, role })),
     { name: "an instance admin", cookie: (await testUser({ label: "root", admin: true })).cookie, role: "instance-admin" as const },
   ];
 }, 120_000);
@@ -126,7 +126,8 @@ async function request(method: string, url: string, actor: Actor, init: { header
 }
 
 function outcome(response: Response, kind: "page" | "action"): "ok" | "sign-in" | number {
-  const location = kind === "action" ? response.headers.get("x-action-redirect") : response.headers.get("location");
+  // An action's redirect reads "/path;push" (or ";replace").
+  const location = kind === "action" ? response.headers.get("x-action-redirect")?.replace(/;(push|replace)$/, "") : response.headers.get("location");
   if (location && new URL(location, api.baseUrl).pathname === "/sign-in" && (kind === "action" || response.status === 307)) return "sign-in";
   if (response.status === 401 || response.status === 403 || response.status === 404) return response.status;
   // A page that sends its visitor on (the home page to a project; the sign-in page of a signed-in user home) let them in.
