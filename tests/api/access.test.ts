@@ -37,6 +37,7 @@ const PAGE_RULES: Record<string, Rule> = {
   "/projects/[project]/compare": { project: "viewer" },
   "/projects/[project]/confusion": { project: "viewer" },
   "/projects/[project]/inbox": { project: "viewer" },
+  "/projects/[project]/guidelines": { project: "viewer" },
   "/projects/[project]/members": { project: "admin" },
   "/projects/[project]/api-keys": { project: "admin" },
   "/projects/[project]/audit": { project: "admin" },
@@ -55,6 +56,7 @@ const ACTION_RULES: Record<string, Rule> = {
   "app/sign-in/actions.ts#signIn": "public",
   "app/setup/actions.ts#createFirstAdmin": "public",
   "app/account/actions.ts#changePassword": "signed-in",
+  "app/projects/[project]/guidelines/actions.ts#saveGuideline": { project: "lead" },
   // Everyone ends up on the sign-in page (a stranger's call does nothing). Called last: they end the actors' sessions.
   "app/account/actions.ts#signOut": "sign-out",
   "app/account/actions.ts#signOutEverywhere": "sign-out",
