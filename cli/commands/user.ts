@@ -66,7 +66,7 @@ const createSchema = z
   .superRefine((values, ctx) => {
     if (values.project === undefined && !values.admin) ctx.addIssue({ code: "custom", path: ["project"], message: "required (the project the user gets a role in), unless --admin makes an instance admin" });
     if (values.project !== undefined && values.role === undefined) ctx.addIssue({ code: "custom", path: ["role"], message: "required with --project: viewer, annotator, lead or admin" });
-    if (values.project === undefined && values.role !== undefined) ctx.addIssue({ code: "custom", path: ["role"], message: "a role is given in a project: add --project P" });
+    if (values.project === undefined && values.admin && values.role !== undefined) ctx.addIssue({ code: "custom", path: ["role"], message: "a role is given in a project: add --project P" });
   });
 
 async function create(args: string[]): Promise<void> {
