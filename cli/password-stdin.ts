@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { passwordSchema } from "../lib/auth/users";
 import { UsageError } from "./args";
 
@@ -9,7 +10,7 @@ const MAX_BYTES = 4096;
  * stripped, checked by the same schema as every other way to set a password.
  * A terminal is refused: what is typed there would be echoed on the screen.
  */
-export async function readPasswordFromStdin(stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
+export async function readPasswordFromStdin(stdin: Readable & { isTTY?: boolean } = process.stdin): Promise<string> {
   if (stdin.isTTY) throw new UsageError("--password-stdin reads the password from a pipe, not a terminal: printf '%s\\n' \"$PASSWORD\" | npm run ib -- user create ...");
   let text = "";
   for await (const chunk of stdin) {
