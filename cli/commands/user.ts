@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Actor } from "../../lib/audit";
 import { LINK_SECONDS, publicUrl } from "../../lib/auth/core";
 import { roleSchema, type Role } from "../../lib/auth/roles";
-import { adminExists, createUser, emailSchema, findUser, listUsers, removeMember, setDisabled, setInstanceAdmin, setRole, signInLink } from "../../lib/auth/users";
+import { adminExists, createUser, emailSchema, findUser, listUsers, removeMember, setDisabled, setInstanceAdmin, setRole, signInLink, UserExistsError } from "../../lib/auth/users";
 import { findProjectId } from "../../lib/projects";
 import { parseOptions, UsageError } from "../args";
 import { readPasswordFromStdin } from "../password-stdin";
@@ -83,7 +83,10 @@ async function create(args: string[]): Promise<void> {
     const membership = values.project !== undefined ? { projectId: await projectId(values.project), role: values.role! } : undefined;
     const user = await findUser(values.email);
     if (!user) {
-      await createUser({ email: values.email, name: values.name, password, isAdmin: values.admin, membership }, actor);
+      await createUser({ email: values.email, name: values.name, password, isAdmin: values.admin, membership }, actor).catch((error: unknown) => {
+        if (error instanceof UserExistsError) throw new UsageError(`${values.email} was created by someone else meanwhile: run the command again to give them the role`);
+        throw error;
+      });
       const what = [values.admin ? "an instance admin" : null, membership ? `${membership.role} in '${values.project}'` : null].filter(Boolean).join(" and ");
       console.log(`created user ${values.email}, ${what}`);
       if (password !== undefined) console.log("password set from standard input");
