@@ -10,6 +10,7 @@ import { generateCommand } from "./commands/generate";
 import { importCommand } from "./commands/import";
 import { intentsCommand } from "./commands/intents";
 import { projectCommand } from "./commands/project";
+import { userCommand } from "./commands/user";
 import { UsageError } from "./args";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   project: { summary: "project create NAME | project list", run: projectCommand },
   import: { summary: "import FILE.jsonl [--project P] [--dry-run] [--strict] [--batch-size N] [--concurrency N]   stream records into a project (--project may be left out only when exactly one project exists)", run: importCommand },
   intents: { summary: "intents import FILE.json [--project P]   upsert the taxonomy {\"intents\": [...]} of an existing project", run: intentsCommand },
+  user: { summary: "user create --email E (--role viewer|annotator|lead|admin --project P | --admin) [--name N] [--password-stdin] | user list | user role --email E --project P (--role R | --remove) | user disable|enable --email E | user link --email E   people, their roles and one-time sign-in links", run: userCommand },
   apikey: { summary: "apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX", run: apikeyCommand },
 };
 

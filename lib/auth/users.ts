@@ -95,14 +95,26 @@ export async function listUsers(db: Db = prisma()): Promise<UserSummary[]> {
   }));
 }
 
-/** Gives the user this role in the project (adding them when not a member). */
-export async function setRole(projectId: number, userId: string, role: Role, actor: Actor, db: Db = prisma()): Promise<void> {
-  await inTransaction(db, async (tx) => {
+/** Gives the user this role in the project (adding them when not a member); the role they had before, null when they were not a member. */
+export async function setRole(projectId: number, userId: string, role: Role, actor: Actor, db: Db = prisma()): Promise<Role | null> {
+  return inTransaction(db, async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
     const before = await tx.membership.findUnique({ where: { projectId_userId: { projectId, userId } }, select: { role: true } });
-    if (before?.role === role) return;
+    if (before?.role === role) return role;
     await tx.membership.upsert({ where: { projectId_userId: { projectId, userId } }, create: { projectId, userId, role }, update: { role } });
     await audit({ actor, projectId, action: before ? "member.role" : "member.add", objectType: "member", objectId: user.email, before: before ? { role: before.role } : null, after: { role } }, tx);
+    return before?.role ?? null;
+  });
+}
+
+/** Makes the user an instance admin, or no longer one; false when that was already so. */
+export async function setInstanceAdmin(userId: string, isAdmin: boolean, actor: Actor): Promise<boolean> {
+  return inTransaction(prisma(), async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, isAdmin: true } });
+    if (user.isAdmin === isAdmin) return false;
+    await tx.user.update({ where: { id: userId }, data: { isAdmin } });
+    await audit({ actor, projectId: null, action: "user.update", objectType: "user", objectId: user.email, before: { isAdmin: user.isAdmin }, after: { isAdmin } }, tx);
+    return true;
   });
 }
 
