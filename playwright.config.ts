@@ -6,9 +6,9 @@ import { TEST_PORTS } from "./tests/support/ports";
 // Playwright cannot download browsers here: it uses the system Chromium.
 const port = TEST_PORTS.IB_E2E_PORT;
 export const E2E_DEMO_CASES = 60;
-// The instance admin the server is started with (IB_ADMIN_EMAIL); e2e/admin.spec.ts signs in as them.
-process.env.IB_E2E_ADMIN_EMAIL ||= "admin@e2e.example";
-process.env.IB_E2E_ADMIN_PASSWORD ||= "e2e-admin-password-0";
+/** The instance admin the server is started with (IB_ADMIN_EMAIL); every spec runs signed in as them unless it says otherwise. */
+export const E2E_ADMIN = { email: "admin@e2e.example", password: "e2e admin password" };
+export const E2E_ADMIN_STATE = ".data/e2e-auth/admin.json";
 
 export default defineConfig({
   testDir: "e2e",
@@ -26,6 +26,10 @@ export default defineConfig({
     },
     trace: "retain-on-failure",
   },
+  projects: [
+    { name: "sign-in", testMatch: /auth\.setup\.ts$/ },
+    { name: "chromium", testIgnore: /auth\.setup\.ts$/, dependencies: ["sign-in"], use: { storageState: E2E_ADMIN_STATE } },
+  ],
   webServer: {
     command: "rm -rf .data/e2e && npx tsx scripts/start.ts",
     url: `http://127.0.0.1:${port}/`,
@@ -41,8 +45,8 @@ export default defineConfig({
       IB_DEMO_CASES: String(E2E_DEMO_CASES),
       PORT: String(port),
       HOST: "127.0.0.1",
-      IB_ADMIN_EMAIL: process.env.IB_E2E_ADMIN_EMAIL,
-      IB_ADMIN_PASSWORD: process.env.IB_E2E_ADMIN_PASSWORD,
+      IB_ADMIN_EMAIL: E2E_ADMIN.email,
+      IB_ADMIN_PASSWORD: E2E_ADMIN.password,
     },
   },
 });

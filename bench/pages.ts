@@ -14,6 +14,7 @@ import { readEnv } from "../lib/config";
 import { pool } from "../lib/db/pool";
 import { listRuns } from "../lib/metrics/queries";
 import { ROOT } from "../scripts/build";
+import { testUser } from "../tests/support/users";
 import { firstLoadJs, scriptsOfHtml } from "./first-load-js";
 import { httpAgent, percentile, startNextServer, type Log } from "./http/common";
 import type { BenchResult } from "./report";
@@ -55,11 +56,11 @@ const FIRST_LOAD_ROUTES: { route: string; path: (context: PageContext) => string
 const TARGET_MS = 100;
 const TARGET_KB = 250;
 
-function get(agent: http.Agent, baseUrl: string, requestPath: string): Promise<{ status: number; ms: number; body: string }> {
+function get(agent: http.Agent, baseUrl: string, requestPath: string, cookie: string): Promise<{ status: number; ms: number; body: string }> {
   const url = new URL(requestPath, baseUrl);
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const request = http.request({ agent, host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: "GET" }, (response) => {
+    const request = http.request({ agent, host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: "GET", headers: { cookie } }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - start, body: Buffer.concat(chunks).toString("utf8") }));
@@ -93,6 +94,8 @@ export async function runPagesBenchmark(options: { projectId: number; cases: num
   const budgetMs = (options.quick ? 20 : 90) * 1000;
   const warmup = 3;
   const server = await startNextServer(options.databaseUrl, log);
+  // Pages are for signed-in users: a reader of the project (a member with the weakest role), as a lead would browse.
+  const { cookie } = await testUser({ label: "bench-viewer", memberships: [{ projectId: options.projectId, role: "viewer" }] });
   const agent = httpAgent(1);
   const results: BenchResult[] = [];
   const notes: string[] = [];
@@ -104,7 +107,7 @@ export async function runPagesBenchmark(options: { projectId: number; cases: num
         if (i === warmup) measuring = performance.now();
         if (times.length >= minimum && performance.now() - measuring > budgetMs) break;
         const requestPath = page.path(context, i);
-        const sent = await get(agent, server.baseUrl, requestPath);
+        const sent = await get(agent, server.baseUrl, requestPath, cookie);
         if (sent.status !== 200 || !sent.body.includes(page.marker)) throw new Error(`pages benchmark: GET ${requestPath} answered ${sent.status} without ${page.marker}`);
         if (i >= warmup) times.push(sent.ms);
       }
@@ -120,7 +123,7 @@ export async function runPagesBenchmark(options: { projectId: number; cases: num
       const measured = firstLoadJs(distDir, route);
       const kb = measured.gzipBytes / 1024;
       // Cross-check: the scripts the rendered page names must all be counted.
-      const html = await get(agent, server.baseUrl, pathOf(context));
+      const html = await get(agent, server.baseUrl, pathOf(context), cookie);
       const missing = scriptsOfHtml(html.body).filter((file) => file.endsWith(".js") && !measured.files.includes(file));
       if (missing.length > 0) throw new Error(`first-load JS of ${route}: the page loads ${missing.join(", ")}, which the manifests did not name`);
       results.push({ name: `first-load JS ${route}`, unit: "KB gzipped", ours: kb, baseline: TARGET_KB, ratio: TARGET_KB / kb, target: `ours < ${TARGET_KB} KB`, met: kb < TARGET_KB });

@@ -5,19 +5,16 @@
  */
 import { ConfigError } from "../lib/config";
 import { DatabaseUnavailableError } from "../lib/db/server";
-import { apikeyCommand } from "./commands/apikey";
-import { generateCommand } from "./commands/generate";
-import { importCommand } from "./commands/import";
-import { intentsCommand } from "./commands/intents";
-import { projectCommand } from "./commands/project";
 import { UsageError } from "./args";
 
+// Each command is loaded when used: the auth library, Prisma and the importer are seconds of start-up for a command that needs none of them.
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<void> }> = {
-  generate: { summary: "generate --cases N [--seed S] [--out FILE] [--taxonomy]   demo records as JSONL, one ingest record per line", run: generateCommand },
-  project: { summary: "project create NAME | project list", run: projectCommand },
-  import: { summary: "import FILE.jsonl [--project P] [--dry-run] [--strict] [--batch-size N] [--concurrency N]   stream records into a project (--project may be left out only when exactly one project exists)", run: importCommand },
-  intents: { summary: "intents import FILE.json [--project P]   upsert the taxonomy {\"intents\": [...]} of an existing project", run: intentsCommand },
-  apikey: { summary: "apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX", run: apikeyCommand },
+  generate: { summary: "generate --cases N [--seed S] [--out FILE] [--taxonomy]   demo records as JSONL, one ingest record per line", run: async (args) => (await import("./commands/generate")).generateCommand(args) },
+  project: { summary: "project create NAME | project list", run: async (args) => (await import("./commands/project")).projectCommand(args) },
+  import: { summary: "import FILE.jsonl [--project P] [--dry-run] [--strict] [--batch-size N] [--concurrency N]   stream records into a project (--project may be left out only when exactly one project exists)", run: async (args) => (await import("./commands/import")).importCommand(args) },
+  intents: { summary: "intents import FILE.json [--project P]   upsert the taxonomy {\"intents\": [...]} of an existing project", run: async (args) => (await import("./commands/intents")).intentsCommand(args) },
+  user: { summary: "user create --email E (--role viewer|annotator|lead|admin --project P | --admin) [--name N] [--password-stdin] | user list | user role --email E --project P (--role R | --remove) | user disable|enable --email E | user link --email E   people, their roles and one-time sign-in links", run: async (args) => (await import("./commands/user")).userCommand(args) },
+  apikey: { summary: "apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX", run: async (args) => (await import("./commands/apikey")).apikeyCommand(args) },
 };
 
 function usage(): string {

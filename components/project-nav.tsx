@@ -13,6 +13,7 @@ export function ProjectNav({ project, projects, role, manage }: { project: strin
     { href: `${base}/confusion`, label: "Confusion matrix" },
     { href: `${base}/cases`, label: "Cases" },
     { href: `${base}/inbox`, label: "Inbox" },
+    { href: `${base}/guidelines`, label: "Guidelines" },
     ...(manage
       ? [
           { href: `${base}/members`, label: "Members" },

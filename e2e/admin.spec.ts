@@ -4,32 +4,20 @@
  * admin creates an API key in the UI, sees it once, uses it over HTTP, revokes
  * it, and the next request is refused.
  *
- * Signs in itself through /sign-in as the admin the server was started with
- * (IB_ADMIN_EMAIL = IB_E2E_ADMIN_EMAIL, playwright.config.ts).
+ * Runs signed in as the instance admin the server was started with
+ * (E2E_ADMIN, playwright.config.ts; e2e/auth.setup.ts).
  */
 import { randomBytes } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { E2E_ADMIN as ADMIN } from "../playwright.config";
 
-const ADMIN = { email: process.env.IB_E2E_ADMIN_EMAIL ?? "", password: process.env.IB_E2E_ADMIN_PASSWORD ?? "" };
-
-test.skip(!ADMIN.email || !ADMIN.password, "IB_E2E_ADMIN_EMAIL and IB_E2E_ADMIN_PASSWORD name the server's instance admin");
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  // The server creates its admin just after it starts listening: try again until it exists.
-  await expect(async () => {
-    await page.goto("/sign-in");
-    await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByTestId("signed-in-as")).toHaveText(email, { timeout: 5_000 });
-  }).toPass({ timeout: 60_000 });
-}
+/** A browser of someone else: nobody signed in. */
+const SIGNED_OUT = { cookies: [], origins: [] };
 
 /** Words of a control that changes something; a viewer's pages must have none. */
 const CHANGING = /invite|create|revoke|remove|rename|disable|enable|save|delete|edit|change|correct|annotate|judge|import|upload|set password/i;
 
 test("a viewer invited by link sets a password, sees the demo leaderboard, and can change nothing", async ({ page, browser, baseURL }) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
   const email = `viewer-${randomBytes(4).toString("hex")}@e2e.example`;
   await page.goto("/projects/demo/members");
   await page.getByLabel("Email").fill(email);
@@ -40,7 +28,7 @@ test("a viewer invited by link sets a password, sees the demo leaderboard, and c
   await expect(page.getByTestId("member-row").filter({ hasText: email })).toContainText("invited");
 
   // The link is opened on the address the tests use (it names the server's public URL).
-  const viewerContext = await browser.newContext({ baseURL });
+  const viewerContext = await browser.newContext({ baseURL, storageState: SIGNED_OUT });
   try {
     const viewer = await viewerContext.newPage();
     const url = new URL(link!);
@@ -53,7 +41,7 @@ test("a viewer invited by link sets a password, sees the demo leaderboard, and c
     await expect(viewer.getByText("Password set.")).toBeVisible();
 
     // The link was for one use.
-    const again = await browser.newContext({ baseURL });
+    const again = await browser.newContext({ baseURL, storageState: SIGNED_OUT });
     const reused = await again.newPage();
     await reused.goto(url.pathname + url.search);
     await expect(reused).toHaveURL(/\/sign-in/);
@@ -96,7 +84,6 @@ test("a viewer invited by link sets a password, sees the demo leaderboard, and c
 });
 
 test("an API key made in the UI is shown once, works over HTTP, and is refused once revoked", async ({ page, baseURL }) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
   const name = `ui-key-${randomBytes(4).toString("hex")}`;
   await page.goto("/projects/demo/api-keys");
   await page.getByLabel("Key name").fill(name);
@@ -138,7 +125,6 @@ test("an API key made in the UI is shown once, works over HTTP, and is refused o
 });
 
 test("an instance admin creates and renames a project, and cannot unmake the last admin", async ({ page }) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
   const name = `p-${randomBytes(4).toString("hex")}`;
   await page.goto("/admin/projects");
   await page.getByLabel("Project name").fill("Not A Name");

@@ -88,6 +88,8 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
   };
 }
 
+const clientAddressOf = (request: http.IncomingMessage) => header(request, "x-forwarded-for")?.split(",")[0]?.trim();
+
 const header = (request: http.IncomingMessage, name: string) => {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -117,7 +119,8 @@ async function firstAdminExists(): Promise<boolean> {
  * nobody administers yet.
  */
 async function answerOnceSafe(request: http.IncomingMessage, response: http.ServerResponse, serve: () => void): Promise<void> {
-  if (isLoopback(request.socket.remoteAddress)) return serve();
+  // Behind a trusted proxy the client is the proxy's first entry (scripts/serve.ts put the connection's own there otherwise).
+  if (isLoopback(clientAddressOf(request))) return serve();
   let ready: boolean;
   try {
     ready = await firstAdminExists();

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     await loadDemo({ cases: env.IB_DEMO_CASES });
   }
 
+  const setupLink = await prepareFirstAdmin(log);
+
   if (!dev) {
     const code = await buildIfNeeded(log);
     if (code !== 0) return stop(code);
@@ -54,7 +56,10 @@ async function main(): Promise<void> {
     return stop(1);
   }
   log(`serving http://${env.HOST === "127.0.0.1" ? "localhost" : env.HOST}:${env.PORT}${env.HOST === "127.0.0.1" ? " (this machine only: set HOST=0.0.0.0 to serve the network)" : ""}`);
-  await prepareFirstAdmin(log);
+  if (setupLink) {
+    log("no admin yet: open this one-time link on this machine to create the first admin and sign in:");
+    log(`  ${setupLink}`);
+  }
 }
 
 main().catch(async (error: unknown) => {

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { fieldErrors, type FormState } from "@/lib/auth/actions-common";
 import { currentUser } from "@/lib/auth/access";
+import { userAction } from "@/lib/auth/guarded-action";
 import { auth } from "@/lib/auth/server";
 import { passwordSchema } from "@/lib/auth/users";
 
@@ -16,9 +17,7 @@ const changeSchema = z
  * Changes (or, for a user invited by link, sets) the password. Every other
  * session of the user ends; this one is replaced by a fresh one.
  */
-export async function changePassword(_previous: FormState, form: FormData): Promise<FormState> {
-  const user = await currentUser();
-  if (!user) redirect("/sign-in?next=%2Faccount");
+export const changePassword = userAction(async (user, form): Promise<FormState> => {
   const parsed = changeSchema.safeParse({ current: form.get("current") ?? "", password: form.get("password"), confirm: form.get("confirm") });
   if (!parsed.success) return { fields: fieldErrors(parsed.error.issues) };
   const requestHeaders = await headers();
@@ -37,7 +36,7 @@ export async function changePassword(_previous: FormState, form: FormData): Prom
     throw error;
   }
   return { ok: "Password changed. Every other session was signed out." };
-}
+});
 
 /** Ends every session of the user, this one included. */
 export async function signOutEverywhere(): Promise<void> {

@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { fieldErrors, type FormState } from "@/lib/auth/actions-common";
+import { publicAction } from "@/lib/auth/guarded-action";
 import { safeNext } from "@/lib/auth/redirect";
 import { auth } from "@/lib/auth/server";
 import { lockFor, lockMessage, recordFailure, recordSuccess } from "@/lib/auth/throttle";
@@ -19,7 +20,7 @@ const signInSchema = z.object({
 /** The same words for an unknown email and a wrong password: the answer never tells whether an account exists. */
 const WRONG = "Wrong email or password.";
 
-export async function signIn(_previous: FormState, form: FormData): Promise<FormState> {
+export const signIn = publicAction(async (form): Promise<FormState> => {
   const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password"), next: form.get("next") ?? undefined });
   const values = { email: String(form.get("email") ?? "").slice(0, 254) };
   if (!parsed.success) return { fields: fieldErrors(parsed.error.issues), values };
@@ -47,4 +48,4 @@ export async function signIn(_previous: FormState, form: FormData): Promise<Form
   }
   await recordSuccess(email);
   redirect(safeNext(parsed.data.next));
-}
+});

@@ -4,6 +4,7 @@ import { useFormStatus } from "react-dom";
 import type { FormState } from "@/lib/auth/actions-common";
 import { FormMessage } from "../auth/field";
 
+/** A server action as a form calls it (a project page binds the project first, lib/auth/guarded-action.ts). */
 export type FormAction = (previous: FormState, form: FormData) => Promise<FormState>;
 
 /** A submit button that is disabled while its form's action runs. */

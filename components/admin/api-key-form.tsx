@@ -1,19 +1,17 @@
 "use client";
 import { useActionState } from "react";
-import type { NewKeyState } from "@/app/projects/[project]/api-keys/actions";
 import { Field, FormMessage } from "../auth/field";
-import { PendingButton } from "./action-form";
+import { PendingButton, type FormAction } from "./action-form";
 import { ShownOnce } from "./copy-button";
 
 const SCOPE_HELP = "ingest: push cases and completions; read: query them; admin: everything, intents and judges included.";
 
 /** Create a key; its secret is shown once, in this form's answer. */
-export function ApiKeyForm({ project, scopes, action }: { project: string; scopes: readonly string[]; action: (previous: NewKeyState, form: FormData) => Promise<NewKeyState> }) {
+export function ApiKeyForm({ scopes, action }: { scopes: readonly string[]; action: FormAction }) {
   const [state, formAction] = useActionState(action, null);
   return (
     <div className="space-y-3">
       <form action={formAction} className="flex flex-wrap items-end gap-3" noValidate>
-        <input type="hidden" name="project" value={project} />
         <div className="w-72">
           <Field label="Key name" name="name" autoComplete="off" required maxLength={200} defaultValue={state?.values?.name} error={state?.fields?.name} />
         </div>
@@ -30,10 +28,10 @@ export function ApiKeyForm({ project, scopes, action }: { project: string; scope
       </form>
       <p id="key-scope-help" className="text-sm text-muted">{SCOPE_HELP}</p>
       <FormMessage state={state} />
-      {state?.secret ? (
+      {state?.once ? (
         <ShownOnce
           title="The new key"
-          text={state.secret}
+          text={state.once}
           testId="new-api-key"
           note="Shown only now: it is not stored, only its hash. Send it as Authorization: Bearer <key>."
         />

@@ -34,7 +34,7 @@ export function ApiKeyTable({ project, keys, revoke }: { project: string; keys: 
                   question={<>Revoke <Name text={key.name} /> ({key.prefix})? Every request with it is refused from now on; this cannot be undone.</>}
                   confirm="Revoke key"
                   action={revoke}
-                  fields={{ project, prefix: key.prefix }}
+                  fields={{ prefix: key.prefix }}
                 />
               )}
             </td>

@@ -1,19 +1,17 @@
 "use client";
 import { useActionState } from "react";
-import type { InviteState } from "@/app/projects/[project]/members/actions";
 import { ROLES } from "@/lib/auth/roles";
 import { Field, FormMessage } from "../auth/field";
-import { PendingButton } from "./action-form";
+import { PendingButton, type FormAction } from "./action-form";
 import { ShownOnce } from "./copy-button";
 import { RoleSelect } from "./role-select";
 
 /** Invite by email with a role; a new user's one-time sign-in link is shown once (it is never mailed). */
-export function InviteForm({ project, action }: { project: string; action: (previous: InviteState, form: FormData) => Promise<InviteState> }) {
+export function InviteForm({ action }: { action: FormAction }) {
   const [state, formAction] = useActionState(action, null);
   return (
     <div className="space-y-3">
       <form action={formAction} className="flex flex-wrap items-end gap-3" noValidate>
-        <input type="hidden" name="project" value={project} />
         <div className="w-72">
           <Field label="Email" name="email" type="email" autoComplete="off" required defaultValue={state?.values?.email} error={state?.fields?.email} />
         </div>
@@ -21,10 +19,10 @@ export function InviteForm({ project, action }: { project: string; action: (prev
         <PendingButton tone="primary">Invite</PendingButton>
       </form>
       <FormMessage state={state} />
-      {state?.link ? (
+      {state?.once ? (
         <ShownOnce
-          title={`One-time sign-in link for ${state.email}`}
-          text={state.link}
+          title="One-time sign-in link"
+          text={state.once}
           testId="invite-link"
           note="Shown only now and never mailed: send it to them yourself. It signs them in once (valid 7 days) and asks them to choose a password."
         />

@@ -22,7 +22,7 @@ export function MemberTable({ project, members, changeRole, remove }: { project:
             <td className="py-2 pr-4"><Name text={member.email} /></td>
             <td className="py-2 pr-4">{member.disabled ? "disabled" : member.hasPassword ? "password set" : "invited"}</td>
             <td className="py-2 pr-4">
-              <ActionForm action={changeRole} fields={{ project, userId: member.userId }}>
+              <ActionForm action={changeRole} fields={{ userId: member.userId }}>
                 <RoleSelect id={`role-${member.userId}`} defaultValue={member.role} label={`Role of ${member.email}`} srOnlyLabel />
                 <PendingButton>Change role</PendingButton>
               </ActionForm>
@@ -34,7 +34,7 @@ export function MemberTable({ project, members, changeRole, remove }: { project:
                 question={<>Remove <Name text={member.email} /> from {project}? Their account stays; they lose access to this project.</>}
                 confirm="Remove member"
                 action={remove}
-                fields={{ project, userId: member.userId }}
+                fields={{ userId: member.userId }}
               />
             </td>
           </tr>

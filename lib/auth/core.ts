@@ -23,7 +23,11 @@ import { authSecret } from "./secret";
 
 /** Where the one-time links point (the library's routes under it; only the link's is served, app/auth/). */
 export const AUTH_BASE_PATH = "/auth";
-/** Sessions last this long, renewed once a day while in use. */
+/**
+ * A session lasts this long from sign-in, then the user signs in again. Not
+ * renewed while in use: pages cannot set cookies, so a renewal there would
+ * extend the session in the database but not the cookie's lifetime.
+ */
 export const SESSION_SECONDS = 7 * 24 * 3600;
 /** A one-time sign-in link (an invitation) is valid this long. */
 export const LINK_SECONDS = 7 * 24 * 3600;
@@ -58,7 +62,7 @@ export function createAuth<Plugins extends BetterAuthPlugin[]>(secret: string, p
     database: prismaAdapter(prisma(), { provider: "postgresql" }),
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10, maxPasswordLength: 256, revokeSessionsOnPasswordReset: true },
-    session: { expiresIn: SESSION_SECONDS, updateAge: 24 * 3600, cookieCache: { enabled: false } },
+    session: { expiresIn: SESSION_SECONDS, disableSessionRefresh: true, cookieCache: { enabled: false } },
     user: {
       additionalFields: {
         isAdmin: { type: "boolean", defaultValue: false, input: false },

@@ -15,22 +15,25 @@ import { adminExists, createUser, ensureAdmin } from "./users";
 const NAME = "first_admin_setup";
 const digest = (token: string) => createHash("sha256").update(token).digest();
 
-/** Run by `npm start` before serving; `log` prints to the terminal. */
-export async function prepareFirstAdmin(log: (line: string) => void): Promise<void> {
+/**
+ * Run by `npm start` before serving (so the admin of IB_ADMIN_EMAIL exists by
+ * the first request); `log` prints to the terminal. Returns the setup link to
+ * print once the server listens, or null.
+ */
+export async function prepareFirstAdmin(log: (line: string) => void): Promise<string | null> {
   const env = readEnv();
   if (env.IB_ADMIN_EMAIL && env.IB_ADMIN_PASSWORD) {
     const outcome = await ensureAdmin(env.IB_ADMIN_EMAIL, env.IB_ADMIN_PASSWORD);
     log(`instance admin ${env.IB_ADMIN_EMAIL} ${outcome} (IB_ADMIN_EMAIL)`);
     await prisma().instanceSecret.deleteMany({ where: { name: NAME } });
-    return;
+    return null;
   }
   if (env.IB_ADMIN_EMAIL || env.IB_ADMIN_PASSWORD) log("IB_ADMIN_EMAIL and IB_ADMIN_PASSWORD work together: set both, or neither");
-  if (await adminExists()) return;
+  if (await adminExists()) return null;
   const token = randomBytes(32).toString("base64url");
   const value = digest(token).toString("hex");
   await prisma().instanceSecret.upsert({ where: { name: NAME }, create: { name: NAME, value }, update: { value, createdAt: new Date() } });
-  log("no admin yet: open this one-time link on this machine to create the first admin and sign in:");
-  log(`  ${publicUrl()}/setup?token=${token}`);
+  return `${publicUrl()}/setup?token=${token}`;
 }
 
 /** Whether `token` is the current setup token and no admin exists yet. */

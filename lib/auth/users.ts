@@ -96,14 +96,27 @@ export async function listUsers(db: Db = prisma()): Promise<UserSummary[]> {
   }));
 }
 
-/** Gives the user this role in the project (adding them when not a member). */
-export async function setRole(projectId: number, userId: string, role: Role, actor: Actor, db: Db = prisma()): Promise<void> {
-  await inTransaction(db, async (tx) => {
+/** Gives the user this role in the project (adding them when not a member); the role they had before, null when they were not a member. */
+export async function setRole(projectId: number, userId: string, role: Role, actor: Actor, db: Db = prisma()): Promise<Role | null> {
+  return inTransaction(db, async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
     const before = await tx.membership.findUnique({ where: { projectId_userId: { projectId, userId } }, select: { role: true } });
-    if (before?.role === role) return;
+    if (before?.role === role) return role;
     await tx.membership.upsert({ where: { projectId_userId: { projectId, userId } }, create: { projectId, userId, role }, update: { role } });
     await audit({ actor, projectId, action: before ? "member.role" : "member.add", objectType: "member", objectId: user.email, before: before ? { role: before.role } : null, after: { role } }, tx);
+    return before?.role ?? null;
+  });
+}
+
+/** Makes the user an instance admin, or no longer one; false when that was already so. Never the last enabled admin (LastAdminError). */
+export async function setInstanceAdmin(userId: string, isAdmin: boolean, actor: Actor): Promise<boolean> {
+  return inTransaction(prisma(), async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, isAdmin: true, disabledAt: true } });
+    if (user.isAdmin === isAdmin) return false;
+    if (!isAdmin && user.disabledAt === null) await keepAnAdmin(tx, userId);
+    await tx.user.update({ where: { id: userId }, data: { isAdmin } });
+    await audit({ actor, projectId: null, action: "user.update", objectType: "user", objectId: user.email, before: { isAdmin: user.isAdmin }, after: { isAdmin } }, tx);
+    return true;
   });
 }
 
@@ -178,17 +191,6 @@ export async function setDisabled(userId: string, disabled: boolean, actor: Acto
     await audit({ actor, projectId: null, action: disabled ? "user.disable" : "user.enable", objectType: "user", objectId: user.email, before: { disabled: !disabled }, after: { disabled } }, tx);
   });
   if (disabled) await ctx.internalAdapter.deleteUserSessions(userId);
-}
-
-/** Makes the user an instance admin, or no longer one; never the last enabled admin (LastAdminError). */
-export async function setInstanceAdmin(userId: string, isAdmin: boolean, actor: Actor): Promise<void> {
-  await inTransaction(prisma(), async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, isAdmin: true, disabledAt: true } });
-    if (user.isAdmin === isAdmin) return;
-    if (!isAdmin && user.disabledAt === null) await keepAnAdmin(tx, userId);
-    await tx.user.update({ where: { id: userId }, data: { isAdmin } });
-    await audit({ actor, projectId: null, action: isAdmin ? "user.admin" : "user.unadmin", objectType: "user", objectId: user.email, before: { isAdmin: !isAdmin }, after: { isAdmin } }, tx);
-  });
 }
 
 export type Invitation = { created: true; link: string } | { created: false; alreadyMember: boolean };

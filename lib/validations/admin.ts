@@ -1,7 +1,8 @@
 /**
  * The admin pages' forms (members, API keys, projects, users): one schema per
  * form, parsed by its server action (an action is a public POST endpoint, so
- * the browser's own checks count for nothing).
+ * the browser's own checks count for nothing). A project page's actions get
+ * the project bound, not from the form (lib/auth/guarded-action.ts).
  */
 import { z } from "zod";
 import { API_KEY_SCOPES } from "../api/keys";
@@ -9,21 +10,18 @@ import { roleSchema } from "../auth/roles";
 import { emailSchema } from "../auth/users";
 import { projectNameSchema } from "./project";
 
-/** The project a project page's form acts on (checked against the caller's role again). */
-const project = z.string().max(300);
 /** A user's id (Better Auth's random string). */
 const userId = z.string().min(1).max(100);
 
-export const inviteSchema = z.object({ project, email: emailSchema, role: roleSchema });
-export const memberRoleSchema = z.object({ project, userId, role: roleSchema });
-export const memberSchema = z.object({ project, userId });
+export const inviteSchema = z.object({ email: emailSchema, role: roleSchema });
+export const memberRoleSchema = z.object({ userId, role: roleSchema });
+export const memberSchema = z.object({ userId });
 
 export const apiKeyCreateSchema = z.object({
-  project,
   name: z.string().trim().min(1, "give the key a name").max(200, "a key name is at most 200 characters"),
   scope: z.enum(API_KEY_SCOPES, { error: "scope is ingest, read or admin" }),
 });
-export const apiKeyRevokeSchema = z.object({ project, prefix: z.string().regex(/^[a-z0-9]{12}$/, "not a key prefix") });
+export const apiKeyRevokeSchema = z.object({ prefix: z.string().regex(/^[a-z0-9]{12}$/, "not a key prefix") });
 
 export const projectCreateSchema = z.object({ name: projectNameSchema });
 export const projectRenameSchema = z.object({ from: projectNameSchema, to: projectNameSchema });

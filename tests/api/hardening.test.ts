@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { call, projectWithKeys, useApi } from "./helpers";
 import { INTENTS } from "./fixtures";
 import { rawRequest } from "./raw-http";
+import { testUser } from "../support/users";
 
 const api = useApi();
 afterAll(() => api.close());
@@ -113,8 +114,10 @@ describe("NULs and broken encodings are the client's mistake", () => {
   });
 
   it("shows the app's not-found page for a page path that no project can have", async () => {
+    // Signed in: a signed-out visitor is sent to the sign-in page before any name is looked at.
+    const { cookie } = await testUser({ admin: true });
     for (const path of ["/projects/%00", "/projects/%00/compare", "/projects/%00/confusion", "/projects/%FF", "/projects/%", "/projects/%C0%AE/confusion", "/projects/%ED%A0%80", "/projects/%2500", "/projects/%25"]) {
-      const response = await rawRequest(api.baseUrl, "GET", path);
+      const response = await rawRequest(api.baseUrl, "GET", path, { cookie });
       expect(response.status, path).toBe(404);
       expect(response.headers["content-type"], path).toMatch(/^text\/html/);
       expect(response.body, path).toContain("Page not found");

@@ -184,7 +184,7 @@ describe("the last enabled instance admin", () => {
       expect(await findUser(a.email)).toMatchObject({ isAdmin: true, disabledAt: null });
 
       await setInstanceAdmin(b.id, true, a.actor);
-      expect(await lastEntry(undefined)).toEqual({ actorId: a.email, action: "user.admin", objectType: "user", objectId: b.email, before: { isAdmin: false }, after: { isAdmin: true } });
+      expect(await lastEntry(undefined)).toEqual({ actorId: a.email, action: "user.update", objectType: "user", objectId: b.email, before: { isAdmin: false }, after: { isAdmin: true } });
       await setDisabled(a.id, true, b.actor);
       expect(await lastEntry(undefined)).toEqual({ actorId: b.email, action: "user.disable", objectType: "user", objectId: a.email, before: { disabled: false }, after: { disabled: true } });
       // A disabled admin is no admin to keep: b is the last enabled one now.

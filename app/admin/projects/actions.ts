@@ -1,21 +1,21 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { actorOf, requireInstanceAdmin } from "@/lib/auth/access";
+import { actorOf } from "@/lib/auth/access";
 import { fieldErrors, type FormState } from "@/lib/auth/actions-common";
+import { instanceAdminAction } from "@/lib/auth/guarded-action";
 import { prisma } from "@/lib/db/prisma";
 import { createProject, renameProject } from "@/lib/projects";
 import { formFields, projectCreateSchema, projectRenameSchema } from "@/lib/validations/admin";
 
-export async function create(_previous: FormState, form: FormData): Promise<FormState> {
-  const user = await requireInstanceAdmin();
+export const create = instanceAdminAction(async (user, form): Promise<FormState> => {
   const raw = formFields(form, ["name"]);
   const parsed = projectCreateSchema.safeParse(raw);
   if (!parsed.success) return { fields: fieldErrors(parsed.error.issues), values: { name: raw.name.slice(0, 100) } };
   if (!(await createProject(parsed.data.name, prisma(), actorOf(user)))) return { fields: { name: `a project named ${parsed.data.name} exists` }, values: raw };
   revalidatePath("/admin/projects");
   return { ok: `Created ${parsed.data.name}. It has no members yet: add them on its Members page.` };
-}
+});
 
 const REFUSED = {
   missing: "That project no longer exists.",
@@ -23,8 +23,7 @@ const REFUSED = {
   demo: "The demo project keeps its name: the app loads the demo data into the project named demo.",
 };
 
-export async function rename(_previous: FormState, form: FormData): Promise<FormState> {
-  const user = await requireInstanceAdmin();
+export const rename = instanceAdminAction(async (user, form): Promise<FormState> => {
   const raw = formFields(form, ["from", "to"]);
   const parsed = projectRenameSchema.safeParse(raw);
   if (!parsed.success) return { fields: fieldErrors(parsed.error.issues), values: { to: raw.to.slice(0, 100) } };
@@ -35,4 +34,4 @@ export async function rename(_previous: FormState, form: FormData): Promise<Form
   revalidatePath("/admin/projects");
   // The row (keyed by name) is a new one now: the page says what happened.
   redirect(`/admin/projects?renamed=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
-}
+});

@@ -1,16 +1,16 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { actorOf, requireInstanceAdmin } from "@/lib/auth/access";
+import { actorOf, type SignedIn } from "@/lib/auth/access";
 import type { FormState } from "@/lib/auth/actions-common";
+import { instanceAdminAction } from "@/lib/auth/guarded-action";
 import { LastAdminError, setDisabled, setInstanceAdmin } from "@/lib/auth/users";
 import { formFields, userFlagSchema } from "@/lib/validations/admin";
 
-async function change(form: FormData, apply: (userId: string, on: boolean, admin: Awaited<ReturnType<typeof requireInstanceAdmin>>) => Promise<string | null>): Promise<FormState> {
-  const admin = await requireInstanceAdmin();
+async function change(admin: SignedIn, form: FormData, apply: (userId: string, on: boolean) => Promise<string | null>): Promise<FormState> {
   const parsed = userFlagSchema.safeParse(formFields(form, ["userId", "value"]));
   if (!parsed.success) return { error: "No such change." };
   try {
-    const refused = await apply(parsed.data.userId, parsed.data.value === "on", admin);
+    const refused = await apply(parsed.data.userId, parsed.data.value === "on");
     if (refused) return { error: refused };
   } catch (error) {
     if (error instanceof LastAdminError) return { error: "This is the last enabled instance admin: make another user an admin first." };
@@ -22,18 +22,18 @@ async function change(form: FormData, apply: (userId: string, on: boolean, admin
 }
 
 /** Disables (ending every session of theirs) or enables a user. */
-export async function disable(_previous: FormState, form: FormData): Promise<FormState> {
-  return change(form, async (userId, on, admin) => {
+export const disable = instanceAdminAction((admin, form) =>
+  change(admin, form, async (userId, on) => {
     if (on && userId === admin.id) return "You cannot disable your own account.";
     await setDisabled(userId, on, actorOf(admin));
     return null;
-  });
-}
+  }),
+);
 
 /** Makes a user an instance admin, or no longer one. */
-export async function makeAdmin(_previous: FormState, form: FormData): Promise<FormState> {
-  return change(form, async (userId, on, admin) => {
+export const makeAdmin = instanceAdminAction((admin, form) =>
+  change(admin, form, async (userId, on) => {
     await setInstanceAdmin(userId, on, actorOf(admin));
     return null;
-  });
-}
+  }),
+);

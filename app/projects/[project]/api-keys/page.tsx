@@ -16,11 +16,11 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ projec
       <section aria-labelledby="new-key-heading" className="space-y-3">
         <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
         <h2 id="new-key-heading" className="text-lg font-semibold">New key</h2>
-        <ApiKeyForm project={project.name} scopes={API_KEY_SCOPES} action={createKey} />
+        <ApiKeyForm scopes={API_KEY_SCOPES} action={createKey.bind(null, project.name)} />
       </section>
       <section aria-labelledby="keys-heading" className="space-y-3">
         <h2 id="keys-heading" className="text-lg font-semibold">Keys of {project.name}</h2>
-        <ApiKeyTable project={project.name} keys={keys} revoke={revokeKey} />
+        <ApiKeyTable project={project.name} keys={keys} revoke={revokeKey.bind(null, project.name)} />
       </section>
     </div>
   );

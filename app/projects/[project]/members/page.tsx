@@ -20,12 +20,12 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
           A new email gets an account and a one-time sign-in link, shown here once; someone who already has an account is just added.
           Viewers read; annotators also annotate; leads also correct ground truth, edit guidelines, run judges and export; admins also manage members, API keys and the project.
         </p>
-        <InviteForm project={project.name} action={invite} />
+        <InviteForm action={invite.bind(null, project.name)} />
       </section>
       <section aria-labelledby="members-heading" className="space-y-3">
         <h2 id="members-heading" className="text-lg font-semibold">Members of {project.name}</h2>
         {project.simulated ? <p className="text-sm text-muted">Every signed-in user can read this demo project; members get a stronger role.</p> : null}
-        <MemberTable project={project.name} members={members} changeRole={changeRole} remove={remove} />
+        <MemberTable project={project.name} members={members} changeRole={changeRole.bind(null, project.name)} remove={remove.bind(null, project.name)} />
       </section>
     </div>
   );
