@@ -179,14 +179,16 @@ async function keepAnAdmin(tx: Prisma.TransactionClient, userId: string): Promis
 
 /**
  * Disables (or enables again) a user; disabling deletes every session of
- * theirs at once. The last enabled instance admin cannot be disabled (LastAdminError).
+ * theirs at once. With `keepAnAdmin` (the admin pages) the last enabled
+ * instance admin cannot be disabled (LastAdminError); the command line may,
+ * and the next `npm start` then prints a setup link for a new first admin.
  */
-export async function setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<void> {
+export async function setDisabled(userId: string, disabled: boolean, actor: Actor, options: { keepAnAdmin?: boolean } = {}): Promise<void> {
   const ctx = await context();
   await inTransaction(prisma(), async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, disabledAt: true, isAdmin: true } });
     if ((user.disabledAt !== null) === disabled) return;
-    if (disabled && user.isAdmin) await keepAnAdmin(tx, userId);
+    if (disabled && user.isAdmin && options.keepAnAdmin) await keepAnAdmin(tx, userId);
     await tx.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
     await audit({ actor, projectId: null, action: disabled ? "user.disable" : "user.enable", objectType: "user", objectId: user.email, before: { disabled: !disabled }, after: { disabled } }, tx);
   });

@@ -180,18 +180,27 @@ describe("the last enabled instance admin", () => {
     const b = await newUser();
     await withOnlyAdmins([a.id], async () => {
       await expect(setInstanceAdmin(a.id, false, a.actor)).rejects.toBeInstanceOf(LastAdminError);
-      await expect(setDisabled(a.id, true, a.actor)).rejects.toBeInstanceOf(LastAdminError);
+      await expect(setDisabled(a.id, true, a.actor, { keepAnAdmin: true })).rejects.toBeInstanceOf(LastAdminError);
       expect(await findUser(a.email)).toMatchObject({ isAdmin: true, disabledAt: null });
 
       await setInstanceAdmin(b.id, true, a.actor);
       expect(await lastEntry(undefined)).toEqual({ actorId: a.email, action: "user.update", objectType: "user", objectId: b.email, before: { isAdmin: false }, after: { isAdmin: true } });
-      await setDisabled(a.id, true, b.actor);
+      await setDisabled(a.id, true, b.actor, { keepAnAdmin: true });
       expect(await lastEntry(undefined)).toEqual({ actorId: b.email, action: "user.disable", objectType: "user", objectId: a.email, before: { disabled: false }, after: { disabled: true } });
       // A disabled admin is no admin to keep: b is the last enabled one now.
       await expect(setInstanceAdmin(b.id, false, b.actor)).rejects.toBeInstanceOf(LastAdminError);
       await setInstanceAdmin(a.id, false, b.actor);
       await setDisabled(a.id, false, b.actor);
       expect(await findUser(a.email)).toMatchObject({ isAdmin: false, disabledAt: null });
+    });
+  });
+
+  it("can be disabled without keepAnAdmin (the command line's way out; the next start prints a setup link)", async () => {
+    const a = await newUser({ isAdmin: true });
+    await withOnlyAdmins([a.id], async () => {
+      await setDisabled(a.id, true, SYSTEM);
+      expect(await findUser(a.email)).toMatchObject({ isAdmin: true, disabledAt: expect.any(Date) });
+      await setDisabled(a.id, false, SYSTEM);
     });
   });
 

@@ -25,7 +25,7 @@ async function change(admin: SignedIn, form: FormData, apply: (userId: string, o
 export const disable = instanceAdminAction((admin, form) =>
   change(admin, form, async (userId, on) => {
     if (on && userId === admin.id) return "You cannot disable your own account.";
-    await setDisabled(userId, on, actorOf(admin));
+    await setDisabled(userId, on, actorOf(admin), { keepAnAdmin: true });
     return null;
   }),
 );
