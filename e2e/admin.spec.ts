@@ -84,7 +84,8 @@ test("a viewer invited by link sets a password, sees the demo leaderboard, and c
 });
 
 test("an API key made in the UI is shown once, works over HTTP, and is refused once revoked", async ({ page, baseURL }) => {
-  const name = `ui-key-${randomBytes(4).toString("hex")}`;
+  // A key name is untrusted text: shown as typed, never as markup.
+  const name = `<b>ui-key</b> ${randomBytes(4).toString("hex")}`;
   await page.goto("/projects/demo/api-keys");
   await page.getByLabel("Key name").fill(name);
   await page.getByLabel("Scope").selectOption("read");
