@@ -3,6 +3,7 @@
  * the connection's own address, or with IB_TRUST_PROXY the proxy's first entry.
  */
 export function clientAddress(headers: Headers): string | null {
-  const value = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  // An address is at most 45 characters (IPv6 with an IPv4 tail); a proxy's header is cut, not trusted to be short.
+  const value = headers.get("x-forwarded-for")?.split(",")[0]?.trim().slice(0, 64);
   return value ? value : null;
 }
