@@ -70,7 +70,7 @@ describe("PUT and GET /api/v1/judges", () => {
     const { keys } = await seededProject();
     const response = await call("PUT", "/api/v1/judges/new", { key: keys.admin, body });
     expect(response.status).toBe(400);
-    expect(JSON.stringify(response.json.error)).toMatch(message);
+    expect(response.json.error.message).toMatch(message);
   });
 
   it("keeps rubric built in, and judges to admins", async () => {
