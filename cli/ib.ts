@@ -9,6 +9,7 @@ import { apikeyCommand } from "./commands/apikey";
 import { generateCommand } from "./commands/generate";
 import { importCommand } from "./commands/import";
 import { intentsCommand } from "./commands/intents";
+import { judgeCommand } from "./commands/judge";
 import { projectCommand } from "./commands/project";
 import { UsageError } from "./args";
 
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   project: { summary: "project create NAME | project list", run: projectCommand },
   import: { summary: "import FILE.jsonl [--project P] [--dry-run] [--strict] [--batch-size N] [--concurrency N]   stream records into a project (--project may be left out only when exactly one project exists)", run: importCommand },
   intents: { summary: "intents import FILE.json [--project P]   upsert the taxonomy {\"intents\": [...]} of an existing project", run: intentsCommand },
+  judge: { summary: "judge --project P --run R --judge J [--expectedIntent I] [--predictedIntent I] [--intentVerdict V] [--policyVerdict V] [--tag T] [--q TEXT] ...   judge every completion in scope lacking a verdict of J ('rubric' is built in); exit 1 names those left without one", run: judgeCommand },
   apikey: { summary: "apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX", run: apikeyCommand },
 };
 
