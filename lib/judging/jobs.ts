@@ -17,7 +17,7 @@ import PQueue from "p-queue";
 import type pg from "pg";
 import { completionFilterSchema } from "../validations/filters";
 import { judgeJobRequestSchema, type JudgeJobRequest, type JudgeJobView } from "../validations/judging";
-import { resolveJudge, type ResolvedJudge } from "./judges";
+import { JudgeConfigError, resolveJudge, type ResolvedJudge } from "./judges";
 import { createLlmJudge, JudgeError, type RetryPolicy } from "./llm";
 import { FORMAT_ERROR_RATIONALE, judgeWithRubric } from "./rubric";
 import { cachedVerdicts, lackingVerdicts, storeVerdicts, type JudgeTarget, type NewVerdict } from "./scope";
@@ -33,7 +33,9 @@ export class JudgeJobInputError extends Error {
 
 /** Creates a queued job; the worker (or the caller) runs it. */
 export async function createJudgeJob(db: pg.Pool, projectId: number, request: JudgeJobRequest): Promise<number> {
-  const judge = await resolveJudge(projectId, request.judge);
+  const judge = await resolveJudge(projectId, request.judge).catch((error: unknown) => {
+    throw error instanceof JudgeConfigError ? new JudgeJobInputError(error.message) : error;
+  });
   if (!judge) throw new JudgeJobInputError(`no judge '${request.judge}' in this project (the built-in one is 'rubric')`);
   const { rows: runs } = await db.query<{ name: string }>("SELECT name FROM runs WHERE project_id = $1 AND name = ANY($2::text[])", [projectId, request.run]);
   const missing = request.run.filter((run) => !runs.some((r) => r.name === run));
@@ -159,7 +161,13 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
   const job = rows[0];
   if (!job || (job.status !== "queued" && job.status !== "running")) return;
   const projectId = job.project_id;
-  const judge = await resolveJudge(projectId, job.judge_name);
+  let judge: ResolvedJudge | null;
+  try {
+    judge = await resolveJudge(projectId, job.judge_name);
+  } catch (error) {
+    if (error instanceof JudgeConfigError) return finish(db, id, "failed", error.message);
+    throw error;
+  }
   if (!judge) return finish(db, id, "failed", `judge '${job.judge_name}' no longer exists`);
   const { run, ...filter } = judgeJobRequestSchema.omit({ judge: true }).parse(job.scope);
   const scope = completionFilterSchema.parse({ ...filter, run });

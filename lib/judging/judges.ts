@@ -13,7 +13,7 @@ import { decryptSecret, encryptSecret, maskSecret } from "./secrets";
 
 export class JudgeConfigError extends Error {
   override name = "JudgeConfigError";
-  constructor(message: string, readonly code: "base_url_needs_key" | "built_in" | "no_key_stored") {
+  constructor(message: string, readonly code: "base_url_needs_key" | "built_in" | "no_key_stored" | "key_unreadable") {
     super(message);
   }
 }
@@ -98,7 +98,14 @@ export async function putJudge(projectId: number, name: string, config: JudgeCon
     const row = await db.judge.create({ data: { projectId, name, kind: "llm", version: "1", ...settings, ...secret } });
     return { judge: listItem(row), created: true, changed: true };
   }
-  const keyChanged = config.apiKey !== undefined && (existing.apiKeyEncrypted === null || decryptSecret(existing.apiKeyEncrypted) !== config.apiKey);
+  const storedKey = () => {
+    try {
+      return existing.apiKeyEncrypted === null ? null : decryptSecret(existing.apiKeyEncrypted);
+    } catch {
+      return null; // unreadable (the instance key changed): the new key replaces it
+    }
+  };
+  const keyChanged = config.apiKey !== undefined && storedKey() !== config.apiKey;
   const changed = keyChanged || (Object.keys(settings) as (keyof typeof settings)[]).some((key) => existing[key] !== settings[key]);
   if (!changed) return { judge: listItem(existing), created: false, changed: false };
   const row = await db.judge.update({
@@ -119,11 +126,20 @@ export async function resolveJudge(projectId: number, name: string, db: Db = pri
     version: row.version,
     baseUrl: row.baseUrl,
     model: row.model,
-    apiKey: row.apiKeyEncrypted ? decryptSecret(row.apiKeyEncrypted) : "",
+    apiKey: row.apiKeyEncrypted ? readKey(name, row.apiKeyEncrypted) : "",
     temperature: row.temperature,
     timeoutMs: row.timeoutMs,
     concurrency: row.concurrency,
     samples: row.samples,
     promptTemplate: row.promptTemplate,
   };
+}
+
+function readKey(judge: string, stored: string): string {
+  try {
+    return decryptSecret(stored);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new JudgeConfigError(`cannot decrypt the API key of judge '${judge}' (${why}): was IB_SECRET_KEY or <IB_DATA_DIR>/secret-key changed? Send the key again with PUT /api/v1/judges/${judge}`, "key_unreadable");
+  }
 }
