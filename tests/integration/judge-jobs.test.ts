@@ -233,3 +233,22 @@ describe("a judge job across a restart", () => {
     expect(server.requests.length).toBeLessThan(1000 + 100);
   }, 180_000);
 });
+
+describe("judged verdicts and ingestion", () => {
+  it("re-sending a record after judging changes nothing: the judge's verdict stays the counted one", async () => {
+    const project = await freshProject(TWO_INTENTS, "judge");
+    const record = {
+      case: { id: "r1", messages: message("cancel it"), expectedIntent: "cancel_order" },
+      completions: [{ run: "a", model: "m", text: completionText("cancel_order", "Cancelled, free of charge."), policy: { verdict: "pass" as const, rationale: "imported", judge: "outside" } }],
+    };
+    await ingest(project, [record]);
+    const job = await judgeRun(project, "rubric", ["a"]);
+    expect(job).toMatchObject({ status: "done", done: 1 });
+    const before = await db.pool.query("SELECT c.policy_verdict, (SELECT count(*)::int FROM policy_verdicts v WHERE v.project_id = c.project_id AND v.completion_id = c.id) AS n FROM completions c WHERE c.project_id = $1", [project.id]);
+    expect(before.rows).toEqual([{ policy_verdict: "fail", n: 2 }]);
+    const [result] = await ingest(project, [record]);
+    expect(result!.status).toBe("unchanged");
+    const after = await db.pool.query("SELECT c.policy_verdict, (SELECT count(*)::int FROM policy_verdicts v WHERE v.project_id = c.project_id AND v.completion_id = c.id) AS n FROM completions c WHERE c.project_id = $1", [project.id]);
+    expect(after.rows).toEqual(before.rows);
+  });
+});
