@@ -233,6 +233,7 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
       if (buffer.length >= FLUSH_EVERY) await flush();
     }
   }
+  if (cancelled || failure) queue.clear(); // what is waiting is never sent; what is in flight is stored
   await queue.onIdle();
   await flush();
   if (failure) throw failure;

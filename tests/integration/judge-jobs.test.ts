@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJudgeJob, judgeJobView, runJudgeJob } from "../../lib/judging/jobs";
+import { cancelJudgeJob, createJudgeJob, judgeJobView, runJudgeJob } from "../../lib/judging/jobs";
 import { putJudge } from "../../lib/judging/judges";
 import type { RetryPolicy } from "../../lib/judging/llm";
 import { upsertIntents } from "../../lib/taxonomy/intents";
@@ -165,6 +165,42 @@ describe("judge jobs with the LLM judge", () => {
       [project.id],
     );
     await expect(insertAgain).rejects.toMatchObject({ code: "23505" });
+  });
+});
+
+describe("cancelling a judge job", () => {
+  it("stops a running job after its current batch; what was stored stays, nothing more is sent", async () => {
+    const project = await freshProject(TWO_INTENTS, "judge");
+    await ingest(project, Array.from({ length: 300 }, (_, i) => ({
+      case: { id: `x${i}`, messages: message(`case ${i}`), expectedIntent: "get_refund" },
+      completions: [{ run: "a", model: "m", text: completionText("get_refund", `Reply ${i}.`) }],
+    })));
+    await llmJudge(project, "llm", { concurrency: 2 });
+    server.requests.length = 0;
+    server.setScript(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return { verdict: "pass", rationale: "fine" };
+    });
+    const id = await createJudgeJob(db.pool, project.id, { judge: "llm", run: ["a"] });
+    const running = runJudgeJob(db.pool, id, { retry: FAST });
+    for (;;) {
+      const view = (await judgeJobView(db.pool, project.id, id))!;
+      if (view.done >= 50) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await cancelJudgeJob(db.pool, project.id, id)).toBe(true);
+    await running;
+    const view = (await judgeJobView(db.pool, project.id, id))!;
+    expect(view.status).toBe("cancelled");
+    expect(view.done).toBeLessThan(300);
+    const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM policy_verdicts WHERE project_id = $1 AND judge_name = 'llm'", [project.id]);
+    expect(rows[0]!.n).toBe(view.done);
+    // Every request sent got its verdict stored (those in flight at the cancel included): nothing was thrown away.
+    expect(server.requests.length).toBe(view.done);
+    const sent = server.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.requests.length).toBe(sent);
+    expect(await cancelJudgeJob(db.pool, project.id, id)).toBe(true); // still cancelled: unchanged
   });
 });
 
