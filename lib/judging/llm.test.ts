@@ -81,10 +81,23 @@ describe("the LLM judge over a loopback chat-completions server", () => {
     expect(server.requests).toHaveLength(4);
   });
 
+  it("falls back to a plainer response format when the server refuses the JSON schema, and keeps to it", async () => {
+    const judge = judgeWith((request) =>
+      (request.body.response_format as { type?: string } | undefined)?.type === "json_schema" ? { status: 400, body: JSON.stringify({ error: { message: "response_format json_schema not supported" } }) } : { verdict: "pass", rationale: "fine" },
+    );
+    expect((await judge.judge(input)).verdict).toBe("pass");
+    expect((await judge.judge(input)).verdict).toBe("pass");
+    expect(server.requests.map((r) => (r.body.response_format as { type: string }).type)).toEqual(["json_schema", "json_object", "json_object"]);
+  });
+
   it("does not retry a 401", async () => {
     const judge = judgeWith(() => ({ status: 401 }));
     await expect(judge.judge(input)).rejects.toThrow(/not retried: HTTP 401/);
     expect(server.requests).toHaveLength(1);
+    // A 400 on every format is not retried either, once the formats are used up.
+    const refused = judgeWith(() => ({ status: 400 }));
+    await expect(refused.judge(input)).rejects.toThrow(/not retried: HTTP 400/);
+    expect(server.requests).toHaveLength(3);
   });
 
   it("takes the majority of several samples and records the agreement", async () => {

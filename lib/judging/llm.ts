@@ -103,22 +103,45 @@ export interface LlmJudge {
   readonly requests: number;
 }
 
+/**
+ * Response formats from the strictest down: a server that refuses one (400 or
+ * 422: older Ollama and some proxies know no JSON schema) is asked with the
+ * next, and the judge keeps to what worked. The answer is validated the same
+ * way whatever the format.
+ */
+const FORMATS = [RESPONSE_FORMAT, { type: "json_object" } as const, null] as const;
+
 export function createLlmJudge(config: LlmJudgeConfig, retry: RetryPolicy = DEFAULT_RETRY): LlmJudge {
   const client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey || "none", timeout: config.timeoutMs, maxRetries: 0 });
   let requests = 0;
+  let format = 0;
+
+  async function create(prompt: string) {
+    for (;;) {
+      const used = format;
+      const responseFormat = FORMATS[used];
+      requests += 1;
+      try {
+        return await client.chat.completions.create({
+          model: config.model,
+          messages: [{ role: "user", content: prompt }],
+          ...(config.temperature === null ? {} : { temperature: config.temperature }),
+          ...(responseFormat ? { response_format: responseFormat } : {}),
+        });
+      } catch (error) {
+        const refused = error instanceof APIError && (error.status === 400 || error.status === 422);
+        if (!refused || used === FORMATS.length - 1) throw error;
+        if (format === used) format = used + 1;
+      }
+    }
+  }
 
   async function ask(prompt: string): Promise<z.infer<typeof verdictOutputSchema>> {
     return pRetry(
       async () => {
-        requests += 1;
         let completion;
         try {
-          completion = await client.chat.completions.create({
-            model: config.model,
-            messages: [{ role: "user", content: prompt }],
-            ...(config.temperature === null ? {} : { temperature: config.temperature }),
-            response_format: RESPONSE_FORMAT,
-          });
+          completion = await create(prompt);
         } catch (error) {
           throw retryable(error) ? error : new AbortError(new JudgeError(`not retried: ${describe(error)}`));
         }
