@@ -127,6 +127,18 @@ describe("judge jobs with the LLM judge", () => {
     expect(job).toMatchObject({ judgeVersion: "2", total: 4, requests: 2 });
   });
 
+  it("with samples, stores the majority verdict and its agreement", async () => {
+    const project = await freshProject(TWO_INTENTS, "judge");
+    await ingest(project, [{ case: { id: "s1", messages: message("x"), expectedIntent: "get_refund" }, completions: [{ run: "a", model: "m", text: completionText("get_refund", "Order number?") }] }]);
+    await llmJudge(project, "llm", { samples: 3 });
+    server.requests.length = 0;
+    server.setScript((_, i) => (i === 0 ? { verdict: "fail", rationale: "no" } : { verdict: "pass", rationale: "yes" }));
+    const job = await judgeRun(project, "llm", ["a"]);
+    expect(job).toMatchObject({ done: 1, requests: 3 });
+    const { rows } = await db.pool.query("SELECT verdict, rationale, agreement FROM policy_verdicts WHERE project_id = $1 AND judge_name = 'llm'", [project.id]);
+    expect(rows).toEqual([{ verdict: "pass", rationale: "yes", agreement: 2 / 3 }]);
+  });
+
   it("takes any completion filter as its scope", async () => {
     const project = await sampleProject();
     await llmJudge(project);
