@@ -189,11 +189,13 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
   let writes = Promise.resolve();
   let failure: unknown = null;
   let reported = 0;
+  let pendingWrites = 0;
   const sameInput = new Map<string, Promise<Judged>>();
 
   const flush = () => {
     const batch = buffer;
     buffer = [];
+    pendingWrites += 1;
     writes = writes.then(async () => {
       if (failure) return;
       try {
@@ -206,6 +208,8 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
         }
       } catch (error) {
         failure = error;
+      } finally {
+        pendingWrites -= 1;
       }
     });
     return writes;
@@ -219,8 +223,10 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
       const hit = cache.get(t.key);
       if (fixed || hit) {
         buffer.push({ ok: true, verdict: fixed ?? { completionId: t.id, key: t.key, ...hit!, guidelineVersion: t.guideline!.version, cache: false } });
+      } else if (judge.kind === "rubric") {
+        buffer.push(rubricVerdict(t)); // no request to wait for
       } else {
-        await queue.onSizeLessThan(queue.concurrency * 2);
+        await queue.onSizeLessThan(queue.concurrency * 4);
         void queue.add(async () => {
           // Identical inputs in one job (the same reply to the same conversation in two runs) are asked once.
           let shared = sameInput.get(t.key);
@@ -230,7 +236,9 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
           if (buffer.length >= FLUSH_EVERY) void flush();
         });
       }
-      if (buffer.length >= FLUSH_EVERY) await flush();
+      // Storing runs beside judging; judging waits only when stores fall behind.
+      if (buffer.length >= FLUSH_EVERY) void flush();
+      if (pendingWrites > 2) await writes;
     }
   }
   if (cancelled || failure) queue.clear(); // what is waiting is never sent; what is in flight is stored
@@ -281,16 +289,13 @@ interface JudgeFunction {
   requests(): number;
 }
 
+function rubricVerdict(t: JudgeTarget & { key: string }): Judged {
+  const result = judgeWithRubric(t.reply, t.guideline!.rubric);
+  return { ok: true, verdict: { completionId: t.id, key: t.key, ...result, agreement: null, guidelineVersion: t.guideline!.version, cache: false } };
+}
+
 function judgeFunction(judge: ResolvedJudge, retry: RetryPolicy | undefined): JudgeFunction {
-  if (judge.kind === "rubric") {
-    return {
-      requests: () => 0,
-      judge: async (t) => {
-        const result = judgeWithRubric(t.reply, t.guideline!.rubric);
-        return { ok: true, verdict: { completionId: t.id, key: t.key, ...result, agreement: null, guidelineVersion: t.guideline!.version, cache: false } };
-      },
-    };
-  }
+  if (judge.kind === "rubric") return { requests: () => 0, judge: async (t) => rubricVerdict(t) };
   const llm = createLlmJudge(judge, retry);
   return {
     requests: () => llm.requests,
