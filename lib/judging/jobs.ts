@@ -233,12 +233,12 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
           if (!shared) sameInput.set(t.key, (shared = judgeOne.judge(t)));
           const judged = forCompletion(await shared, t.id); // awaited before reading `buffer`: a flush may have replaced it meanwhile
           buffer.push(judged);
-          if (buffer.length >= FLUSH_EVERY) void flush();
+          if (buffer.length >= FLUSH_EVERY && pendingWrites <= 1) void flush();
         });
       }
       // Storing runs beside judging; judging waits only when stores fall behind.
       if (buffer.length >= FLUSH_EVERY) void flush();
-      if (pendingWrites > 2) await writes;
+      if (pendingWrites > 1) await writes;
     }
   }
   if (cancelled || failure) queue.clear(); // what is waiting is never sent; what is in flight is stored
