@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promi
   import: { summary: "import FILE.jsonl [--project P] [--dry-run] [--strict] [--batch-size N] [--concurrency N]   stream records into a project (--project may be left out only when exactly one project exists)", run: async (args) => (await import("./commands/import")).importCommand(args) },
   intents: { summary: "intents import FILE.json [--project P]   upsert the taxonomy {\"intents\": [...]} of an existing project", run: async (args) => (await import("./commands/intents")).intentsCommand(args) },
   user: { summary: "user create --email E (--role viewer|annotator|lead|admin --project P | --admin) [--name N] [--password-stdin] | user list | user role --email E --project P (--role R | --remove) | user disable|enable --email E | user link --email E   people, their roles and one-time sign-in links", run: async (args) => (await import("./commands/user")).userCommand(args) },
+  judge: { summary: "judge --project P --run R --judge J [--expectedIntent I] [--predictedIntent I] [--intentVerdict V] [--policyVerdict V] [--tag T] [--q TEXT] ...   judge every completion in scope lacking a verdict of J ('rubric' is built in); exit 1 names those left without one", run: async (args) => (await import("./commands/judge")).judgeCommand(args) },
   apikey: { summary: "apikey create --project P --scope ingest|read|admin [--name N] | apikey list --project P | apikey revoke --project P PREFIX", run: async (args) => (await import("./commands/apikey")).apikeyCommand(args) },
 };
 

@@ -22,6 +22,10 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Seconds between plain progress lines when not a terminal (default 5). */
   intervalSeconds?: number;
+  /** How the amount (`bytes`) is shown; default as bytes. `ib judge` counts completions instead. */
+  formatAmount?: (amount: number) => string;
+  /** What `records` counts (default "records", and "rec/s" for the rate). */
+  recordsUnit?: { plural: string; rate: string };
 }
 
 export function formatBytes(bytes: number): string {
@@ -85,11 +89,13 @@ export class Progress {
 
   private payload(state: ProgressState) {
     const elapsed = (Date.now() - this.started) / 1000;
+    const amount = this.options.formatAmount ?? formatBytes;
+    const unit = this.options.recordsUnit ?? { plural: "records", rate: "rec/s" };
     return {
       label: this.options.label,
-      bytes: `${formatBytes(state.bytes)} / ${formatBytes(this.options.totalBytes)}`,
-      records: `${formatCount(state.records)} records`,
-      rate: `${formatCount(elapsed > 0 ? state.records / elapsed : 0)} rec/s`,
+      bytes: `${amount(state.bytes)} / ${amount(this.options.totalBytes)}`,
+      records: `${formatCount(state.records)} ${unit.plural}`,
+      rate: `${formatCount(elapsed > 0 ? state.records / elapsed : 0)} ${unit.rate}`,
     };
   }
 

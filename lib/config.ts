@@ -27,6 +27,16 @@ const envSchema = z.object({
   /** Behind a reverse proxy that sets X-Forwarded-For: trust it for the client's address (sign-in limits, sessions). */
   IB_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
   IB_DATA_DIR: z.string().trim().min(1).default(".data"),
+  /**
+   * Encrypts judges' API keys at rest (AES-256-GCM): 32 bytes as 64 hex digits or base64. Unset on the
+   * embedded default: generated into <IB_DATA_DIR>/secret-key; unset with DATABASE_URL: no secret can be stored.
+   */
+  IB_SECRET_KEY: z
+    .string()
+    .trim()
+    .refine((value) => /^[0-9a-fA-F]{64}$/.test(value) || Buffer.from(value, "base64").length === 32, "must be 32 bytes as 64 hex digits or base64")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   IB_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   IB_DEMO_CASES: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   /** Next.js build directory, relative to the checkout (a second server can run beside the main one). */

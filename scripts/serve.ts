@@ -21,6 +21,7 @@ import { screenRequest, type Screening } from "../lib/http/guard";
 import { checkSameOrigin, hostOrigin, isLoopback } from "../lib/http/same-origin";
 import { adminExists } from "../lib/auth/users";
 import { BASE_SECURITY_HEADERS } from "../lib/http/security-headers";
+import { startJudgeWorker } from "../lib/judging/worker";
 import { startSearchIndexer } from "../lib/search/indexer";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -75,9 +76,12 @@ export async function startAppServer(options: { dev: boolean; hostname: string; 
   });
   // Completions stored since the last pass are searched directly until indexed: keep that tail short.
   const indexer = startSearchIndexer({ log: (line) => console.error(line) });
+  // Judge jobs queued through the API or left running by a previous process (lib/judging/worker.ts).
+  const judges = await startJudgeWorker({ log: (line) => console.error(line) });
   return {
     async close() {
       await indexer.stop();
+      await judges.stop();
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 5000).unref();

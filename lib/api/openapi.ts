@@ -11,6 +11,7 @@ import type { DocumentedEndpoint, Endpoint } from "./endpoint";
 import { feedbackIntentBatchEndpoint, feedbackIntentEndpoint } from "./endpoints/feedback";
 import { healthEndpoint, openapiEndpoint } from "./endpoints/meta";
 import { ingestEndpoint } from "./endpoints/ingest";
+import { cancelJudgeJobEndpoint, createJudgeJobEndpoint, judgeJobEndpoint, listJudgesEndpoint, putJudgeEndpoint } from "./endpoints/judges";
 import { listIntentsEndpoint, putIntentsEndpoint } from "./endpoints/intents";
 import type { Permission } from "./keys";
 import { caseEndpoint, listCompletionsEndpoint, listRunsEndpoint, runMetricsEndpoint } from "./endpoints/read";
@@ -30,6 +31,11 @@ export const ENDPOINTS: readonly DocumentedEndpoint[] = [
   listCompletionsEndpoint,
   feedbackIntentEndpoint,
   feedbackIntentBatchEndpoint,
+  putJudgeEndpoint,
+  listJudgesEndpoint,
+  createJudgeJobEndpoint,
+  judgeJobEndpoint,
+  cancelJudgeJobEndpoint,
 ];
 
 const TAGS = [
@@ -38,6 +44,7 @@ const TAGS = [
   { name: "ingest", description: "Pushing evaluation runs: cases and their completions, graded on the way in." },
   { name: "read", description: "Runs, cases and completions of the key's project." },
   { name: "metrics", description: "Intent accuracy (correct / all), policy accuracy (pass / (pass + fail), pending apart) and system accuracy (intent correct and policy pass / all), each with a 95% Wilson interval." },
+  { name: "judging", description: "Policy judges (the built-in rubric judge and LLM judges on OpenAI-compatible endpoints) and the jobs that judge runs with them." },
   { name: "feedback", description: "The intent grader as an RL reward: same grader, same rewards as evaluation." },
 ];
 

@@ -54,7 +54,9 @@ const recordColumns = (extra = "") => `x(id bigint, case_id bigint, run_id int, 
 /**
  * Inserts new completions, replaces those whose text changed (re-graded, and
  * their old policy verdict no longer applies), and records imported verdicts
- * that differ from the latest one. Returns, per case external id, whether
+ * that differ from the latest one stored by ingestion (a judge job's verdicts,
+ * those with a cache key, are not compared: re-sending a record after judging
+ * changes nothing). Returns, per case external id, whether
  * anything changed.
  */
 export async function storeCompletions(
@@ -76,7 +78,7 @@ export async function storeCompletions(
          FROM completions c
          JOIN unnest($2::bigint[], $3::int[]) AS k(case_id, run_id) ON c.case_id = k.case_id AND c.run_id = k.run_id
          LEFT JOIN LATERAL (SELECT verdict, rationale, judge_name, judge_version, source FROM policy_verdicts v
-                             WHERE v.project_id = c.project_id AND v.completion_id = c.id ORDER BY v.id DESC LIMIT 1) pv ON true
+                             WHERE v.project_id = c.project_id AND v.completion_id = c.id AND v.cache_key IS NULL ORDER BY v.id DESC LIMIT 1) pv ON true
         WHERE c.project_id = $1 ORDER BY c.id FOR UPDATE OF c`,
       [project.id, lookup.map((l) => l.caseId), lookup.map((l) => l.runId)],
     );

@@ -97,6 +97,18 @@ describe("every documented operation, called", () => {
     expect((await exercise("POST", "/api/v1/feedback/intent", "/api/v1/feedback/intent", { key: ingest, body: { ...item, expectedIntent: "nope" } })).status).toBe(400);
     expect((await exercise("POST", "/api/v1/feedback/intent/batch", "/api/v1/feedback/intent/batch", { key: ingest, body: { items: [item, item] } })).status).toBe(200);
 
+    const judge = { kind: "openai", baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKey: "sk-test-000000abcd" };
+    expect((await exercise("PUT", "/api/v1/judges/{name}", "/api/v1/judges/llm", { key: admin, body: judge })).status).toBe(200);
+    expect((await exercise("PUT", "/api/v1/judges/{name}", "/api/v1/judges/llm", { key: admin, body: { ...judge, kind: "other" } })).status).toBe(400);
+    expect((await exercise("GET", "/api/v1/judges", "/api/v1/judges", { key: admin })).status).toBe(200);
+    expect((await exercise("POST", "/api/v1/judge-jobs", "/api/v1/judge-jobs", { key: ingest, body: { judge: "rubric", run: "missing" } })).status).toBe(400);
+    const job = await exercise("POST", "/api/v1/judge-jobs", "/api/v1/judge-jobs", { key: ingest, body: { judge: "rubric", run: "alpha" } });
+    expect(job.status).toBe(202);
+    expect((await exercise("GET", "/api/v1/judge-jobs/{id}", `/api/v1/judge-jobs/${job.json.id}`, { key: read })).status).toBe(200);
+    expect((await exercise("GET", "/api/v1/judge-jobs/{id}", "/api/v1/judge-jobs/0", { key: read })).status).toBe(404);
+    expect((await exercise("POST", "/api/v1/judge-jobs/{id}/cancel", `/api/v1/judge-jobs/${job.json.id}/cancel`, { key: ingest })).status).toBe(200);
+    expect((await exercise("POST", "/api/v1/judge-jobs/{id}/cancel", "/api/v1/judge-jobs/999999999/cancel", { key: ingest })).status).toBe(404);
+
     const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
     expect([...called].sort()).toEqual(documented.sort());
   });

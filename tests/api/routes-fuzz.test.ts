@@ -59,6 +59,8 @@ const SAMPLE_BODIES: Record<string, Json> = {
   ingestRecords: { records: [{ case: { id: "f1", messages: [{ role: "user", content: "hi" }], expectedIntent: "get_refund", tags: ["t"], metadata: { k: "v" } }, completions: [{ run: "alpha", model: "m-alpha", text: completion("get_refund"), policy: { verdict: "pass", rationale: "ok", judge: "j", judgeVersion: "1" }, latencyMs: 5, metadata: {} }] }] },
   gradeIntent: { completion: completion("get_refund"), expectedIntent: "get_refund" },
   gradeIntentBatch: { items: [{ completion: completion("get_refund"), expectedIntent: "get_refund" }] },
+  putJudge: { kind: "openai", baseUrl: "http://127.0.0.1:9/v1", model: "m", apiKey: "sk-fuzz-0000", temperature: 0, timeoutMs: 1000, concurrency: 2, samples: 1, promptTemplate: "{{guideline}} {{reply}}" },
+  createJudgeJob: { judge: "rubric", run: ["alpha"], intentVerdict: ["wrong"], q: "order" },
 };
 
 interface Operation {

@@ -1,0 +1,145 @@
+/**
+ * A project's judges: the built-in `rubric` judge (always there, never stored)
+ * and its LLM judges, stored in `judges` with the API key encrypted
+ * (lib/judging/secrets.ts). Every change of an LLM judge's settings is one
+ * more configuration version; verdicts record the version they came from.
+ * A stored key is never sent to a new address: changing baseUrl without a new
+ * apiKey is refused.
+ */
+import { prisma, type Db } from "../db/prisma";
+import { RUBRIC_JUDGE_NAME, type JudgeConfig, type JudgeListItem } from "../validations/judging";
+import { RUBRIC_JUDGE } from "./rubric";
+import { decryptSecret, encryptSecret, maskSecret } from "./secrets";
+
+export class JudgeConfigError extends Error {
+  override name = "JudgeConfigError";
+  constructor(message: string, readonly code: "base_url_needs_key" | "built_in" | "no_key_stored" | "key_unreadable") {
+    super(message);
+  }
+}
+
+/** A judge ready to judge: the rubric judge, or an LLM judge with its key decrypted. */
+export type ResolvedJudge =
+  | { kind: "rubric"; name: string; version: string }
+  | {
+      kind: "openai";
+      name: string;
+      version: string;
+      baseUrl: string;
+      model: string;
+      apiKey: string;
+      temperature: number | null;
+      timeoutMs: number;
+      concurrency: number;
+      samples: number;
+      promptTemplate: string | null;
+    };
+
+const RUBRIC_ITEM: JudgeListItem = {
+  name: RUBRIC_JUDGE_NAME,
+  kind: "rubric",
+  version: RUBRIC_JUDGE.version,
+  builtIn: true,
+  baseUrl: null,
+  model: null,
+  apiKey: null,
+  temperature: null,
+  timeoutMs: null,
+  concurrency: null,
+  samples: null,
+  promptTemplate: null,
+  updatedAt: null,
+};
+
+type JudgeRow = NonNullable<Awaited<ReturnType<ReturnType<typeof prisma>["judge"]["findFirst"]>>>;
+
+function listItem(row: JudgeRow): JudgeListItem {
+  return {
+    name: row.name,
+    kind: "openai",
+    version: row.version,
+    builtIn: false,
+    baseUrl: row.baseUrl,
+    model: row.model,
+    apiKey: row.apiKeyHint,
+    temperature: row.temperature,
+    timeoutMs: row.timeoutMs,
+    concurrency: row.concurrency,
+    samples: row.samples,
+    promptTemplate: row.promptTemplate,
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function listJudges(projectId: number, db: Db = prisma()): Promise<JudgeListItem[]> {
+  const rows = await db.judge.findMany({ where: { projectId, kind: "llm" }, orderBy: { name: "asc" } });
+  return [RUBRIC_ITEM, ...rows.map(listItem)];
+}
+
+/** Creates or changes an LLM judge; a change that alters nothing keeps the version. */
+export async function putJudge(projectId: number, name: string, config: JudgeConfig, db: Db = prisma()): Promise<{ judge: JudgeListItem; created: boolean; changed: boolean }> {
+  if (name === RUBRIC_JUDGE_NAME) throw new JudgeConfigError("the rubric judge is built in and cannot be configured; give this judge another name", "built_in");
+  const existing = await db.judge.findUnique({ where: { projectId_name: { projectId, name } } });
+  if (!existing && config.apiKey === undefined) throw new JudgeConfigError("apiKey is required for a new judge (send any non-empty value if the server needs none)", "no_key_stored");
+  if (existing && config.apiKey === undefined && existing.baseUrl !== config.baseUrl) {
+    throw new JudgeConfigError("baseUrl changed: send apiKey again (a stored key is never sent to a new address)", "base_url_needs_key");
+  }
+  const settings = {
+    baseUrl: config.baseUrl,
+    model: config.model,
+    temperature: config.temperature ?? null,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    samples: config.samples,
+    promptTemplate: config.promptTemplate ?? null,
+  };
+  const secret = config.apiKey === undefined ? {} : { apiKeyEncrypted: encryptSecret(config.apiKey), apiKeyHint: maskSecret(config.apiKey) };
+  if (!existing) {
+    const row = await db.judge.create({ data: { projectId, name, kind: "llm", version: "1", ...settings, ...secret } });
+    return { judge: listItem(row), created: true, changed: true };
+  }
+  const storedKey = () => {
+    try {
+      return existing.apiKeyEncrypted === null ? null : decryptSecret(existing.apiKeyEncrypted);
+    } catch {
+      return null; // unreadable (the instance key changed): the new key replaces it
+    }
+  };
+  const keyChanged = config.apiKey !== undefined && storedKey() !== config.apiKey;
+  const changed = keyChanged || (Object.keys(settings) as (keyof typeof settings)[]).some((key) => existing[key] !== settings[key]);
+  if (!changed) return { judge: listItem(existing), created: false, changed: false };
+  const row = await db.judge.update({
+    where: { id: existing.id },
+    data: { ...settings, ...secret, version: String(Number(existing.version) + 1) },
+  });
+  return { judge: listItem(row), created: false, changed: true };
+}
+
+/** A judge by name, ready to judge, or null when the project has none of that name. */
+export async function resolveJudge(projectId: number, name: string, db: Db = prisma()): Promise<ResolvedJudge | null> {
+  if (name === RUBRIC_JUDGE_NAME) return { kind: "rubric", name, version: RUBRIC_JUDGE.version };
+  const row = await db.judge.findUnique({ where: { projectId_name: { projectId, name } } });
+  if (!row || row.kind !== "llm" || !row.baseUrl || !row.model) return null;
+  return {
+    kind: "openai",
+    name,
+    version: row.version,
+    baseUrl: row.baseUrl,
+    model: row.model,
+    apiKey: row.apiKeyEncrypted ? readKey(name, row.apiKeyEncrypted) : "",
+    temperature: row.temperature,
+    timeoutMs: row.timeoutMs,
+    concurrency: row.concurrency,
+    samples: row.samples,
+    promptTemplate: row.promptTemplate,
+  };
+}
+
+function readKey(judge: string, stored: string): string {
+  try {
+    return decryptSecret(stored);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new JudgeConfigError(`cannot decrypt the API key of judge '${judge}' (${why}): was IB_SECRET_KEY or <IB_DATA_DIR>/secret-key changed? Send the key again with PUT /api/v1/judges/${judge}`, "key_unreadable");
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The judges' boundary: PUT /api/v1/judges/{name}, GET /api/v1/judges, the
+ * judge jobs and `ib judge`, one schema each.
+ */
+import { z } from "zod";
+import { completionFilterShape } from "./filters";
+import { isStorableText, NOT_STORABLE_MESSAGE } from "./text";
+
+export const RUBRIC_JUDGE_NAME = "rubric";
+
+export const judgeNameSchema = z
+  .string()
+  .trim()
+  .min(1, "judge name must not be empty")
+  .max(100, "judge name is at most 100 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "judge name must be letters, digits, '_', '.' or '-'");
+
+/** Variables of a prompt template, each written `{{name}}`. */
+export const PROMPT_VARIABLES = ["guideline", "conversation", "reply", "predicted_intent", "intent_label"] as const;
+
+export const promptTemplateSchema = z
+  .string()
+  .min(1)
+  .max(20_000)
+  .refine(isStorableText, `promptTemplate ${NOT_STORABLE_MESSAGE}`)
+  .superRefine((template, ctx) => {
+    const unknown = [...template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]!).filter((name) => !(PROMPT_VARIABLES as readonly string[]).includes(name));
+    if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `unknown template variable${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `{{${n}}}`).join(", ")}; allowed: ${PROMPT_VARIABLES.map((n) => `{{${n}}}`).join(", ")}` });
+    for (const needed of ["guideline", "reply"]) {
+      if (!new RegExp(`\\{\\{\\s*${needed}\\s*\\}\\}`).test(template)) ctx.addIssue({ code: "custom", message: `the template must use {{${needed}}}` });
+    }
+  });
+
+const baseUrlSchema = z
+  .url({ protocol: /^https?$/, message: "baseUrl must be an http:// or https:// URL, such as https://api.openai.com/v1 or http://localhost:11434/v1" })
+  .max(2000)
+  .transform((url) => url.replace(/\/+$/, ""));
+
+/** The body of PUT /api/v1/judges/{name}. */
+export const judgeConfigSchema = z
+  .strictObject({
+    kind: z.literal("openai", { error: "kind must be \"openai\" (the rubric judge is built in and needs no configuration)" }),
+    baseUrl: baseUrlSchema.meta({ description: "An OpenAI-compatible API root, e.g. `https://api.openai.com/v1`, `http://localhost:8000/v1` (vLLM), `http://localhost:11434/v1` (Ollama)." }),
+    model: z.string().trim().min(1, "model must not be empty").max(200),
+    apiKey: z
+      .string()
+      .min(1, "apiKey must not be empty")
+      .max(1000)
+      .optional()
+      .meta({ description: "Stored encrypted, shown masked. May be left out to keep the stored key, except when baseUrl changes." }),
+    temperature: z.number().min(0).max(2).optional().meta({ description: "Sampling temperature, 0 to 2 (default: the server's)." }),
+    timeoutMs: z.number().int().min(100).max(600_000).default(30_000).meta({ description: "Per-request timeout in ms (default 30,000)." }),
+    concurrency: z.number().int().min(1).max(256).default(4).meta({ description: "Requests in flight at once (default 4)." }),
+    samples: z.number().int().min(1).max(15).default(1).meta({ description: "Self-consistency: this many answers per completion, the majority verdict wins (odd numbers avoid ties; a tie fails)." }),
+    promptTemplate: promptTemplateSchema.optional().meta({ description: `Variables: ${PROMPT_VARIABLES.map((n) => `{{${n}}}`).join(", ")}. Default: a built-in template.` }),
+  })
+  .meta({ description: "An LLM judge on an OpenAI-compatible chat-completions endpoint." });
+export type JudgeConfigInput = z.input<typeof judgeConfigSchema>;
+export type JudgeConfig = z.output<typeof judgeConfigSchema>;
+
+export const judgeListItemSchema = z.object({
+  name: z.string(),
+  kind: z.enum(["rubric", "openai"]),
+  version: z.string().meta({ description: "Configuration version: one more on every change; verdicts record it." }),
+  builtIn: z.boolean(),
+  baseUrl: z.string().nullable(),
+  model: z.string().nullable(),
+  apiKey: z.string().nullable().meta({ description: "The key masked (`sk-…abcd`), or null when none is stored." }),
+  temperature: z.number().nullable(),
+  timeoutMs: z.number().int().nullable(),
+  concurrency: z.number().int().nullable(),
+  samples: z.number().int().nullable(),
+  promptTemplate: z.string().nullable().meta({ description: "null: the built-in template." }),
+  updatedAt: z.string().nullable(),
+});
+export type JudgeListItem = z.infer<typeof judgeListItemSchema>;
+export const judgeListSchema = z.object({ judges: z.array(judgeListItemSchema) });
+export const judgePutResultSchema = z.object({ judge: judgeListItemSchema, created: z.boolean(), changed: z.boolean() });
+
+// ---------------------------------------------------------------------------
+// Judge jobs
+
+const { run: _run, ...otherFilters } = completionFilterShape;
+
+/** POST /api/v1/judge-jobs: a judge, a run, and any filter of GET /api/v1/completions. */
+export const judgeJobRequestSchema = z.strictObject({
+  judge: judgeNameSchema,
+  run: z
+    .preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(z.string().trim().min(1).max(200)).min(1).max(100))
+    .meta({ description: "Run name (or several)." }),
+  ...otherFilters,
+});
+export type JudgeJobRequest = z.output<typeof judgeJobRequestSchema>;
+
+export const JUDGE_JOB_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+
+export const judgeJobSchema = z.object({
+  id: z.number().int(),
+  judge: z.string(),
+  judgeVersion: z.string(),
+  status: z.enum(JUDGE_JOB_STATUSES),
+  total: z.number().int().meta({ description: "Completions in scope that lacked a verdict of this judge configuration when the job started." }),
+  done: z.number().int().meta({ description: "Of those, judged (verdicts stored)." }),
+  errors: z.number().int().meta({ description: "Completions the judge could not judge (no verdict stored for them)." }),
+  requests: z.number().int().meta({ description: "Requests sent to the judge's endpoint." }),
+  rate: z.number().nullable().meta({ description: "Completions per second since the job started." }),
+  etaSeconds: z.number().nullable(),
+  failed: z.array(z.object({ completionId: z.number().int(), case: z.string(), run: z.string(), message: z.string() })).meta({ description: "The first 100 failures." }),
+  message: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type JudgeJobView = z.infer<typeof judgeJobSchema>;
