@@ -14,6 +14,7 @@ export function ProjectNav({ project, projects, role, manage }: { project: strin
     { href: `${base}/cases`, label: "Cases" },
     { href: `${base}/inbox`, label: "Inbox" },
     { href: `${base}/guidelines`, label: "Guidelines" },
+    { href: `${base}/judges`, label: "Judges" },
     ...(manage
       ? [
           { href: `${base}/members`, label: "Members" },

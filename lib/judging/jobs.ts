@@ -76,6 +76,21 @@ export async function judgeJobView(db: pg.Pool, projectId: number, id: number): 
       WHERE e.job_id = $1 ORDER BY e.completion_id LIMIT 100`,
     [id],
   );
+  return viewOf(job, failed.map((f) => ({ completionId: Number(f.completion_id), case: f.external_id, run: f.run, message: f.message })));
+}
+
+/** The project's newest jobs (without their failures), newest first: what the judges page lists. */
+export async function recentJudgeJobs(db: pg.Pool, projectId: number, limit = 20): Promise<(JudgeJobView & { runs: string[] })[]> {
+  const { rows } = await db.query<JobRow>("SELECT * FROM judge_jobs WHERE project_id = $1 ORDER BY id DESC LIMIT $2", [projectId, limit]);
+  return rows.map((job) => {
+    const scope = job.scope as { run?: unknown };
+    const runs = Array.isArray(scope.run) ? scope.run.filter((run): run is string => typeof run === "string") : [];
+    return { ...viewOf(job, []), runs };
+  });
+}
+
+/** Progress, rate and ETA of a job row. */
+function viewOf(job: JobRow, failed: JudgeJobView["failed"]): JudgeJobView {
   const end = job.finished_at ?? new Date();
   const seconds = job.started_at ? (end.getTime() - job.started_at.getTime()) / 1000 : 0;
   const rate = seconds > 0 ? job.done / seconds : null;
@@ -91,7 +106,7 @@ export async function judgeJobView(db: pg.Pool, projectId: number, id: number): 
     requests: job.requests,
     rate,
     etaSeconds: job.status === "running" && rate ? Math.max(0, left) / rate : job.status === "done" ? 0 : null,
-    failed: failed.map((f) => ({ completionId: Number(f.completion_id), case: f.external_id, run: f.run, message: f.message })),
+    failed,
     message: job.message,
     createdAt: job.created_at.toISOString(),
     startedAt: job.started_at?.toISOString() ?? null,

@@ -1,0 +1,58 @@
+import { expect, test } from "@playwright/test";
+import { apiKey, ib } from "./fixtures/cli";
+
+/**
+ * The policy judge from the browser: a lead writes a rubric into a guideline,
+ * runs the built-in rubric judge on a run, watches the job finish, and the
+ * leaderboard's policy figures follow. The project is this file's own.
+ */
+const PROJECT = `judging-${Date.now().toString(36)}`;
+const reply = (text: string) => `<analysis>A refund.</analysis><intent>get_refund</intent> ${text}`;
+
+test.beforeAll(async ({ request }) => {
+  ib("project", "create", PROJECT);
+  const headers = { authorization: `Bearer ${apiKey(PROJECT, "admin")}` };
+  const intents = [{ id: "get_refund", label: "Get refund", policy: "Ask which order it is." }];
+  expect((await request.put("/api/v1/intents", { headers, data: { intents } })).status()).toBe(200);
+  const texts = ["Which order is it?", "Sure, done.", "Please send me the order number.", "Refunded!"];
+  const records = texts.map((text, i) => ({
+    case: { id: `refund-${i + 1}`, messages: [{ role: "user", content: "I want my money back" }], expectedIntent: "get_refund" },
+    completions: [{ run: "r1", model: "m1", text: reply(text) }],
+  }));
+  expect((await request.post("/api/v1/ingest", { headers, data: { records } })).status()).toBe(200);
+});
+
+test("edit a guideline, run the rubric judge from the page, watch it finish, and the leaderboard follows", async ({ page }) => {
+  await page.goto(`/projects/${PROJECT}`);
+  await expect(page.getByTestId("policy-counts").first()).toContainText("0 pass · 0 fail · 4 pending");
+
+  await page.goto(`/projects/${PROJECT}/guidelines`);
+  const refund = page.getByTestId("guideline-get_refund");
+  await refund.getByText("Edit").click();
+  await refund.getByLabel("Rubric items (JSON)").fill(JSON.stringify([{ id: "order", description: "asks for the order", mustInclude: ["order"] }]));
+  await refund.getByRole("button", { name: "Save as a new version" }).click();
+  await expect(refund.getByText(/Saved as version 2/)).toBeVisible();
+
+  await page.goto(`/projects/${PROJECT}/judges`);
+  const form = page.getByRole("form", { name: "Judge runs" });
+  await form.getByLabel("Judge").selectOption("rubric");
+  await form.getByRole("checkbox", { name: "r1" }).check();
+  await form.getByRole("button", { name: "Start judging" }).click();
+  await expect(form.getByText(/Job \d+ started: rubric on r1/)).toBeVisible();
+  const job = page.getByTestId("judge-job").first();
+  // The page follows the job by itself: no reload here.
+  await expect(job.getByTestId("job-status")).toHaveText("done", { timeout: 30_000 });
+  await expect(job.getByTestId("job-progress")).toContainText("4 of 4 judged · 0 errors");
+  await expect(job.getByRole("progressbar")).toHaveAttribute("value", "4");
+
+  await page.goto(`/projects/${PROJECT}`);
+  await expect(page.getByTestId("policy-counts").first()).toContainText("2 pass · 2 fail · 0 pending");
+  await expect(page.getByTestId("policy-accuracy").first()).toHaveText("50.0%");
+
+  // The same run again: nothing left to judge, nothing sent.
+  await page.goto(`/projects/${PROJECT}/judges`);
+  await form.getByRole("checkbox", { name: "r1" }).check();
+  await form.getByRole("button", { name: "Start judging" }).click();
+  await expect(page.getByTestId("judge-job").first().getByTestId("job-status")).toHaveText("done", { timeout: 30_000 });
+  await expect(page.getByTestId("judge-job").first().getByTestId("job-progress")).toContainText("0 of 0 judged");
+});
