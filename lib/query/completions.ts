@@ -96,7 +96,8 @@ export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (
   intentVerdict: (verdicts, bind) => anyOf("c.intent_verdict", "intent_verdict", verdicts, bind),
   policyVerdict: (verdicts, bind) => anyOf("c.policy_verdict", "policy_verdict", verdicts, bind),
   systemSuccess: (success) => (success ? SUCCESS_SQL.system("c") : `NOT ${SUCCESS_SQL.system("c")}`),
-  tag: (tags, bind) => `EXISTS (SELECT 1 FROM cases t WHERE t.project_id = c.project_id AND t.id = c.case_id AND t.tags && ${bind([...new Set(tags)])}::text[])`,
+  // The case's tags, as the completion carries them (kept in step with the case by a trigger).
+  tag: (tags, bind) => `c.case_tags && ${bind([...new Set(tags)])}::text[]`,
   // Case-level: the same case's completions in other runs, through the (project, case, run) unique index.
   winner: ({ runs, success }, bind, use) =>
     use === "rows"
