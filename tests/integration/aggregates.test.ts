@@ -1,6 +1,6 @@
 /**
  * The trigger-maintained aggregates (completion_counts, run_pair_counts,
- * run_intent_stats, run_confusion) against GROUP BYs over the base tables,
+ * run_intent_stats, run_confusion, case_outcomes, inbox_counts) against GROUP BYs over the base tables,
  * written here independently of the triggers (tags read from `cases`, pairs by
  * a self-join), after random sequences of what changes completions: ingested
  * batches (new cases and completions, replaced texts, changed tags and ground
@@ -134,6 +134,18 @@ async function expectExact(projectId: number): Promise<void> {
     await rows(`SELECT run_id, expected_intent, ${PREDICTED("c")} AS predicted, count(*)::int AS n FROM completions c WHERE project_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, projectId),
   );
   expect(await leaderboard(db.pool, projectId)).toEqual(await leaderboardFromCompletions(db.pool, projectId));
+  const ranking = `SELECT case_id, count(*)::int AS runs,
+        least(count(*) FILTER (WHERE intent_verdict = 'correct'), count(*) FILTER (WHERE intent_verdict <> 'correct'))::int AS intent_split,
+        least(count(*) FILTER (WHERE policy_verdict = 'pass'), count(*) FILTER (WHERE policy_verdict = 'fail'))::int AS policy_split,
+        count(DISTINCT coalesce(predicted_intent, ''))::int AS predicted_kinds
+      FROM completions WHERE project_id = $1 GROUP BY case_id`;
+  expect(await rows("SELECT case_id, runs, intent_split, policy_split, predicted_kinds FROM case_outcomes WHERE project_id = $1 AND runs > 0 ORDER BY 1", projectId)).toEqual(
+    await rows(`${ranking} ORDER BY 1`, projectId),
+  );
+  expect(await rows("SELECT intent_split, policy_split, predicted_kinds, n::int FROM inbox_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3", projectId)).toEqual(
+    await rows(`SELECT intent_split, policy_split, predicted_kinds, count(*)::int AS n FROM (${ranking}) r
+                 WHERE runs >= 2 AND (intent_split > 0 OR policy_split > 0) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, projectId),
+  );
   // No aggregate row is negative (a subtraction applied twice would show here even where sums cancel).
   expect(await rows("SELECT 1 FROM completion_counts WHERE project_id = $1 AND n < 0 UNION ALL SELECT 1 FROM run_pair_counts WHERE project_id = $1 AND n < 0", projectId)).toEqual([]);
 }
