@@ -433,6 +433,7 @@ describe("one row per case", () => {
     ["run-b wrong", { run: ["run-b"], intentVerdict: ["wrong"] }],
     ["only run-a succeeds on intent", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] }],
     ["a tag", { tag: ["typo"] }],
+    ["one run's policy passes with a tag (counted from the aggregates)", { run: ["run-a"], policyVerdict: ["pass"], tag: ["vip", "typo"] }],
   ])("%s: each matching case once, in order, with every run's verdicts and which matched", async (_name, filter) => {
     const matching = expected.filter((row) => matches(row, filter));
     const wantCases = [...new Set(matching.map((row) => row.caseId))].sort();
