@@ -55,15 +55,14 @@ export const FIRST_MESSAGE_SQL = `left(coalesce((SELECT m->>'content' FROM jsonb
 
 /**
  * How many cases have at least one completion matching the filter. Without a
- * filter: the cases with completions, from case_outcomes (one row per case, no
- * completion read); within one run, whose cases have one completion each: that
+ * filter: the cases with completions, from case_outcome_counts (a few rows); within one run, whose cases have one completion each: that
  * run's completions, from completion_counts when it can count the filter.
  */
 export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
   const resolved = await resolveCompletionFilter(db, projectId, filter);
   if (!resolved) return 0;
   if (Object.values(resolved).every((value) => value === undefined)) {
-    const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM case_outcomes WHERE project_id = $1 AND runs > 0", [projectId]);
+    const { rows } = await db.query<{ n: number }>("SELECT coalesce(sum(n), 0)::int AS n FROM case_outcome_counts WHERE project_id = $1", [projectId]);
     return rows[0]!.n;
   }
   if (resolved.run && new Set(resolved.run).size === 1 && statsCountable(resolved)) return statsCount(db, projectId, resolved);

@@ -10,7 +10,7 @@
  *
  * Over every run, read from the trigger-maintained `case_outcomes` (one row
  * per case with its ranking key, under an index in ranking order) and
- * `inbox_counts` (the total): a page is an index range scan. Over chosen runs,
+ * `case_outcome_counts` (the total): a page is an index range scan. Over chosen runs,
  * one GROUP BY over their completions. Both paged by keyset on the ranking.
  */
 import type pg from "pg";
@@ -92,7 +92,7 @@ export async function inboxPage(db: pg.ClientBase | pg.Pool, projectId: number, 
   return toPage(rows, total, limit);
 }
 
-/** Every run's inbox: a page of case_outcomes in index order (project, negated key, case), the total from inbox_counts. */
+/** Every run's inbox: a page of case_outcomes in index order (project, negated key, case), the total from case_outcome_counts. */
 async function storedInboxPage(db: pg.ClientBase | pg.Pool, projectId: number, limit: number, after: z.output<typeof inboxCursorSchema> | null): Promise<InboxPage> {
   const { values, bind } = parameters();
   const keyset = after === null ? "" : ` AND (-r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id) > (${bind(-after[1])}::int, ${bind(-after[2])}::int, ${bind(-after[3])}::int, ${bind(after[4])}::bigint)`;
@@ -132,7 +132,7 @@ function toPage(rows: (RankedRow & { external_id: string; expected_intent: strin
 
 async function countInbox(db: pg.ClientBase | pg.Pool, projectId: number, runIds: number[] | undefined): Promise<number> {
   if (runIds === undefined) {
-    const { rows } = await db.query<{ n: number }>("SELECT coalesce(sum(n), 0)::int AS n FROM inbox_counts WHERE project_id = $1", [projectId]);
+    const { rows } = await db.query<{ n: number }>("SELECT coalesce(sum(n), 0)::int AS n FROM case_outcome_counts WHERE project_id = $1 AND runs >= 2 AND (intent_split > 0 OR policy_split > 0)", [projectId]);
     return rows[0]!.n;
   }
   const { values, bind } = parameters();

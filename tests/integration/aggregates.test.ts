@@ -1,6 +1,6 @@
 /**
  * The trigger-maintained aggregates (completion_counts, run_pair_counts,
- * run_intent_stats, run_confusion, case_outcomes, inbox_counts) against GROUP BYs over the base tables,
+ * run_intent_stats, run_confusion, case_outcomes, case_outcome_counts) against GROUP BYs over the base tables,
  * written here independently of the triggers (tags read from `cases`, pairs by
  * a self-join), after random sequences of what changes completions: ingested
  * batches (new cases and completions, replaced texts, changed tags and ground
@@ -142,9 +142,8 @@ async function expectExact(projectId: number): Promise<void> {
   expect(await rows("SELECT case_id, runs, intent_split, policy_split, predicted_kinds FROM case_outcomes WHERE project_id = $1 AND runs > 0 ORDER BY 1", projectId)).toEqual(
     await rows(`${ranking} ORDER BY 1`, projectId),
   );
-  expect(await rows("SELECT intent_split, policy_split, predicted_kinds, n::int FROM inbox_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3", projectId)).toEqual(
-    await rows(`SELECT intent_split, policy_split, predicted_kinds, count(*)::int AS n FROM (${ranking}) r
-                 WHERE runs >= 2 AND (intent_split > 0 OR policy_split > 0) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, projectId),
+  expect(await rows("SELECT runs, intent_split, policy_split, predicted_kinds, n::int FROM case_outcome_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4", projectId)).toEqual(
+    await rows(`SELECT runs, intent_split, policy_split, predicted_kinds, count(*)::int AS n FROM (${ranking}) r GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, projectId),
   );
   // No aggregate row is negative (a subtraction applied twice would show here even where sums cancel).
   expect(await rows("SELECT 1 FROM completion_counts WHERE project_id = $1 AND n < 0 UNION ALL SELECT 1 FROM run_pair_counts WHERE project_id = $1 AND n < 0", projectId)).toEqual([]);

@@ -21,15 +21,17 @@ CREATE TABLE "case_outcomes" (
 CREATE INDEX "case_outcomes_inbox_idx" ON "case_outcomes" ("project_id", (-"intent_split"), (-"policy_split"), (-"predicted_kinds"), "case_id")
   WHERE "runs" >= 2 AND ("intent_split" > 0 OR "policy_split" > 0);
 
--- How many inbox cases have each ranking key: the inbox's total without counting its cases.
-CREATE TABLE "inbox_counts" (
+-- How many cases have each key (cases with completions only): the inbox's total
+-- and the table's case count without reading a row per case.
+CREATE TABLE "case_outcome_counts" (
     "project_id" INTEGER NOT NULL,
+    "runs" INTEGER NOT NULL,
     "intent_split" INTEGER NOT NULL,
     "policy_split" INTEGER NOT NULL,
     "predicted_kinds" INTEGER NOT NULL,
     "n" BIGINT NOT NULL DEFAULT 0,
 
-    CONSTRAINT "inbox_counts_pkey" PRIMARY KEY ("project_id","intent_split","policy_split","predicted_kinds")
+    CONSTRAINT "case_outcome_counts_pkey" PRIMARY KEY ("project_id","runs","intent_split","policy_split","predicted_kinds")
 );
 
 -- A distinct count is not a sum, so the cases a statement touched are recomputed
@@ -61,17 +63,17 @@ BEGIN
     ON CONFLICT (project_id, case_id) DO UPDATE SET runs = excluded.runs, intent_split = excluded.intent_split,
       policy_split = excluded.policy_split, predicted_kinds = excluded.predicted_kinds
   ), delta AS (
-    SELECT project_id, intent_split, policy_split, predicted_kinds, sum(sign) AS n
-      FROM (SELECT project_id, intent_split, policy_split, predicted_kinds, runs, 1 AS sign FROM fresh
+    SELECT project_id, runs, intent_split, policy_split, predicted_kinds, sum(sign) AS n
+      FROM (SELECT project_id, runs, intent_split, policy_split, predicted_kinds, 1 AS sign FROM fresh
             UNION ALL
-            SELECT project_id, intent_split, policy_split, predicted_kinds, runs, -1 FROM previous) d
-     WHERE runs >= 2 AND (intent_split > 0 OR policy_split > 0)
-     GROUP BY 1, 2, 3, 4
+            SELECT project_id, runs, intent_split, policy_split, predicted_kinds, -1 FROM previous) d
+     WHERE runs > 0
+     GROUP BY 1, 2, 3, 4, 5
     HAVING sum(sign) <> 0
   )
-  INSERT INTO inbox_counts AS i (project_id, intent_split, policy_split, predicted_kinds, n)
-  SELECT * FROM delta ORDER BY 1, 2, 3, 4
-  ON CONFLICT (project_id, intent_split, policy_split, predicted_kinds) DO UPDATE SET n = i.n + excluded.n;
+  INSERT INTO case_outcome_counts AS i (project_id, runs, intent_split, policy_split, predicted_kinds, n)
+  SELECT * FROM delta ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (project_id, runs, intent_split, policy_split, predicted_kinds) DO UPDATE SET n = i.n + excluded.n;
 
   RETURN NULL;
 END;';
@@ -101,7 +103,7 @@ BEGIN
   DELETE FROM completion_counts;
   DELETE FROM run_pair_counts;
   DELETE FROM case_outcomes;
-  DELETE FROM inbox_counts;
+  DELETE FROM case_outcome_counts;
   RETURN NULL;
 END;
 $$;
@@ -114,6 +116,5 @@ SELECT project_id, case_id, count(*),
        count(DISTINCT coalesce(predicted_intent, ''))
   FROM completions GROUP BY project_id, case_id;
 
-INSERT INTO inbox_counts (project_id, intent_split, policy_split, predicted_kinds, n)
-SELECT project_id, intent_split, policy_split, predicted_kinds, count(*) FROM case_outcomes
- WHERE runs >= 2 AND (intent_split > 0 OR policy_split > 0) GROUP BY 1, 2, 3, 4;
+INSERT INTO case_outcome_counts (project_id, runs, intent_split, policy_split, predicted_kinds, n)
+SELECT project_id, runs, intent_split, policy_split, predicted_kinds, count(*) FROM case_outcomes GROUP BY 1, 2, 3, 4, 5;
