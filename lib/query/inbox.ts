@@ -158,21 +158,25 @@ export async function inboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: nu
   return row ? { previous: row.previous, next: row.next, inInbox: true } : { previous: null, next: null, inInbox: false };
 }
 
-/** Every run's neighbours: the case's own key, then the nearest key on either side, each one index probe. */
+/** Every run's neighbours: the case's own key, then the nearest key on either side, each one index probe (bound values, so the row comparison bounds the index scan). */
 async function storedInboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: number, externalId: string): Promise<{ previous: string | null; next: string | null; inInbox: boolean }> {
-  const { values, bind } = parameters();
-  const ranked = storedRankingSql(projectId, bind);
-  const key = "(-r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id)";
-  const own = "(-own.intent_split, -own.policy_split, -own.predicted_kinds, own.case_id)";
-  const { rows } = await db.query<{ previous: string | null; next: string | null }>(
-    `WITH own AS (SELECT r.* FROM (${ranked}) r JOIN cases k ON k.project_id = ${bind(projectId)} AND k.id = r.case_id WHERE k.external_id = ${bind(externalId)})
-     SELECT (SELECT p.external_id FROM (SELECT r.case_id FROM (${ranked}) r, own WHERE ${key} < ${own} ORDER BY -r.intent_split DESC, -r.policy_split DESC, -r.predicted_kinds DESC, r.case_id DESC LIMIT 1) x
-               JOIN cases p ON p.project_id = ${bind(projectId)} AND p.id = x.case_id) AS previous,
-            (SELECT n.external_id FROM (SELECT r.case_id FROM (${ranked}) r, own WHERE ${key} > ${own} ORDER BY -r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id LIMIT 1) x
-               JOIN cases n ON n.project_id = ${bind(projectId)} AND n.id = x.case_id) AS next
-       FROM own`,
-    values,
+  const own = parameters();
+  const { rows: [key] } = await db.query<RankedRow>(
+    `SELECT r.* FROM (${storedRankingSql(projectId, own.bind)}) r JOIN cases k ON k.project_id = ${own.bind(projectId)} AND k.id = r.case_id WHERE k.external_id = ${own.bind(externalId)}`,
+    own.values,
   );
-  const row = rows[0];
-  return row ? { previous: row.previous, next: row.next, inInbox: true } : { previous: null, next: null, inInbox: false };
+  if (!key) return { previous: null, next: null, inInbox: false };
+  const side = async (comparison: ">" | "<", direction: "ASC" | "DESC") => {
+    const { values, bind } = parameters();
+    const { rows } = await db.query<{ external_id: string }>(
+      `SELECT k.external_id FROM (SELECT r.case_id FROM (${storedRankingSql(projectId, bind)}) r
+          WHERE (-r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id) ${comparison} (${bind(-key.intent_split)}::int, ${bind(-key.policy_split)}::int, ${bind(-key.predicted_kinds)}::int, ${bind(key.case_id)}::bigint)
+          ORDER BY -r.intent_split ${direction}, -r.policy_split ${direction}, -r.predicted_kinds ${direction}, r.case_id ${direction} LIMIT 1) x
+         JOIN cases k ON k.project_id = ${bind(projectId)} AND k.id = x.case_id`,
+      values,
+    );
+    return rows[0]?.external_id ?? null;
+  };
+  const [previous, next] = await Promise.all([side("<", "DESC"), side(">", "ASC")]);
+  return { previous, next, inInbox: true };
 }
