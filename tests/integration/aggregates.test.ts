@@ -168,6 +168,10 @@ describe("the aggregates stay exact", () => {
     // Three runs on one case: the pairs (a,b), (a,c), (b,c), once each.
     const { rows: pairs } = await db.pool.query<{ n: string }>("SELECT sum(n) AS n FROM run_pair_counts WHERE project_id = $1", [project.id]);
     expect(Number(pairs[0]!.n)).toBe(3);
+    // The most tags a case may carry, each as long as allowed: its tag array is counted under a short key.
+    const long = Array.from({ length: 50 }, (_, i) => `${String(i).padStart(2, "0")}${"t".repeat(98)}`);
+    const tagged = records([{ no: 2, intent: "cancel_order", tags: long, runs: { a: "ok", b: "ok" } }]);
+    await withTransaction((client) => storeRecords(client, project, tagged.map((r) => recordSchema.parse(r))));
     await expectExact(project.id);
   });
 });

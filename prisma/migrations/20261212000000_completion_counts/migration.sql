@@ -12,7 +12,8 @@ UPDATE completions c SET case_tags = k.tags
 
 -- Completions per (run, ground truth, predicted, intent verdict, policy verdict,
 -- the case's tags): predicted is '' for a format error, tags the case's whole
--- tag array as stored (a row per distinct array).
+-- tag array as stored (a row per distinct array), keyed by its md5 (an array of
+-- up to 50 tags of 100 characters would not fit a btree entry).
 CREATE TABLE "completion_counts" (
     "project_id" INTEGER NOT NULL,
     "run_id" INTEGER NOT NULL,
@@ -21,9 +22,10 @@ CREATE TABLE "completion_counts" (
     "intent_verdict" "intent_verdict" NOT NULL,
     "policy_verdict" "policy_verdict" NOT NULL,
     "tags" text[] NOT NULL,
+    "tags_key" TEXT NOT NULL,
     "n" BIGINT NOT NULL DEFAULT 0,
 
-    CONSTRAINT "completion_counts_pkey" PRIMARY KEY ("project_id","run_id","expected_intent","predicted","intent_verdict","policy_verdict","tags")
+    CONSTRAINT "completion_counts_pkey" PRIMARY KEY ("project_id","run_id","expected_intent","predicted","intent_verdict","policy_verdict","tags_key")
 );
 
 -- Cases answered by both runs of a pair (run_a < run_b), per ground truth and
@@ -91,11 +93,11 @@ BEGIN
      GROUP BY 1, 2, 3, 4, 5, 6, 7
     HAVING sum(sign) <> 0
   ), counts AS (
-    INSERT INTO completion_counts AS t (project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, n)
-    SELECT project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, n
+    INSERT INTO completion_counts AS t (project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, tags_key, n)
+    SELECT project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, md5(tags::text), n
       FROM fine
-     ORDER BY project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags
-    ON CONFLICT (project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags) DO UPDATE SET n = t.n + excluded.n
+     ORDER BY project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, md5(tags::text)
+    ON CONFLICT (project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags_key) DO UPDATE SET n = t.n + excluded.n
   ), confusion AS (
     INSERT INTO run_confusion AS c (project_id, run_id, expected_intent, predicted, n)
     SELECT project_id, run_id, expected_intent, predicted, sum(n)
@@ -209,10 +211,11 @@ CREATE TRIGGER completion_tags_case_update AFTER UPDATE ON cases
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION completion_tags_case_updated();
 
 -- The new aggregates of the data already stored.
-INSERT INTO completion_counts (project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, n)
-SELECT project_id, run_id, expected_intent, CASE WHEN intent_verdict = 'format_error' THEN '' ELSE coalesce(predicted_intent, '') END,
-       intent_verdict, policy_verdict, coalesce(case_tags, '{}'), count(*)
-  FROM completions GROUP BY 1, 2, 3, 4, 5, 6, 7;
+INSERT INTO completion_counts (project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, tags_key, n)
+SELECT project_id, run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, md5(tags::text), n
+  FROM (SELECT project_id, run_id, expected_intent, CASE WHEN intent_verdict = 'format_error' THEN '' ELSE coalesce(predicted_intent, '') END AS predicted,
+               intent_verdict, policy_verdict, coalesce(case_tags, '{}') AS tags, count(*) AS n
+          FROM completions GROUP BY 1, 2, 3, 4, 5, 6, 7) g;
 
 INSERT INTO run_pair_counts (project_id, run_a, run_b, expected_intent, predicted_a, intent_a, policy_a, predicted_b, intent_b, policy_b, n)
 SELECT a.project_id, a.run_id, b.run_id, a.expected_intent,
