@@ -130,7 +130,7 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
   const winnerHand = (run: number): Hand => ({
     sql: (n) => `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND w.run_id = $${n} AND ${success("w")})`,
     params: [run],
-    set: { sql: (n) => `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = c.project_id AND w.run_id = $${n} AND ${success("w")})`, params: [run] },
+    set: { sql: (n) => `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = ${projectId} AND w.run_id = $${n} AND ${success("w")})`, params: [run] },
   });
   const scenarios: Scenario[] = [
     { name: "run", filter: { run: [a.name] }, hand: { run: eq("c.run_id", a.id) } },
@@ -148,7 +148,7 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
           sql: (n) => `(SELECT count(*) = $${n} AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}) FROM completions o WHERE o.project_id = c.project_id AND o.case_id = c.case_id AND o.run_id = ANY($${n + 1}::int4[]))`,
           params: [runs.length, runs.map((run) => run.id)],
           set: {
-            sql: (n) => `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = c.project_id AND o.run_id = ANY($${n + 1}::int4[]) GROUP BY o.case_id HAVING count(*) = $${n} AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}))`,
+            sql: (n) => `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = ${projectId} AND o.run_id = ANY($${n + 1}::int4[]) GROUP BY o.case_id HAVING count(*) = $${n} AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}))`,
             params: [runs.length, runs.map((run) => run.id)],
           },
         },
@@ -174,7 +174,7 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
           sql: (n) => `(SELECT count(*) = 2 AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}) FROM completions o WHERE o.project_id = c.project_id AND o.case_id = c.case_id AND o.run_id = ANY($${n}::int4[]))`,
           params: [[a.id, b.id]],
           set: {
-            sql: (n) => `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = c.project_id AND o.run_id = ANY($${n}::int4[]) GROUP BY o.case_id HAVING count(*) = 2 AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}))`,
+            sql: (n) => `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = ${projectId} AND o.run_id = ANY($${n}::int4[]) GROUP BY o.case_id HAVING count(*) = 2 AND bool_or(${success("o")}) AND NOT bool_and(${success("o")}))`,
             params: [[a.id, b.id]],
           },
         },

@@ -19,5 +19,7 @@ export async function loadDemo(options: { cases: number; seed?: number; project?
   const project = (await loadProject(pool(), name))!;
   const progress = await storeStream(project, generateDemoRecords({ cases: options.cases, seed: options.seed }));
   await catchUpSearchIndex();
+  // Fresh statistics for the tables a bulk load just filled: plans of the first pages (aggregates, ranking index) depend on them.
+  await pool().query("ANALYZE cases, completions, completion_counts, run_pair_counts, case_outcomes");
   return progress.records;
 }

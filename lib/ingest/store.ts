@@ -50,6 +50,8 @@ function unknownPrediction(completion: number, intent: string): UnknownPredictio
 export interface PlannedCompletion {
   caseExternalId: string;
   expectedIntent: string;
+  /** The case's tags, stored on the completion too (the aggregates' tag key). */
+  caseTags: string[];
   runName: string;
   text: string;
   grade: IntentGrade;
@@ -103,6 +105,7 @@ export function planCompletions(project: ProjectContext, record: IngestRecord, t
     return {
       caseExternalId: record.case.id,
       expectedIntent: record.case.expectedIntent,
+      caseTags: record.case.tags,
       runName: completion.run,
       text: completion.text,
       grade,

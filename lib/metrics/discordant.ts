@@ -57,16 +57,20 @@ export async function discordantCases(
   const a = SUCCESS_SQL[kind]("a");
   const b = SUCCESS_SQL[kind]("b");
   const discordant = direction === "onlyA" ? `${a} AND NOT ${b}` : `${b} AND NOT ${a}`;
+  // Cases in external-id order (its unique index), each probed for both runs' completions: the scan
+  // stops after `limit` discordant cases instead of joining every paired completion and sorting.
   const { rows } = await db.query<Row>(
     `SELECT c.external_id, c.expected_intent,
             left((SELECT m.value ->> 'content' FROM jsonb_array_elements(c.messages) WITH ORDINALITY AS m(value, position)
                    WHERE m.value ->> 'role' = 'user' ORDER BY m.position DESC LIMIT 1), $5) AS last_message,
             a.predicted_intent AS a_predicted, a.intent_verdict AS a_intent, a.policy_verdict AS a_policy,
             b.predicted_intent AS b_predicted, b.intent_verdict AS b_intent, b.policy_verdict AS b_policy
-       FROM completions a
-       JOIN completions b ON b.project_id = $1 AND b.case_id = a.case_id AND b.run_id = $3
-       JOIN cases c ON c.project_id = $1 AND c.id = a.case_id
-      WHERE a.project_id = $1 AND a.run_id = $2 AND ${discordant}
+       FROM cases c
+       CROSS JOIN LATERAL (SELECT predicted_intent, intent_verdict, policy_verdict FROM completions a
+                            WHERE a.project_id = $1 AND a.case_id = c.id AND a.run_id = $2) a
+       CROSS JOIN LATERAL (SELECT predicted_intent, intent_verdict, policy_verdict FROM completions b
+                            WHERE b.project_id = $1 AND b.case_id = c.id AND b.run_id = $3) b
+      WHERE c.project_id = $1 AND ${discordant}
       ORDER BY c.external_id
       LIMIT $4`,
     [projectId, runA, runB, limit, MESSAGE_CHARS],

@@ -1,13 +1,14 @@
 /**
  * Two runs on the cases both answered (docs/metrics.md, "Comparing two runs"),
- * from one pass over the pair: every paired case falls into one group of
+ * from the pair's counts: every paired case falls into one group of
  * (ground truth, A's prediction, B's prediction, A succeeds, B succeeds). The
  * summary and McNemar's test, the delta confusion matrix and the per-intent
  * success deltas are all sums over those few groups, so they describe exactly
  * the same cases.
  *
- * Why not the trigger-maintained `run_confusion`: it counts every completion
- * of a run, so B minus A from it would mix in the cases only one run answered.
+ * The groups come from the trigger-maintained `run_pair_counts`, not from
+ * `run_confusion`: that counts every completion of a run, so B minus A from it
+ * would mix in the cases only one run answered.
  */
 import type pg from "pg";
 import { mcnemarExact, type McNemarResult } from "./stats";
@@ -43,18 +44,43 @@ export interface PairedGroup {
   n: number;
 }
 
-/** The paired cases of runs A and B, grouped; success is `kind` (see SUCCESS_SQL). */
+/** Success of one side of a run_pair_counts row (`a` or `b`), per kind. */
+const PAIR_SUCCESS_SQL: Record<SuccessKind, (side: "a" | "b") => string> = {
+  intent: (side) => `(p.intent_${side} = 'correct')`,
+  policy: (side) => `(p.policy_${side} = 'pass')`,
+  system: (side) => `(p.intent_${side} = 'correct' AND p.policy_${side} = 'pass')`,
+};
+
+/**
+ * The paired cases of runs A and B, grouped; success is `kind` (see SUCCESS_SQL).
+ * From the trigger-maintained run_pair_counts (rows per pair of runs, ground
+ * truth, both predictions and both verdicts: thousands, whatever the number of
+ * cases), which keeps each pair once with the lower run id first.
+ */
 export async function pairedGroups(db: pg.ClientBase | pg.Pool, projectId: number, runA: number, runB: number, kind: SuccessKind): Promise<PairedGroup[]> {
-  const predicted = (alias: string) => `CASE WHEN ${alias}.intent_verdict = 'format_error' THEN '' ELSE coalesce(${alias}.predicted_intent, '') END`;
+  if (runA === runB) return selfPairedGroups(db, projectId, runA, kind);
+  const [first, second] = runA < runB ? (["a", "b"] as const) : (["b", "a"] as const);
   const { rows } = await db.query<{ expected: string; predicted_a: string; predicted_b: string; success_a: boolean; success_b: boolean; n: number }>(
-    `SELECT a.expected_intent AS expected, ${predicted("a")} AS predicted_a, ${predicted("b")} AS predicted_b,
-            ${SUCCESS_SQL[kind]("a")} AS success_a, ${SUCCESS_SQL[kind]("b")} AS success_b, count(*) AS n
-       FROM completions a JOIN completions b ON b.project_id = a.project_id AND b.case_id = a.case_id AND b.run_id = $3
-      WHERE a.project_id = $1 AND a.run_id = $2
-      GROUP BY 1, 2, 3, 4, 5`,
-    [projectId, runA, runB],
+    `SELECT p.expected_intent AS expected, p.predicted_${first} AS predicted_a, p.predicted_${second} AS predicted_b,
+            ${PAIR_SUCCESS_SQL[kind](first)} AS success_a, ${PAIR_SUCCESS_SQL[kind](second)} AS success_b, sum(p.n)::float8 AS n
+       FROM run_pair_counts p
+      WHERE p.project_id = $1 AND p.run_a = $2 AND p.run_b = $3
+      GROUP BY 1, 2, 3, 4, 5
+     HAVING sum(p.n) > 0`,
+    [projectId, Math.min(runA, runB), Math.max(runA, runB)],
   );
   return rows.map((row) => ({ expected: row.expected, predictedA: row.predicted_a, predictedB: row.predicted_b, successA: row.success_a, successB: row.success_b, n: row.n }));
+}
+
+/** A run against itself: every completion is its own pair (from completion_counts). */
+async function selfPairedGroups(db: pg.ClientBase | pg.Pool, projectId: number, run: number, kind: SuccessKind): Promise<PairedGroup[]> {
+  const { rows } = await db.query<{ expected: string; predicted: string; success: boolean; n: number }>(
+    `SELECT s.expected_intent AS expected, s.predicted, ${SUCCESS_SQL[kind]("s")} AS success, sum(s.n)::float8 AS n
+       FROM completion_counts s WHERE s.project_id = $1 AND s.run_id = $2
+      GROUP BY 1, 2, 3 HAVING sum(s.n) > 0`,
+    [projectId, run],
+  );
+  return rows.map((row) => ({ expected: row.expected, predictedA: row.predicted, predictedB: row.predicted, successA: row.success, successB: row.success, n: row.n }));
 }
 
 /** Two runs on the cases both answered: discordant pairs each way and McNemar's exact test. */

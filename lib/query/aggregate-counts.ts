@@ -1,65 +1,71 @@
 /**
- * Exact completion counts from the trigger-maintained aggregates instead of
- * the completions, for the filters they can answer: runs and ground truths
- * (their keys) with at most one verdict filter (intent verdict, policy
- * verdict or system success, whose counts they hold per run and ground
- * truth). A few hundred rows read whatever the data size, where a count over
- * the completions reads every match (a third of a million rows for one
- * verdict at a million cases).
+ * Exact completion counts from the trigger-maintained `completion_counts`
+ * instead of the completions, for every filter made only of its keys: runs,
+ * ground truths, predicted intents, intent and policy verdicts, system success
+ * and tags (in any combination). Its rows are per (run, ground truth,
+ * prediction, verdicts, the case's tag array): thousands whatever the data
+ * size, where a count over the completions reads every match (a third of a
+ * million rows for one verdict at a million cases). Text search and the
+ * case-level filters (agreement, winner) are not among its keys.
  */
 import type pg from "pg";
-import { parameters, type ResolvedCompletionFilter } from "./completions";
+import { parameters, type Bind, type ResolvedCompletionFilter } from "./completions";
 
-/** run_intent_stats columns holding each verdict value's count. */
-const INTENT_COLUMNS = { correct: "s.correct", wrong: "s.wrong", format_error: "s.format_error" } as const;
-const POLICY_COLUMNS = { pass: "s.policy_pass", fail: "s.policy_fail", pending: "s.policy_pending" } as const;
-const SYSTEM_COLUMNS = { true: "s.system_success", false: "(s.total - s.system_success)" } as const;
+/** The filters completion_counts answers, each as SQL over its row `s`. */
+const STATS_FILTER_SQL = {
+  run: (ids: number[], bind: Bind) => `s.run_id = ANY(${bind([...new Set(ids)])}::int4[])`,
+  expectedIntent: (ids: string[], bind: Bind) => `s.expected_intent = ANY(${bind([...new Set(ids)])}::text[])`,
+  // Filter values are never empty, so the format errors' '' never matches.
+  predictedIntent: (ids: string[], bind: Bind) => `s.predicted = ANY(${bind([...new Set(ids)])}::text[])`,
+  intentVerdict: (verdicts: string[], bind: Bind) => `s.intent_verdict = ANY(${bind([...new Set(verdicts)])}::intent_verdict[])`,
+  policyVerdict: (verdicts: string[], bind: Bind) => `s.policy_verdict = ANY(${bind([...new Set(verdicts)])}::policy_verdict[])`,
+  systemSuccess: (success: boolean) => (success ? SYSTEM_SUCCESS : `NOT ${SYSTEM_SUCCESS}`),
+  tag: (tags: string[], bind: Bind) => `s.tags && ${bind([...new Set(tags)])}::text[]`,
+} satisfies { [K in keyof ResolvedCompletionFilter]?: (value: NonNullable<ResolvedCompletionFilter[K]>, bind: Bind) => string };
 
-const KEYS = new Set(["run", "expectedIntent"]);
-const VERDICTS = new Set(["intentVerdict", "policyVerdict", "systemSuccess"]);
+const SYSTEM_SUCCESS = "(s.intent_verdict = 'correct' AND s.policy_verdict = 'pass')";
 
-/** The filters present (set to a value). */
-function present(filter: ResolvedCompletionFilter): string[] {
-  return Object.entries(filter).filter(([, value]) => value !== undefined).map(([id]) => id);
-}
+type StatsFilterId = keyof typeof STATS_FILTER_SQL;
 
-/** Whether the aggregates can count this filter's completions exactly. */
+/** What each facet groups completion_counts by (rows with no value, such as a format error's prediction, are left out). */
+export const STATS_GROUP_SQL = {
+  run: "s.run_id::text",
+  expectedIntent: "s.expected_intent",
+  predictedIntent: "nullif(s.predicted, '')",
+  intentVerdict: "s.intent_verdict::text",
+  policyVerdict: "s.policy_verdict::text",
+  systemSuccess: `${SYSTEM_SUCCESS}::text`,
+} as const;
+export type StatsGroup = keyof typeof STATS_GROUP_SQL;
+
+/** Whether completion_counts can count this filter's completions exactly. */
 export function statsCountable(filter: ResolvedCompletionFilter): boolean {
-  const ids = present(filter);
-  return ids.every((id) => KEYS.has(id) || VERDICTS.has(id)) && ids.filter((id) => VERDICTS.has(id)).length <= 1;
+  return Object.entries(filter).every(([id, value]) => value === undefined || id in STATS_FILTER_SQL);
 }
 
-/** SQL summing, per run_intent_stats row `s`, the completions the filter's verdict keeps (all without one). */
-export function statsMeasure(filter: ResolvedCompletionFilter): string {
-  const sum = (columns: readonly string[]) => columns.join(" + ");
-  if (filter.intentVerdict) return sum([...new Set(filter.intentVerdict)].map((v) => INTENT_COLUMNS[v]));
-  if (filter.policyVerdict) return sum([...new Set(filter.policyVerdict)].map((v) => POLICY_COLUMNS[v]));
-  if (filter.systemSuccess !== undefined) return SYSTEM_COLUMNS[String(filter.systemSuccess) as "true" | "false"];
-  return "s.total";
-}
-
-/** WHERE over run_intent_stats `s` for the filter's runs and ground truths. */
-export function statsWhere(projectId: number, filter: ResolvedCompletionFilter, bind: (value: unknown) => string): string {
+/** WHERE over completion_counts `s` for a stats-countable filter; project first. */
+export function statsWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): string {
   const where = [`s.project_id = ${bind(projectId)}`];
-  if (filter.run) where.push(`s.run_id = ANY(${bind(filter.run)}::int4[])`);
-  if (filter.expectedIntent) where.push(`s.expected_intent = ANY(${bind(filter.expectedIntent)}::text[])`);
+  for (const id of Object.keys(STATS_FILTER_SQL) as StatsFilterId[]) {
+    const value = filter[id];
+    if (value !== undefined) where.push((STATS_FILTER_SQL[id] as (v: unknown, b: Bind) => string)(value, bind));
+  }
   return where.join(" AND ");
 }
 
 /** The number of completions matching a stats-countable filter. */
 export async function statsCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<number> {
   const { values, bind } = parameters();
-  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(${statsMeasure(filter)}), 0)::float8 AS n FROM run_intent_stats s WHERE ${statsWhere(projectId, filter, bind)}`, values);
+  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(s.n), 0)::float8 AS n FROM completion_counts s WHERE ${statsWhere(projectId, filter, bind)}`, values);
   return rows[0]!.n;
 }
 
-/** Counts by run id or by ground truth for a stats-countable filter. */
-export async function statsCountBy(db: pg.ClientBase | pg.Pool, projectId: number, by: "run" | "expectedIntent", filter: ResolvedCompletionFilter): Promise<Map<string, number>> {
+/** Counts by one facet's values for a stats-countable filter (run ids as text for `run`). */
+export async function statsCountBy(db: pg.ClientBase | pg.Pool, projectId: number, by: StatsGroup, filter: ResolvedCompletionFilter): Promise<Map<string, number>> {
   const { values, bind } = parameters();
-  const key = by === "run" ? "s.run_id::text" : "s.expected_intent";
-  const { rows } = await db.query<{ value: string; n: number }>(
-    `SELECT ${key} AS value, sum(${statsMeasure(filter)})::float8 AS n FROM run_intent_stats s WHERE ${statsWhere(projectId, filter, bind)} GROUP BY 1 HAVING sum(${statsMeasure(filter)}) > 0`,
+  const { rows } = await db.query<{ value: string | null; n: number }>(
+    `SELECT ${STATS_GROUP_SQL[by]} AS value, sum(s.n)::float8 AS n FROM completion_counts s WHERE ${statsWhere(projectId, filter, bind)} GROUP BY 1 HAVING sum(s.n) > 0`,
     values,
   );
-  return new Map(rows.map((row) => [row.value, row.n]));
+  return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
 }

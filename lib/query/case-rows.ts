@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
 import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
+import { statsCount, statsCountable } from "./aggregate-counts";
 import { encodeCursor } from "./cursor";
 
 /** A page of cases continues after [sort, case id]; "case" marks it so a completion cursor is never taken for one. */
@@ -52,10 +53,19 @@ const DIRECTION = { id: { order: "ASC", after: ">" }, "-id": { order: "DESC", af
 /** The customer's first message of the case `k`, cut for a table cell. */
 export const FIRST_MESSAGE_SQL = `left(coalesce((SELECT m->>'content' FROM jsonb_array_elements(k.messages) AS m WHERE m->>'role' = 'user' LIMIT 1), ''), 600)`;
 
-/** How many cases have at least one completion matching the filter. */
+/**
+ * How many cases have at least one completion matching the filter. Without a
+ * filter: the cases with completions, from case_outcome_counts (a few rows); within one run, whose cases have one completion each: that
+ * run's completions, from completion_counts when it can count the filter.
+ */
 export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
   const resolved = await resolveCompletionFilter(db, projectId, filter);
   if (!resolved) return 0;
+  if (Object.values(resolved).every((value) => value === undefined)) {
+    const { rows } = await db.query<{ n: number }>("SELECT coalesce(sum(n), 0)::int AS n FROM case_outcome_counts WHERE project_id = $1", [projectId]);
+    return rows[0]!.n;
+  }
+  if (resolved.run && new Set(resolved.run).size === 1 && statsCountable(resolved)) return statsCount(db, projectId, resolved);
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT c.case_id)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;

@@ -56,9 +56,10 @@ export type Bind = (value: unknown) => string;
  */
 export type ResolvedCompletionFilter = Omit<CompletionFilter, "run" | "winner" | "agreement" | "success"> & {
   run?: number[];
-  winner?: { runs: number[]; success: SuccessKind };
+  /** `projectId`: the set form's subquery names the project itself, so it is not correlated with each row. */
+  winner?: { projectId: number; runs: number[]; success: SuccessKind };
   /** `runs`: the filter's runs, or every run of the project. */
-  agreement?: { value: Agreement; runs: number[]; success: SuccessKind };
+  agreement?: { projectId: number; value: Agreement; runs: number[]; success: SuccessKind };
 };
 
 /** The condition on the success flags `s` of a case's completions in the compared runs, for each agreement. */
@@ -96,19 +97,20 @@ export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (
   intentVerdict: (verdicts, bind) => anyOf("c.intent_verdict", "intent_verdict", verdicts, bind),
   policyVerdict: (verdicts, bind) => anyOf("c.policy_verdict", "policy_verdict", verdicts, bind),
   systemSuccess: (success) => (success ? SUCCESS_SQL.system("c") : `NOT ${SUCCESS_SQL.system("c")}`),
-  tag: (tags, bind) => `EXISTS (SELECT 1 FROM cases t WHERE t.project_id = c.project_id AND t.id = c.case_id AND t.tags && ${bind([...new Set(tags)])}::text[])`,
+  // The case's tags, as the completion carries them (kept in step with the case by a trigger).
+  tag: (tags, bind) => `c.case_tags && ${bind([...new Set(tags)])}::text[]`,
   // Case-level: the same case's completions in other runs, through the (project, case, run) unique index.
-  winner: ({ runs, success }, bind, use) =>
+  winner: ({ projectId, runs, success }, bind, use) =>
     use === "rows"
       ? `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`
-      : `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = c.project_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`,
-  agreement: ({ value, runs, success }, bind, use) => {
+      : `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = ${bind(projectId)} AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`,
+  agreement: ({ projectId, value, runs, success }, bind, use) => {
     const distinct = [...new Set(runs)];
     const holds = `count(*) = ${bind(distinct.length)} AND ${AGREEMENT_SQL[value](SUCCESS_SQL[success]("o"))}`;
-    const scope = `o.project_id = c.project_id AND o.run_id = ANY(${bind(distinct)}::int4[])`;
+    const runsIn = `o.run_id = ANY(${bind(distinct)}::int4[])`;
     return use === "rows"
-      ? `(SELECT ${holds} FROM completions o WHERE ${scope} AND o.case_id = c.case_id)`
-      : `c.case_id IN (SELECT o.case_id FROM completions o WHERE ${scope} GROUP BY o.case_id HAVING ${holds})`;
+      ? `(SELECT ${holds} FROM completions o WHERE o.project_id = c.project_id AND ${runsIn} AND o.case_id = c.case_id)`
+      : `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = ${bind(projectId)} AND ${runsIn} GROUP BY o.case_id HAVING ${holds})`;
   },
   q: (text, bind) => searchPredicate(text, bind),
 };
@@ -162,12 +164,12 @@ export async function resolveCompletionFilter(db: pg.ClientBase | pg.Pool, proje
   if (winnerNames !== undefined) {
     const runs = await resolveRunNames(db, projectId, winnerNames);
     if (runs.length === 0) return null;
-    resolved.winner = { runs, success };
+    resolved.winner = { projectId, runs, success };
   }
   if (agreement !== undefined) {
     const runs = resolved.run ?? (await projectRunIds(db, projectId));
     if (runs.length === 0) return null;
-    resolved.agreement = { value: agreement, runs, success };
+    resolved.agreement = { projectId, value: agreement, runs, success };
   }
   return resolved;
 }

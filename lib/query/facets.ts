@@ -3,17 +3,18 @@
  * completions each of its values would match, given all the OTHER filters
  * (so picking one value still shows the alternatives' counts). Exact always.
  *
- * Where the other filters are only runs and ground-truth intents, the counts
- * come from the trigger-maintained aggregates (run_intent_stats, run_confusion:
- * a few hundred rows, whatever the data size); otherwise from a GROUP BY over
- * the matching completions, under a time limit: a facet that cannot be counted
- * in time says so instead of slowing the page.
+ * Where the other filters are among the keys of the trigger-maintained
+ * completion_counts (runs, ground truths, predictions, verdicts, system
+ * success, tags: see ./aggregate-counts), the counts come from it: thousands
+ * of rows whatever the data size. Text search and the case-level filters
+ * need a GROUP BY over the matching completions, under a time limit: a facet
+ * that cannot be counted in time says so instead of slowing the page.
  */
 import type pg from "pg";
 import { INTENT_VERDICTS } from "../grading/intent";
 import { SUCCESS_SQL } from "../metrics/queries";
 import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
-import { statsCountable, statsCountBy, statsWhere } from "./aggregate-counts";
+import { statsCountable, statsCountBy } from "./aggregate-counts";
 import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
 
 function omit(filter: CompletionFilter, id: keyof CompletionFilter): CompletionFilter {
@@ -39,11 +40,6 @@ function withoutFacet(filter: ResolvedCompletionFilter, id: FacetId): ResolvedCo
   return rest as ResolvedCompletionFilter;
 }
 
-/** The filters set, other than runs and ground truths (the aggregates' keys). */
-function nonKeys(filter: ResolvedCompletionFilter): string[] {
-  return Object.entries(filter).filter(([id, value]) => value !== undefined && id !== "run" && id !== "expectedIntent").map(([id]) => id);
-}
-
 /** The facet's values as SQL over `c` for the GROUP BY path. */
 const FACET_VALUE_SQL: Record<FacetId, string> = {
   run: "c.run_id::text",
@@ -54,40 +50,9 @@ const FACET_VALUE_SQL: Record<FacetId, string> = {
   systemSuccess: `${SUCCESS_SQL.system("c")}::text`,
 };
 
-/**
- * Counts per value from the aggregates, or undefined when they cannot say for
- * these other filters: runs and ground truths with at most one verdict filter
- * for the run and ground-truth facets; runs and ground truths alone for the
- * verdict facets, and the predicted intents also under an intent verdict (a
- * prediction is correct exactly when it equals the ground truth).
- */
+/** Counts per value from completion_counts, or undefined when the other filters are not among its keys. */
 async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, others: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
-  const extra = nonKeys(others);
-  if (id === "run" || id === "expectedIntent") return statsCountable(others) ? statsCountBy(db, projectId, id, others) : undefined;
-  const { values, bind } = parameters();
-  const condition = statsWhere(projectId, others, bind);
-  if (id === "predictedIntent") {
-    if (extra.length > 1 || (extra.length === 1 && extra[0] !== "intentVerdict")) return undefined;
-    const verdicts = new Set(others.intentVerdict ?? ["correct", "wrong"]);
-    const kept = [verdicts.has("correct") ? "s.predicted = s.expected_intent" : null, verdicts.has("wrong") ? "s.predicted <> s.expected_intent" : null].filter((x) => x !== null);
-    if (kept.length === 0) return new Map(); // format errors predict nothing
-    const sql = `SELECT s.predicted AS value, sum(s.n)::float8 AS n FROM run_confusion s WHERE ${condition} AND s.predicted <> '' AND (${kept.join(" OR ")}) GROUP BY 1 HAVING sum(s.n) > 0`;
-    const { rows } = await db.query<{ value: string; n: number }>(sql, values);
-    return new Map(rows.map((row) => [row.value, row.n]));
-  }
-  if (extra.length > 0) return undefined;
-  // One row of sums, turned into one row per value.
-  const sums: Record<string, string> =
-    id === "intentVerdict" ? { correct: "s.correct", wrong: "s.wrong", format_error: "s.format_error" }
-    : id === "policyVerdict" ? { pass: "s.policy_pass", fail: "s.policy_fail", pending: "s.policy_pending" }
-    : { true: "s.system_success", false: "s.total - s.system_success" };
-  const names = Object.keys(sums);
-  const sql = `SELECT v.value, v.n::float8 AS n
-       FROM (SELECT ${names.map((name, i) => `sum(${sums[name]}) AS c${i}`).join(", ")} FROM run_intent_stats s WHERE ${condition}) t
-       CROSS JOIN LATERAL (VALUES ${names.map((name, i) => `('${name}', t.c${i})`).join(", ")}) AS v(value, n)
-      WHERE v.n > 0`;
-  const { rows } = await db.query<{ value: string; n: number }>(sql, values);
-  return new Map(rows.map((row) => [row.value, row.n]));
+  return statsCountable(others) ? statsCountBy(db, projectId, id, others) : undefined;
 }
 
 /** Counts per value by a GROUP BY over the matching completions, or null past the time limit. */

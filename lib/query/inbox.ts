@@ -8,8 +8,10 @@
  *   then by how many different intents the runs predicted; only cases that at
  *   least two of the runs answered and that they split on intent or policy.
  *
- * Computed by one GROUP BY over the project's completions (or the chosen runs'),
- * paged by keyset on the ranking.
+ * Over every run, read from the trigger-maintained `case_outcomes` (one row
+ * per case with its ranking key, under an index in ranking order) and
+ * `case_outcome_counts` (the total): a page is an index range scan. Over chosen runs,
+ * one GROUP BY over their completions. Both paged by keyset on the ranking.
  */
 import type pg from "pg";
 import { z } from "zod";
@@ -67,7 +69,14 @@ function rankedSql(projectId: number, runIds: number[] | undefined, bind: (value
 /** Ascending order of this key is the ranking. */
 const RANK_KEY = "(-r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id)";
 
+/** Every run's ranking from case_outcomes (the CTE body of rankedSql, for all runs). */
+function storedRankingSql(projectId: number, bind: (value: unknown) => string): string {
+  return `SELECT o.case_id, o.intent_split, o.policy_split, o.predicted_kinds, o.runs FROM case_outcomes o
+     WHERE o.project_id = ${bind(projectId)} AND o.runs >= 2 AND (o.intent_split > 0 OR o.policy_split > 0)`;
+}
+
 export async function inboxPage(db: pg.ClientBase | pg.Pool, projectId: number, runIds: number[] | undefined, limit: number, after: z.output<typeof inboxCursorSchema> | null): Promise<InboxPage> {
+  if (runIds === undefined) return storedInboxPage(db, projectId, limit, after);
   const { values, bind } = parameters();
   const ranked = rankedSql(projectId, runIds, bind);
   const keyset = after === null ? "" : `WHERE ${RANK_KEY} > (${bind(-after[1])}::int, ${bind(-after[2])}::int, ${bind(-after[3])}::int, ${bind(after[4])}::bigint)`;
@@ -80,6 +89,28 @@ export async function inboxPage(db: pg.ClientBase | pg.Pool, projectId: number, 
     values,
   );
   const total = rows[0]?.total ?? (after === null ? 0 : await countInbox(db, projectId, runIds));
+  return toPage(rows, total, limit);
+}
+
+/** Every run's inbox: a page of case_outcomes in index order (project, negated key, case), the total from case_outcome_counts. */
+async function storedInboxPage(db: pg.ClientBase | pg.Pool, projectId: number, limit: number, after: z.output<typeof inboxCursorSchema> | null): Promise<InboxPage> {
+  const { values, bind } = parameters();
+  const keyset = after === null ? "" : ` AND (-r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id) > (${bind(-after[1])}::int, ${bind(-after[2])}::int, ${bind(-after[3])}::int, ${bind(after[4])}::bigint)`;
+  const [{ rows }, total] = await Promise.all([
+    db.query<RankedRow & { external_id: string; expected_intent: string; tags: string[]; message: string }>(
+      `SELECT p.*, k.external_id, k.expected_intent, k.tags, ${FIRST_MESSAGE_SQL} AS message
+         FROM (SELECT r.* FROM (${storedRankingSql(projectId, bind)}) r WHERE TRUE${keyset}
+                ORDER BY -r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id LIMIT ${bind(limit + 1)}) p
+         JOIN cases k ON k.project_id = ${bind(projectId)} AND k.id = p.case_id
+        ORDER BY -p.intent_split, -p.policy_split, -p.predicted_kinds, p.case_id`,
+      values,
+    ),
+    countInbox(db, projectId, undefined),
+  ]);
+  return toPage(rows, total, limit);
+}
+
+function toPage(rows: (RankedRow & { external_id: string; expected_intent: string; tags: string[]; message: string })[], total: number, limit: number): InboxPage {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -100,6 +131,10 @@ export async function inboxPage(db: pg.ClientBase | pg.Pool, projectId: number, 
 }
 
 async function countInbox(db: pg.ClientBase | pg.Pool, projectId: number, runIds: number[] | undefined): Promise<number> {
+  if (runIds === undefined) {
+    const { rows } = await db.query<{ n: number }>("SELECT coalesce(sum(n), 0)::int AS n FROM case_outcome_counts WHERE project_id = $1 AND runs >= 2 AND (intent_split > 0 OR policy_split > 0)", [projectId]);
+    return rows[0]!.n;
+  }
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${rankedSql(projectId, runIds, bind)}) r`, values);
   return rows[0]!.n;
@@ -107,6 +142,7 @@ async function countInbox(db: pg.ClientBase | pg.Pool, projectId: number, runIds
 
 /** The cases before and after this one in the inbox's ranking (external ids), for next/previous. */
 export async function inboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: number, runIds: number[] | undefined, externalId: string): Promise<{ previous: string | null; next: string | null; inInbox: boolean }> {
+  if (runIds === undefined) return storedInboxNeighbours(db, projectId, externalId);
   const { values, bind } = parameters();
   const { rows } = await db.query<{ previous: string | null; next: string | null }>(
     `WITH r AS (${rankedSql(projectId, runIds, bind)}),
@@ -120,4 +156,27 @@ export async function inboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: nu
   );
   const row = rows[0];
   return row ? { previous: row.previous, next: row.next, inInbox: true } : { previous: null, next: null, inInbox: false };
+}
+
+/** Every run's neighbours: the case's own key, then the nearest key on either side, each one index probe (bound values, so the row comparison bounds the index scan). */
+async function storedInboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: number, externalId: string): Promise<{ previous: string | null; next: string | null; inInbox: boolean }> {
+  const own = parameters();
+  const { rows: [key] } = await db.query<RankedRow>(
+    `SELECT r.* FROM (${storedRankingSql(projectId, own.bind)}) r JOIN cases k ON k.project_id = ${own.bind(projectId)} AND k.id = r.case_id WHERE k.external_id = ${own.bind(externalId)}`,
+    own.values,
+  );
+  if (!key) return { previous: null, next: null, inInbox: false };
+  const side = async (comparison: ">" | "<", direction: "ASC" | "DESC") => {
+    const { values, bind } = parameters();
+    const { rows } = await db.query<{ external_id: string }>(
+      `SELECT k.external_id FROM (SELECT r.case_id FROM (${storedRankingSql(projectId, bind)}) r
+          WHERE (-r.intent_split, -r.policy_split, -r.predicted_kinds, r.case_id) ${comparison} (${bind(-key.intent_split)}::int, ${bind(-key.policy_split)}::int, ${bind(-key.predicted_kinds)}::int, ${bind(key.case_id)}::bigint)
+          ORDER BY -r.intent_split ${direction}, -r.policy_split ${direction}, -r.predicted_kinds ${direction}, r.case_id ${direction} LIMIT 1) x
+         JOIN cases k ON k.project_id = ${bind(projectId)} AND k.id = x.case_id`,
+      values,
+    );
+    return rows[0]?.external_id ?? null;
+  };
+  const [previous, next] = await Promise.all([side("<", "DESC"), side(">", "ASC")]);
+  return { previous, next, inInbox: true };
 }

@@ -262,6 +262,7 @@ describe("completion filters", () => {
         const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter;
         expect(await all(filter)).toEqual(expectedKeys(filter));
         if (filter.q !== undefined) expect(await all(filter, { searchScanRows: 3, limit: 4 })).toEqual(expectedKeys(filter));
+        expect(await countCompletions(db.pool, project.id, filter)).toBe(expectedKeys(filter).length);
       }),
       { numRuns: 60 },
     );
@@ -354,15 +355,16 @@ describe("facet counts", () => {
   it.each<[string, CompletionFilter]>([
     ["no filter (every facet from the aggregates)", {}],
     ["runs and ground truth (aggregates)", { run: ["run-a", "run-c"], expectedIntent: ["get_refund"] }],
-    ["one verdict: its own facet from the aggregates, the others counted", { run: ["run-b"], intentVerdict: ["wrong"] }],
+    ["one verdict", { run: ["run-b"], intentVerdict: ["wrong"] }],
     ["a confusion cell", { run: ["run-a"], expectedIntent: ["get_refund"], predictedIntent: ["track_refund"] }],
-    ["two intent verdicts (predicted intents from the confusion aggregates)", { intentVerdict: ["correct", "format_error"] }],
+    ["two intent verdicts", { intentVerdict: ["correct", "format_error"] }],
     ["wrong only (predicted intents other than the ground truth)", { intentVerdict: ["wrong"], expectedIntent: ["get_refund", "cancel_order"] }],
     ["a policy verdict with ground truth", { policyVerdict: ["pass"], expectedIntent: ["get_refund"] }],
     ["system success alone", { systemSuccess: true }],
-    ["two verdict filters (only the GROUP BY can count)", { intentVerdict: ["correct"], policyVerdict: ["pass", "pending"] }],
+    ["two verdict filters (the wide aggregate counts them jointly)", { intentVerdict: ["correct"], policyVerdict: ["pass", "pending"] }],
     ["system success and policy", { systemSuccess: false, policyVerdict: ["fail", "pending"] }],
-    ["case-level filters", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", tag: ["vip", "typo"] }],
+    ["case-level filters (a GROUP BY over the completions)", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", tag: ["vip", "typo"] }],
+    ["tags with verdicts (the aggregate's tag key)", { tag: ["vip"], intentVerdict: ["wrong", "correct"], policyVerdict: ["pass"] }],
     ["text", { q: "reply from run-b" }],
     ["an unknown run", { run: ["ghost"] }],
   ])("%s", async (_name, filter) => {
@@ -370,6 +372,33 @@ describe("facet counts", () => {
     const got = await facetCounts(db.pool, project.id, filter, new Map(rows.map((row) => [row.id, row.name])));
     const want = expectedFacets(filter);
     for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+  });
+
+  it("any combination of the aggregates' filters (runs, intents, verdicts, system success, tags) counts every facet exactly", async () => {
+    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
+    const names = new Map(rows.map((row) => [row.id, row.name]));
+    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+    const filterArbitrary = fc.record(
+      {
+        run: pick(RUNS),
+        expectedIntent: pick(INTENTS),
+        predictedIntent: pick([...INTENTS, "pizza_order"]),
+        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+        policyVerdict: pick(VERDICTS),
+        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+        tag: pick(["vip", "typo", "none", "50%_odd tag"]),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (raw) => {
+        const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter;
+        const got = await facetCounts(db.pool, project.id, filter, names);
+        const want = expectedFacets(filter);
+        for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("the aggregates and the GROUP BY agree (a filter that forces the second for every facet)", async () => {
@@ -404,6 +433,7 @@ describe("one row per case", () => {
     ["run-b wrong", { run: ["run-b"], intentVerdict: ["wrong"] }],
     ["only run-a succeeds on intent", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] }],
     ["a tag", { tag: ["typo"] }],
+    ["one run's policy passes with a tag (counted from the aggregates)", { run: ["run-a"], policyVerdict: ["pass"], tag: ["vip", "typo"] }],
   ])("%s: each matching case once, in order, with every run's verdicts and which matched", async (_name, filter) => {
     const matching = expected.filter((row) => matches(row, filter));
     const wantCases = [...new Set(matching.map((row) => row.caseId))].sort();

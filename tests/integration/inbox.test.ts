@@ -82,6 +82,13 @@ describe("disagreement inbox", () => {
     expect(page.items.map((item) => [item.intentSplit, item.policySplit, item.predictedIntents])).toEqual([[1, 1, 2], [1, 0, 2], [0, 1, 1], [0, 1, 1]]);
   });
 
+  it("over every run, the stored ranking (case_outcomes) pages as the GROUP BY over all the runs' completions does", async () => {
+    const all = Object.values(runIds);
+    for (const limit of [1, 2, 50]) expect(await walk(undefined, limit)).toEqual(await walk(all, limit));
+    expect((await inboxPage(db.pool, project.id, undefined, 50, null)).total).toBe((await inboxPage(db.pool, project.id, all, 50, null)).total);
+    for (const id of ["k1", "k2", "k3", "k5"]) expect(await inboxNeighbours(db.pool, project.id, undefined, id)).toEqual(await inboxNeighbours(db.pool, project.id, all, id));
+  });
+
   it("gives each case's neighbours in the ranking", async () => {
     expect(await inboxNeighbours(db.pool, project.id, undefined, "k5")).toEqual({ previous: null, next: "k1", inInbox: true });
     expect(await inboxNeighbours(db.pool, project.id, undefined, "k1")).toEqual({ previous: "k5", next: "k4", inInbox: true });

@@ -48,6 +48,12 @@ const BOUNDS: Record<string, { units: number | null; why: string }> = {
   "run_intent_stats.expected_intent": { units: 100, why: "copied from completions by triggers" },
   "run_confusion.expected_intent": { units: 100, why: "copied from completions by triggers" },
   "run_confusion.predicted": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
+  "completion_counts.expected_intent": { units: 100, why: "copied from completions by triggers" },
+  "completion_counts.predicted": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
+  "completion_counts.tags_key": { units: 32, why: "md5 of the tag array, in hex" },
+  "run_pair_counts.expected_intent": { units: 100, why: "copied from completions by triggers" },
+  "run_pair_counts.predicted_a": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
+  "run_pair_counts.predicted_b": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
 };
 
 const BTREE_MAX_ENTRY = 2704;

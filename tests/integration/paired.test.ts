@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { comparisonOf, deltaCells, intentDeltas, pairedGroups } from "../../lib/metrics/paired";
+import { discordantCases } from "../../lib/metrics/discordant";
 import { confusionMatrix, listRuns } from "../../lib/metrics/queries";
 import type { RecordInput } from "../../lib/validations/record";
 import { completionText, freshProject, ingest, TWO_INTENTS, useTestDatabase } from "./helpers";
@@ -84,6 +85,15 @@ describe("two runs on their paired cases", () => {
       { intent: "cancel_order", paired: 1, successA: 1, successB: 1 },
     ]);
     expect(comparisonOf(policy, "policy")).toMatchObject({ paired: 7, bothSucceed: 5, onlyA: 0, onlyB: 2, bothFail: 0 });
+
+    // The discordant cases by name, in external-id order: only A succeeds on c4; only B on c1, c2, c5 (limit 2: the first two).
+    expect((await discordantCases(db.pool, project.id, runA!.id, runB!.id, "system", "onlyA")).map((c) => c.externalId)).toEqual(["c4"]);
+    expect((await discordantCases(db.pool, project.id, runA!.id, runB!.id, "system", "onlyB")).map((c) => c.externalId)).toEqual(["c1", "c2", "c5"]);
+    expect((await discordantCases(db.pool, project.id, runA!.id, runB!.id, "system", "onlyB", 2)).map((c) => c.externalId)).toEqual(["c1", "c2"]);
+    expect((await discordantCases(db.pool, project.id, runA!.id, runB!.id, "system", "onlyB"))[1]).toMatchObject({ expectedIntent: "get_refund", lastMessage: "c2", a: { intentVerdict: "format_error" }, b: { intentVerdict: "correct", policyVerdict: "pass" } });
+
+    // A run against itself: every case it answered, paired with itself.
+    expect(comparisonOf(await pairedGroups(db.pool, project.id, runA!.id, runA!.id, "system"), "system")).toMatchObject({ paired: 8, onlyA: 0, onlyB: 0, bothSucceed: 3 });
 
     // B against A is the mirror image.
     const reversed = await pairedGroups(db.pool, project.id, runB!.id, runA!.id, "system");

@@ -1,0 +1,177 @@
+/**
+ * The trigger-maintained aggregates (completion_counts, run_pair_counts,
+ * run_intent_stats, run_confusion, case_outcomes, case_outcome_counts) against GROUP BYs over the base tables,
+ * written here independently of the triggers (tags read from `cases`, pairs by
+ * a self-join), after random sequences of what changes completions: ingested
+ * batches (new cases and completions, replaced texts, changed tags and ground
+ * truths), policy verdicts set in bulk, single completions and whole cases
+ * deleted, several statements in one transaction, and a rollback.
+ */
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { withTransaction } from "../../lib/db/pool";
+import { storeRecords } from "../../lib/ingest/store";
+import { leaderboard, leaderboardFromCompletions } from "../../lib/metrics/queries";
+import { recordSchema, type RecordInput } from "../../lib/validations/record";
+import { completionText, freshProject, TWO_INTENTS, useTestDatabase } from "./helpers";
+
+const db = useTestDatabase();
+afterAll(() => db.close());
+
+const INTENTS = ["get_refund", "track_refund", "cancel_order"];
+const RUNS = ["a", "b", "c"];
+type Outcome = "ok" | "wrong" | "unknown" | "format" | "ok-fail" | "pending";
+
+function completion(run: string, expected: string, outcome: Outcome) {
+  const other = expected === "get_refund" ? "track_refund" : "get_refund";
+  const text =
+    outcome === "format" ? `<intent>${expected}</intent> reply without analysis`
+    : outcome === "unknown" ? completionText("not_an_intent")
+    : completionText(outcome === "wrong" ? other : expected, `reply ${outcome}`);
+  const policy = outcome === "pending" ? {} : { policy: { verdict: outcome === "ok-fail" ? ("fail" as const) : ("pass" as const), judge: "test" } };
+  return { run, model: `m-${run}`, text, ...policy };
+}
+
+const outcome = fc.constantFrom<Outcome>("ok", "wrong", "unknown", "format", "ok-fail", "pending");
+const change = fc.oneof(
+  fc.record({
+    kind: fc.constant("ingest" as const),
+    cases: fc.array(
+      fc.record({
+        no: fc.integer({ min: 0, max: 6 }),
+        intent: fc.constantFrom(...INTENTS),
+        tags: fc.subarray(["typo", "vip", "multi-turn"]),
+        runs: fc.record({ a: fc.option(outcome, { nil: undefined }), b: fc.option(outcome, { nil: undefined }), c: fc.option(outcome, { nil: undefined }) }),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
+  }),
+  fc.record({ kind: fc.constant("verdicts" as const), run: fc.constantFrom(...RUNS), verdict: fc.constantFrom("pass", "fail", "pending"), everyOther: fc.boolean() }),
+  fc.record({ kind: fc.constant("deleteCompletion" as const), no: fc.integer({ min: 0, max: 6 }), run: fc.constantFrom(...RUNS) }),
+  fc.record({ kind: fc.constant("deleteCase" as const), no: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({ kind: fc.constant("retagInTransaction" as const), no: fc.integer({ min: 0, max: 6 }), tags: fc.subarray(["typo", "vip"]), rollback: fc.boolean() }),
+);
+
+function records(cases: { no: number; intent: string; tags: string[]; runs: Record<string, Outcome | undefined> }[]): RecordInput[] {
+  const seen = new Set<number>();
+  return cases
+    .filter((c) => !seen.has(c.no) && seen.add(c.no))
+    .map((c) => ({
+      case: { id: `c${c.no}`, messages: [{ role: "user" as const, content: `case ${c.no}` }], expectedIntent: c.intent, tags: c.tags },
+      completions: Object.entries(c.runs).filter(([, o]) => o !== undefined).map(([run, o]) => completion(run, c.intent, o!)),
+    }));
+}
+
+type Step = typeof change extends fc.Arbitrary<infer T> ? T : never;
+
+async function apply(projectId: number, project: Awaited<ReturnType<typeof freshProject>>, step: Step): Promise<void> {
+  switch (step.kind) {
+    case "ingest":
+      await withTransaction((client) => storeRecords(client, project, records(step.cases).map((r) => recordSchema.parse(r))));
+      return;
+    case "verdicts":
+      // As a judge would: the current verdict of many completions at once (every other one, or all).
+      await db.pool.query(
+        `UPDATE completions c SET policy_verdict = $3::policy_verdict FROM runs r
+          WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = $2 AND ($4 OR c.id % 2 = 0)`,
+        [projectId, step.run, step.verdict, !step.everyOther],
+      );
+      return;
+    case "deleteCompletion":
+      await db.pool.query(
+        `DELETE FROM completions c USING cases k, runs r
+          WHERE c.project_id = $1 AND k.project_id = c.project_id AND k.id = c.case_id AND k.external_id = $2 AND r.id = c.run_id AND r.name = $3`,
+        [projectId, `c${step.no}`, step.run],
+      );
+      return;
+    case "deleteCase":
+      await db.pool.query("DELETE FROM cases WHERE project_id = $1 AND external_id = $2", [projectId, `c${step.no}`]);
+      return;
+    case "retagInTransaction": {
+      // Tags changed, a completion's verdict changed and another case's tags changed back, in one transaction.
+      const client = await db.pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query("UPDATE cases SET tags = $3 WHERE project_id = $1 AND external_id = $2", [projectId, `c${step.no}`, step.tags]);
+        await client.query("UPDATE completions SET policy_verdict = 'fail' WHERE project_id = $1 AND id = (SELECT min(id) FROM completions WHERE project_id = $1)", [projectId]);
+        await client.query("UPDATE cases SET tags = '{}' WHERE project_id = $1 AND external_id = $2", [projectId, `c${(step.no + 1) % 7}`]);
+        await client.query(step.rollback ? "ROLLBACK" : "COMMIT");
+      } finally {
+        client.release();
+      }
+    }
+  }
+}
+
+const PREDICTED = (alias: string) => `CASE WHEN ${alias}.intent_verdict = 'format_error' THEN '' ELSE ${alias}.predicted_intent END`;
+
+async function rows(sql: string, projectId: number): Promise<unknown[]> {
+  return (await db.pool.query(sql, [projectId])).rows;
+}
+
+async function expectExact(projectId: number): Promise<void> {
+  expect(await rows(
+    `SELECT run_id, expected_intent, predicted, intent_verdict, policy_verdict, tags, n::int FROM completion_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4, 5, 6`,
+    projectId,
+  )).toEqual(await rows(
+    `SELECT c.run_id, c.expected_intent, ${PREDICTED("c")} AS predicted, c.intent_verdict, c.policy_verdict, coalesce(k.tags, '{}') AS tags, count(*)::int AS n
+       FROM completions c JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id
+      WHERE c.project_id = $1 GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+    projectId,
+  ));
+  expect(await rows(
+    `SELECT run_a, run_b, expected_intent, predicted_a, intent_a, policy_a, predicted_b, intent_b, policy_b, n::int FROM run_pair_counts
+      WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+    projectId,
+  )).toEqual(await rows(
+    `SELECT a.run_id AS run_a, b.run_id AS run_b, a.expected_intent, ${PREDICTED("a")} AS predicted_a, a.intent_verdict AS intent_a, a.policy_verdict AS policy_a,
+            ${PREDICTED("b")} AS predicted_b, b.intent_verdict AS intent_b, b.policy_verdict AS policy_b, count(*)::int AS n
+       FROM completions a JOIN completions b ON b.project_id = a.project_id AND b.case_id = a.case_id AND b.run_id > a.run_id
+      WHERE a.project_id = $1 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+    projectId,
+  ));
+  expect(await rows(`SELECT run_id, expected_intent, predicted, n::int FROM run_confusion WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3`, projectId)).toEqual(
+    await rows(`SELECT run_id, expected_intent, ${PREDICTED("c")} AS predicted, count(*)::int AS n FROM completions c WHERE project_id = $1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, projectId),
+  );
+  expect(await leaderboard(db.pool, projectId)).toEqual(await leaderboardFromCompletions(db.pool, projectId));
+  const ranking = `SELECT case_id, count(*)::int AS runs,
+        least(count(*) FILTER (WHERE intent_verdict = 'correct'), count(*) FILTER (WHERE intent_verdict <> 'correct'))::int AS intent_split,
+        least(count(*) FILTER (WHERE policy_verdict = 'pass'), count(*) FILTER (WHERE policy_verdict = 'fail'))::int AS policy_split,
+        count(DISTINCT coalesce(predicted_intent, ''))::int AS predicted_kinds
+      FROM completions WHERE project_id = $1 GROUP BY case_id`;
+  expect(await rows("SELECT case_id, runs, intent_split, policy_split, predicted_kinds FROM case_outcomes WHERE project_id = $1 AND runs > 0 ORDER BY 1", projectId)).toEqual(
+    await rows(`${ranking} ORDER BY 1`, projectId),
+  );
+  expect(await rows("SELECT runs, intent_split, policy_split, predicted_kinds, n::int FROM case_outcome_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4", projectId)).toEqual(
+    await rows(`SELECT runs, intent_split, policy_split, predicted_kinds, count(*)::int AS n FROM (${ranking}) r GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, projectId),
+  );
+  // No aggregate row is negative (a subtraction applied twice would show here even where sums cancel).
+  expect(await rows("SELECT 1 FROM completion_counts WHERE project_id = $1 AND n < 0 UNION ALL SELECT 1 FROM run_pair_counts WHERE project_id = $1 AND n < 0", projectId)).toEqual([]);
+}
+
+describe("the aggregates stay exact", () => {
+  it("after any sequence of ingests, re-grades, re-tags, verdict changes and deletions", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 8 }), async (steps) => {
+        const project = await freshProject(TWO_INTENTS);
+        for (const step of steps) await apply(project.id, project, step);
+        await expectExact(project.id);
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it("when one statement inserts several runs' completions of one case (a pair within the new rows)", async () => {
+    const project = await freshProject(TWO_INTENTS);
+    const three = records([{ no: 1, intent: "get_refund", tags: ["vip"], runs: { a: "ok", b: "wrong", c: "format" } }]);
+    await withTransaction((client) => storeRecords(client, project, three.map((r) => recordSchema.parse(r))));
+    // Three runs on one case: the pairs (a,b), (a,c), (b,c), once each.
+    const { rows: pairs } = await db.pool.query<{ n: string }>("SELECT sum(n) AS n FROM run_pair_counts WHERE project_id = $1", [project.id]);
+    expect(Number(pairs[0]!.n)).toBe(3);
+    // The most tags a case may carry, each as long as allowed: its tag array is counted under a short key.
+    const long = Array.from({ length: 50 }, (_, i) => `${String(i).padStart(2, "0")}${"t".repeat(98)}`);
+    const tagged = records([{ no: 2, intent: "cancel_order", tags: long, runs: { a: "ok", b: "ok" } }]);
+    await withTransaction((client) => storeRecords(client, project, tagged.map((r) => recordSchema.parse(r))));
+    await expectExact(project.id);
+  });
+});
