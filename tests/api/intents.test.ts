@@ -78,7 +78,7 @@ describe("PUT /api/v1/intents", () => {
       [{ intents: [{ ...CANCEL, id: "Cancel Order" }] }, /intents\.0\.id.*lower-case/],
       [{ intents: [{ ...CANCEL, policy: "   " }] }, /policy guideline must not be empty/],
       [{ intents: [CANCEL, CANCEL] }, /duplicate intent id 'cancel_order'/],
-      [{ intents: [{ ...CANCEL, rubric: [{ id: "r", description: "nothing to check" }] }] }, /mustInclude or mustNotInclude/],
+      [{ intents: [{ ...CANCEL, rubric: [{ id: "r", description: "nothing to check" }] }] }, /needs mustInclude, mustNotInclude or mustAskFor/],
       [{ intents: [CANCEL], extra: 1 }, /extra/],
       [{ intents: [{ ...CANCEL, colour: "red" }] }, /colour/],
       [[CANCEL], /expected object/i],
