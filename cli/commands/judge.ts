@@ -8,7 +8,8 @@
  */
 import { z } from "zod";
 import { pool } from "../../lib/db/pool";
-import { createJudgeJob, JudgeJobInputError, judgeJobView, runJudgeJob } from "../../lib/judging/jobs";
+import { judgeJobView } from "../../lib/judging/job-view";
+import { createJudgeJob, JudgeJobInputError, runJudgeJob } from "../../lib/judging/jobs";
 import { resolveJudge } from "../../lib/judging/judges";
 import { lackingVerdicts } from "../../lib/judging/scope";
 import { completionFilterSchema } from "../../lib/validations/filters";

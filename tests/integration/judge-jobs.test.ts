@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cancelJudgeJob, createJudgeJob, judgeJobView, runJudgeJob } from "../../lib/judging/jobs";
+import { judgeJobView } from "../../lib/judging/job-view";
+import { cancelJudgeJob, createJudgeJob, runJudgeJob } from "../../lib/judging/jobs";
 import { putJudge } from "../../lib/judging/judges";
 import type { RetryPolicy } from "../../lib/judging/llm";
 import { upsertIntents } from "../../lib/taxonomy/intents";

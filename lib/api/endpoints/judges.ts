@@ -5,7 +5,8 @@
  * it judged); GET /api/v1/judge-jobs/{id} (read). The work is lib/judging/.
  */
 import { pool } from "../../db/pool";
-import { cancelJudgeJob, createJudgeJob, JudgeJobInputError, judgeJobView } from "../../judging/jobs";
+import { judgeJobView } from "../../judging/job-view";
+import { cancelJudgeJob, createJudgeJob, JudgeJobInputError } from "../../judging/jobs";
 import { JudgeConfigError, listJudges, putJudge } from "../../judging/judges";
 import { SecretKeyMissing } from "../../judging/secrets";
 import { apiErrorSchema } from "../../validations/api-error";

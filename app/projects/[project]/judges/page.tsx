@@ -6,7 +6,7 @@ import { projectAccess } from "@/lib/auth/access";
 import { atLeast } from "@/lib/auth/roles";
 import { pool } from "@/lib/db/pool";
 import { count } from "@/lib/format";
-import { recentJudgeJobs } from "@/lib/judging/jobs";
+import { recentJudgeJobs } from "@/lib/judging/job-view";
 import { listJudges } from "@/lib/judging/judges";
 import { listRuns } from "@/lib/metrics/queries";
 import { cancelJob, startJudgeJob } from "./actions";
