@@ -38,7 +38,7 @@ export async function baselineEncoder(db: pg.ClientBase | pg.Pool, project: Proj
   return (record, planned) => {
     const lines: BaselineLines = { case: caseLine(project.id, caseId, record.case), completions: [], verdicts: [] };
     for (const p of planned) {
-      lines.completions.push(completionLine(project.id, completionId, caseId, runIds.get(p.runName)!, p));
+      lines.completions.push(completionLine(project.id, completionId, caseId, runIds.get(p.runName)!, p, null));
       if (p.policy) lines.verdicts.push(verdictLine(project.id, completionId, p.policy));
       completionId++;
     }

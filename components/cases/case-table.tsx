@@ -31,7 +31,7 @@ function RunVerdict({ verdict }: { verdict: CaseRunVerdict | undefined }) {
     <span className={`inline-flex flex-col gap-1 rounded p-1 ${verdict.matched ? "ring-2 ring-accent/60" : ""}`} data-matched={verdict.matched}>
       <span className="flex flex-wrap gap-1">
         <IntentVerdictBadge verdict={verdict.intentVerdict} />
-        <PolicyVerdictBadge verdict={verdict.policyVerdict} />
+        <PolicyVerdictBadge verdict={verdict.policyVerdict} stale={verdict.policyStale} />
       </span>
       {verdict.intentVerdict === "wrong" && verdict.predictedIntent !== null ? <code className="text-xs text-muted">as <Name text={verdict.predictedIntent} max={30} /></code> : null}
       {verdict.matched ? <span className="sr-only">(matches the filter)</span> : null}

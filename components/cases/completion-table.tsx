@@ -23,6 +23,7 @@ export interface CompletionRow {
   predictedIntent: string | null;
   intentVerdict: IntentVerdict;
   policyVerdict: PolicyVerdict;
+  policyStale: boolean;
   reply: string | null;
   formatError: string | null;
 }
@@ -59,7 +60,7 @@ function columnsFor(query: string | undefined) {
       cell: (info) => (
         <span className="flex flex-wrap gap-1">
           <IntentVerdictBadge verdict={info.row.original.intentVerdict} />
-          <PolicyVerdictBadge verdict={info.row.original.policyVerdict} />
+          <PolicyVerdictBadge verdict={info.row.original.policyVerdict} stale={info.row.original.policyStale} />
         </span>
       ),
     }),

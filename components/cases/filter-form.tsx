@@ -79,6 +79,8 @@ export function FilterForm({ filter, runs, intents, facets, keep }: { filter: Co
         <Checks id="policyVerdict" label="Policy verdict" name="policyVerdict" values={POLICY_VERDICTS} checked={filter.policyVerdict} facets={facets} labels={VERDICT_LABELS} />
         <Select id="f-system" label="System success" name="systemSuccess" value={filter.systemSuccess === undefined ? undefined : String(filter.systemSuccess)}
           options={["true", "false"].map((value) => ({ value, label: withCount("systemSuccess", value, VERDICT_LABELS[value]!) }))} />
+        <Select id="f-stale" label="Stale verdict" name="stale" value={filter.stale === undefined ? undefined : String(filter.stale)}
+          options={[{ value: "true", label: "stale: judged on an older guideline" }, { value: "false", label: "not stale" }]} />
       </div>
       <div className="flex flex-wrap items-end gap-4">
         <Select id="f-expected" label="Ground truth" name="expectedIntent" value={one(filter.expectedIntent)} options={intents.map((intent) => ({ value: intent.id, label: withCount("expectedIntent", intent.id, intent.id) }))} />

@@ -11,6 +11,12 @@ export function IntentVerdictBadge({ verdict }: { verdict: IntentVerdict }) {
   return <Badge tone={verdict === "correct" ? "good" : "bad"}>{verdict === "format_error" ? "format error" : `intent ${verdict}`}</Badge>;
 }
 
-export function PolicyVerdictBadge({ verdict }: { verdict: PolicyVerdict }) {
-  return <Badge tone={verdict === "pass" ? "good" : verdict === "fail" ? "bad" : "neutral"}>{`policy ${verdict}`}</Badge>;
+/** `stale`: judged against an older guideline version than the one in force. */
+export function PolicyVerdictBadge({ verdict, stale = false }: { verdict: PolicyVerdict; stale?: boolean }) {
+  return (
+    <>
+      <Badge tone={verdict === "pass" ? "good" : verdict === "fail" ? "bad" : "neutral"}>{`policy ${verdict}`}</Badge>
+      {stale ? <span data-testid="stale" title="Judged against an older guideline version than the one in force" className="ml-1 inline-block whitespace-nowrap rounded border border-amber-600/40 px-1 py-0.5 text-xs text-amber-900">stale</span> : null}
+    </>
+  );
 }

@@ -1,7 +1,8 @@
 import type pg from "pg";
 import { isDeepStrictEqual } from "node:util";
 import type { ProjectContext } from "../projects";
-import { COPY_COMPLETIONS, COPY_VERDICTS, completionLine, copyRows, reserveIds, verdictLine } from "./copy";
+import { primaryJudge } from "../judging/counted";
+import { COPY_COMPLETIONS, COPY_VERDICTS, completionLine, copyRows, countedPolicy, reserveIds, verdictLine } from "./copy";
 import { gradeColumns } from "./regrade";
 import type { PlannedCompletion } from "./store";
 
@@ -32,14 +33,16 @@ function sameVerdict(existing: ExistingCompletion, policy: NonNullable<PlannedCo
   return existing.verdict === policy.verdict && existing.rationale === policy.rationale && existing.judge_name === policy.judge && existing.judge_version === policy.judgeVersion && existing.source === policy.source;
 }
 
-function row({ c, caseId, runId }: Located) {
+function row({ c, caseId, runId }: Located, primary: string | null) {
+  const policy = countedPolicy(c, primary);
   return {
     case_id: caseId,
     run_id: runId,
     text: c.text,
     expected_intent: c.expectedIntent,
     ...gradeColumns(c.grade),
-    policy_verdict: c.policy?.verdict ?? "pending",
+    policy_verdict: policy?.verdict ?? "pending",
+    policy_guideline_version: policy?.guidelineVersion ?? null,
     latency_ms: c.latencyMs,
     prompt_tokens: c.promptTokens,
     completion_tokens: c.completionTokens,
@@ -49,7 +52,7 @@ function row({ c, caseId, runId }: Located) {
 
 const recordColumns = (extra = "") => `x(id bigint, case_id bigint, run_id int, text text, expected_intent text, analysis text, predicted_intent text,
   predicted_intent_truncated boolean, reply text, intent_verdict intent_verdict, format_error text, unknown_intent boolean, reward double precision,
-  policy_verdict policy_verdict, latency_ms int, prompt_tokens int, completion_tokens int, metadata jsonb${extra})`;
+  policy_verdict policy_verdict, policy_guideline_version int, latency_ms int, prompt_tokens int, completion_tokens int, metadata jsonb${extra})`;
 
 /**
  * Inserts new completions, replaces those whose text changed (re-graded, and
@@ -68,6 +71,7 @@ export async function storeCompletions(
   preexistingCases: ReadonlySet<string>,
 ): Promise<Map<string, boolean>> {
   const changed = new Map<string, boolean>();
+  const primary = await primaryJudge(db, project.id);
   const located: Located[] = planned.map((c) => ({ c, caseId: caseIds.get(c.caseExternalId)!, runId: runs.get(c.runName)!.id }));
   const lookup = located.filter(({ c }) => preexistingCases.has(c.caseExternalId));
   const existing = new Map<string, ExistingCompletion>();
@@ -115,22 +119,27 @@ export async function storeCompletions(
 
   if (inserts.length > 0) {
     const ids = await reserveIds(db, "completions", inserts.length);
-    const lines = inserts.map(({ c, caseId, runId }, i) => completionLine(project.id, ids[i]!, caseId, runId, c));
+    const lines = inserts.map(({ c, caseId, runId }, i) => completionLine(project.id, ids[i]!, caseId, runId, c, primary));
     await copyRows(db, COPY_COMPLETIONS, lines);
     inserts.forEach(({ c }, i) => {
       if (c.policy) verdicts.push({ completionId: ids[i]!, c });
     });
   }
   if (replaced.length > 0 || touched.length > 0) {
-    // A replaced text resets the policy verdict (to the imported one, or pending);
-    // a touched row keeps its grade and takes only the new details and verdict.
-    const all = [...replaced.map(({ id, l }) => ({ id, ...row(l), replace: true })), ...touched.map(({ id, l }) => ({ id, ...row(l), replace: false }))];
+    // A replaced text resets the policy verdict (to the imported one when it counts, or pending) and
+    // supersedes the verdicts given for the old text; a touched row keeps its grade and takes only
+    // the new details and, when it counts, the new verdict.
+    const all = [...replaced.map(({ id, l }) => ({ id, ...row(l, primary), replace: true })), ...touched.map(({ id, l }) => ({ id, ...row(l, primary), replace: false }))];
+    if (replaced.length > 0) {
+      await db.query("UPDATE policy_verdicts SET superseded = true WHERE project_id = $1 AND completion_id = ANY($2::bigint[]) AND NOT superseded", [project.id, replaced.map((r) => r.id)]);
+    }
     await db.query(
       `UPDATE completions c SET
           text = x.text, expected_intent = x.expected_intent, analysis = x.analysis, predicted_intent = x.predicted_intent,
           predicted_intent_truncated = x.predicted_intent_truncated, reply = x.reply, intent_verdict = x.intent_verdict, format_error = x.format_error, unknown_intent = x.unknown_intent,
           reward = x.reward,
           policy_verdict = CASE WHEN x.replace OR x.policy_verdict <> 'pending' THEN x.policy_verdict ELSE c.policy_verdict END,
+          policy_guideline_version = CASE WHEN x.replace OR x.policy_verdict <> 'pending' THEN x.policy_guideline_version ELSE c.policy_guideline_version END,
           latency_ms = x.latency_ms, prompt_tokens = x.prompt_tokens, completion_tokens = x.completion_tokens,
           metadata = coalesce(x.metadata, '{}'), updated_at = now()
          FROM jsonb_to_recordset($2::jsonb) AS ${recordColumns(", replace boolean")}

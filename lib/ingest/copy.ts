@@ -8,6 +8,7 @@ import { finished } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import type { IngestRecord } from "../validations/record";
 import { gradeColumns } from "./regrade";
+import { counts } from "../judging/counted";
 import type { PlannedCompletion } from "./store";
 
 /*
@@ -92,7 +93,7 @@ export async function reserveIds(db: pg.ClientBase, table: "cases" | "completion
 export const COPY_CASES = "COPY cases (project_id, id, external_id, messages, expected_intent, tags, metadata) FROM STDIN";
 
 export const COPY_COMPLETIONS = `COPY completions (project_id, id, case_id, run_id, text, expected_intent, case_tags, analysis, predicted_intent, predicted_intent_truncated,
-  reply, intent_verdict, format_error, unknown_intent, reward, policy_verdict, latency_ms, prompt_tokens, completion_tokens, metadata) FROM STDIN`;
+  reply, intent_verdict, format_error, unknown_intent, reward, policy_verdict, policy_guideline_version, latency_ms, prompt_tokens, completion_tokens, metadata) FROM STDIN`;
 
 export const COPY_VERDICTS = "COPY policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source) FROM STDIN";
 
@@ -101,10 +102,16 @@ export function caseLine(projectId: number, id: number, c: IngestRecord["case"])
   return `${projectId}\t${id}\t${copyText(c.id)}\t${copyJson(c.messages)}\t${copyText(c.expectedIntent)}\t${copyTextArray(c.tags)}\t${copyJson(c.metadata)}\n`;
 }
 
-/** A line of COPY_COMPLETIONS: the planned completion as graded, its verdict the imported one or pending. */
-export function completionLine(projectId: number, id: number, caseId: number, runId: number, c: PlannedCompletion): string {
+/** The imported verdict when it is the counted one under the project's primary judge (lib/judging/counted.ts), else null. */
+export function countedPolicy(c: PlannedCompletion, primary: string | null): PlannedCompletion["policy"] {
+  return c.policy && counts(primary, c.policy.judge) ? c.policy : null;
+}
+
+/** A line of COPY_COMPLETIONS: the planned completion as graded, its verdict the imported one (when it counts) or pending. */
+export function completionLine(projectId: number, id: number, caseId: number, runId: number, c: PlannedCompletion, primary: string | null): string {
   const g = gradeColumns(c.grade);
-  return `${projectId}\t${id}\t${caseId}\t${runId}\t${copyText(c.text)}\t${copyText(c.expectedIntent)}\t${copyTextArray(c.caseTags)}\t${copyText(g.analysis)}\t${copyText(g.predicted_intent)}\t${g.predicted_intent_truncated ? "t" : "f"}\t${copyText(g.reply)}\t${copyText(g.intent_verdict)}\t${copyText(g.format_error)}\t${g.unknown_intent ? "t" : "f"}\t${copyNumber(g.reward)}\t${copyText(c.policy?.verdict ?? "pending")}\t${copyNumber(c.latencyMs)}\t${copyNumber(c.promptTokens)}\t${copyNumber(c.completionTokens)}\t${copyJson(c.metadata ?? {})}\n`;
+  const policy = countedPolicy(c, primary);
+  return `${projectId}\t${id}\t${caseId}\t${runId}\t${copyText(c.text)}\t${copyText(c.expectedIntent)}\t${copyTextArray(c.caseTags)}\t${copyText(g.analysis)}\t${copyText(g.predicted_intent)}\t${g.predicted_intent_truncated ? "t" : "f"}\t${copyText(g.reply)}\t${copyText(g.intent_verdict)}\t${copyText(g.format_error)}\t${g.unknown_intent ? "t" : "f"}\t${copyNumber(g.reward)}\t${copyText(policy?.verdict ?? "pending")}\t${copyNumber(policy?.guidelineVersion ?? null)}\t${copyNumber(c.latencyMs)}\t${copyNumber(c.promptTokens)}\t${copyNumber(c.completionTokens)}\t${copyJson(c.metadata ?? {})}\n`;
 }
 
 /** A line of COPY_VERDICTS. */

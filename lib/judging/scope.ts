@@ -17,6 +17,7 @@ import type pg from "pg";
 import { completionWhere, parameters, resolveCompletionFilter } from "../query/completions";
 import type { CompletionFilter } from "../validations/filters";
 import type { RubricItem } from "../validations/taxonomy";
+import { counts, primaryJudge } from "./counted";
 
 export interface JudgeTarget {
   id: number;
@@ -128,8 +129,8 @@ export interface NewVerdict extends CachedVerdict {
 }
 
 /**
- * Stores verdicts in one transaction: each becomes the completion's current
- * verdict (the most recent one, as the tables and metrics read it), the
+ * Stores verdicts in one transaction: each becomes the completion's counted
+ * verdict unless the project's primary judge is another (./counted.ts), the
  * cache learns the LLM's answers, and `onStored` runs in the same transaction
  * with the number actually inserted (a verdict for an input already judged is
  * skipped by the unique index, so a job run twice stores nothing twice).
@@ -145,21 +146,22 @@ export async function storeVerdicts(
   try {
     await client.query("BEGIN");
     const json = JSON.stringify(verdicts.map((v) => ({ id: v.completionId, key: v.key, verdict: v.verdict, rationale: v.rationale, agreement: v.agreement, gv: v.guidelineVersion })));
-    const { rows } = await client.query<{ completion_id: string; verdict: string }>(
+    const primary = await primaryJudge(client, projectId);
+    const { rows } = await client.query<{ completion_id: string; verdict: string; guideline_version: number | null }>(
       `INSERT INTO policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source, cache_key, agreement)
        SELECT $1, x.id, x.verdict::policy_verdict, x.rationale, $3, $4, x.gv, 'judged', x.key, x.agreement
          FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, key text, verdict text, rationale text, agreement double precision, gv int)
            ORDER BY x.id
        ON CONFLICT (project_id, completion_id, cache_key) DO NOTHING
-       RETURNING completion_id, verdict::text`,
+       RETURNING completion_id, verdict::text, guideline_version`,
       [projectId, json, judge.name, judge.version],
     );
-    if (rows.length > 0) {
+    if (rows.length > 0 && counts(primary, judge.name)) {
       await client.query(
-        `UPDATE completions c SET policy_verdict = x.verdict::policy_verdict, updated_at = now()
-           FROM unnest($2::bigint[], $3::text[]) AS x(id, verdict)
-          WHERE c.project_id = $1 AND c.id = x.id AND c.policy_verdict <> x.verdict::policy_verdict`,
-        [projectId, rows.map((r) => r.completion_id), rows.map((r) => r.verdict)],
+        `UPDATE completions c SET policy_verdict = x.verdict::policy_verdict, policy_guideline_version = x.gv, updated_at = now()
+           FROM unnest($2::bigint[], $3::text[], $4::int[]) AS x(id, verdict, gv)
+          WHERE c.project_id = $1 AND c.id = x.id AND (c.policy_verdict <> x.verdict::policy_verdict OR c.policy_guideline_version IS DISTINCT FROM x.gv)`,
+        [projectId, rows.map((r) => r.completion_id), rows.map((r) => r.verdict), rows.map((r) => r.guideline_version)],
       );
     }
     const cached = verdicts.filter((v) => v.cache);

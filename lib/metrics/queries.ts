@@ -4,6 +4,8 @@
  * few dozen rows per run); the comparison of two runs joins their completions (./paired).
  */
 import type pg from "pg";
+import { latestVerdictsSql } from "../judging/counted";
+import { RUBRIC_JUDGE_NAME } from "../validations/judging";
 import { summarize, sumCounts, ZERO_COUNTS, type MetricSummary, type OutcomeCounts } from "./summary";
 
 export interface RunInfo {
@@ -86,27 +88,64 @@ export async function leaderboard(db: pg.ClientBase | pg.Pool, projectId: number
  * the benchmark baseline, and the reference the aggregates are tested against.
  */
 export async function leaderboardFromCompletions(db: pg.ClientBase | pg.Pool, projectId: number): Promise<RunMetrics[]> {
-  const [runs, stats] = await Promise.all([
-    listRuns(db, projectId),
-    db.query<CountsRow>(
-      `SELECT run_id, expected_intent, count(*) AS total,
-              count(*) FILTER (WHERE intent_verdict = 'correct') AS correct,
-              count(*) FILTER (WHERE intent_verdict = 'wrong') AS wrong,
-              count(*) FILTER (WHERE intent_verdict = 'format_error') AS format_error,
-              count(*) FILTER (WHERE policy_verdict = 'pass') AS policy_pass,
-              count(*) FILTER (WHERE policy_verdict = 'fail') AS policy_fail,
-              count(*) FILTER (WHERE policy_verdict = 'pending') AS policy_pending,
-              count(*) FILTER (WHERE intent_verdict = 'correct' AND policy_verdict = 'pass') AS system_success
-         FROM completions WHERE project_id = $1 GROUP BY run_id, expected_intent`,
-      [projectId],
-    ),
-  ]);
+  return countedFromCompletions(db, projectId, null, null);
+}
+
+/**
+ * One judge's figures (`?judge=`): the policy verdict of each completion is
+ * that judge's latest applicable one, pending where it has not judged
+ * (lib/judging/counted.ts). Computed with GROUP BY over the completions (the
+ * aggregates hold the counted verdicts only); `run` narrows it to one run.
+ */
+export async function leaderboardForJudge(db: pg.ClientBase | pg.Pool, projectId: number, judge: string, run: string | null = null): Promise<RunMetrics[]> {
+  return countedFromCompletions(db, projectId, judge, run);
+}
+
+async function countedFromCompletions(db: pg.ClientBase | pg.Pool, projectId: number, judge: string | null, run: string | null): Promise<RunMetrics[]> {
+  const policy = judge === null ? "c.policy_verdict" : "coalesce(l.verdict, 'pending')";
+  const join = judge === null ? "" : `LEFT JOIN (${latestVerdictsSql("$1", "$3")}) l ON l.completion_id = c.id`;
+  const runs = (await listRuns(db, projectId)).filter((r) => run === null || r.name === run);
+  const stats = await db.query<CountsRow>(
+    `SELECT c.run_id, c.expected_intent, count(*) AS total,
+            count(*) FILTER (WHERE c.intent_verdict = 'correct') AS correct,
+            count(*) FILTER (WHERE c.intent_verdict = 'wrong') AS wrong,
+            count(*) FILTER (WHERE c.intent_verdict = 'format_error') AS format_error,
+            count(*) FILTER (WHERE ${policy} = 'pass') AS policy_pass,
+            count(*) FILTER (WHERE ${policy} = 'fail') AS policy_fail,
+            count(*) FILTER (WHERE ${policy} = 'pending') AS policy_pending,
+            count(*) FILTER (WHERE c.intent_verdict = 'correct' AND ${policy} = 'pass') AS system_success
+       FROM completions c ${join}
+      WHERE c.project_id = $1 AND c.run_id = ANY($2::int[]) GROUP BY c.run_id, c.expected_intent`,
+    judge === null ? [projectId, runs.map((r) => r.id)] : [projectId, runs.map((r) => r.id), judge],
+  );
   return assemble(runs, stats.rows);
 }
 
-export async function runMetrics(db: pg.ClientBase | pg.Pool, projectId: number, runName: string): Promise<RunMetrics | null> {
-  const board = await leaderboard(db, projectId);
+export async function runMetrics(db: pg.ClientBase | pg.Pool, projectId: number, runName: string, judge: string | null = null): Promise<RunMetrics | null> {
+  const board = judge === null ? await leaderboard(db, projectId) : await leaderboardForJudge(db, projectId, judge, runName);
   return board.find((entry) => entry.run === runName) ?? null;
+}
+
+/**
+ * The judges whose verdicts a page can show alone: the configured ones (the
+ * built-in rubric judge among them) and every judge name with a verdict in
+ * the project (imported ones too), by name; `primary` is the project's primary judge.
+ */
+export async function verdictJudges(db: pg.ClientBase | pg.Pool, projectId: number): Promise<{ names: string[]; primary: string | null }> {
+  // A skip scan over policy_verdicts (project_id, judge_name, completion_id): one index probe per distinct name.
+  const { rows } = await db.query<{ name: string }>(
+    `WITH RECURSIVE names AS (
+       (SELECT judge_name AS name FROM policy_verdicts WHERE project_id = $1 ORDER BY judge_name LIMIT 1)
+       UNION ALL
+       SELECT (SELECT judge_name FROM policy_verdicts WHERE project_id = $1 AND judge_name > n.name ORDER BY judge_name LIMIT 1) FROM names n WHERE n.name IS NOT NULL
+     )
+     SELECT name FROM names WHERE name IS NOT NULL
+     UNION SELECT name FROM judges WHERE project_id = $1
+     UNION SELECT $2::text`,
+    [projectId, RUBRIC_JUDGE_NAME],
+  );
+  const { rows: project } = await db.query<{ primary_judge: string | null }>("SELECT primary_judge FROM projects WHERE id = $1", [projectId]);
+  return { names: rows.map((r) => r.name).sort(), primary: project[0]?.primary_judge ?? null };
 }
 
 export interface ConfusionMatrix {

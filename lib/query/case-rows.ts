@@ -8,7 +8,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
-import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
+import { completionWhere, parameters, resolveCompletionFilter, staleSql, type ResolvedCompletionFilter } from "./completions";
 import { statsCount, statsCountable } from "./aggregate-counts";
 import { encodeCursor } from "./cursor";
 
@@ -21,6 +21,8 @@ export interface CaseRunVerdict {
   intentVerdict: IntentVerdict;
   formatError: string | null;
   policyVerdict: PolicyVerdict;
+  /** Judged against an older guideline version than the one in force. */
+  policyStale: boolean;
   /** This completion matches the filter (the case is listed because at least one does). */
   matched: boolean;
 }
@@ -109,15 +111,15 @@ export async function runVerdicts(
   if (caseIds.length === 0 || runs.length === 0) return byCase;
   const { values, bind } = parameters();
   const matched = filter === null ? "false" : completionWhere(projectId, filter, bind);
-  const { rows } = await db.query<{ case_id: number; run: string; predicted_intent: string | null; intent_verdict: IntentVerdict; format_error: string | null; policy_verdict: PolicyVerdict; matched: boolean }>(
-    `SELECT c.case_id, r.name AS run, c.predicted_intent, c.intent_verdict, c.format_error, c.policy_verdict, (${matched}) AS matched
+  const { rows } = await db.query<{ case_id: number; run: string; predicted_intent: string | null; intent_verdict: IntentVerdict; format_error: string | null; policy_verdict: PolicyVerdict; policy_stale: boolean; matched: boolean }>(
+    `SELECT c.case_id, r.name AS run, c.predicted_intent, c.intent_verdict, c.format_error, c.policy_verdict, ${staleSql("c")} AS policy_stale, (${matched}) AS matched
        FROM completions c JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id
       WHERE c.project_id = ${bind(projectId)} AND c.case_id = ANY(${bind(caseIds)}::bigint[]) AND r.name = ANY(${bind([...runs])}::text[])`,
     values,
   );
   for (const row of rows) {
     const verdicts = byCase.get(row.case_id) ?? {};
-    verdicts[row.run] = { run: row.run, predictedIntent: row.predicted_intent, intentVerdict: row.intent_verdict, formatError: row.format_error, policyVerdict: row.policy_verdict, matched: row.matched };
+    verdicts[row.run] = { run: row.run, predictedIntent: row.predicted_intent, intentVerdict: row.intent_verdict, formatError: row.format_error, policyVerdict: row.policy_verdict, policyStale: row.policy_stale, matched: row.matched };
     byCase.set(row.case_id, verdicts);
   }
   return byCase;

@@ -15,6 +15,8 @@ export interface JudgedPolicy {
   guidelineVersion: number | null;
   source: "judged" | "imported";
   judgedAt: Date;
+  /** Given before the completion's text was replaced: history only, never counted. */
+  superseded: boolean;
 }
 
 export type CurrentPolicy = JudgedPolicy | { verdict: "pending" };
@@ -86,13 +88,19 @@ interface VerdictRow {
   guideline_version: number | null;
   source: "judged" | "imported";
   created_at: Date;
+  superseded: boolean;
 }
 
-/** The case with this external id in this project, or null (also when another project has it). */
-export async function caseDetail(db: pg.ClientBase | pg.Pool, projectId: number, externalId: string): Promise<CaseDetail | null> {
-  const found = await db.query<{ id: number; external_id: string; messages: CaseDetail["case"]["messages"]; expected_intent: string; tags: string[] | null; metadata: Record<string, unknown>; created_at: Date; updated_at: Date }>(
-    `SELECT id, external_id, messages, expected_intent, tags, metadata, created_at, updated_at
-       FROM cases WHERE project_id = $1 AND external_id = $2`,
+/**
+ * The case with this external id in this project, or null (also when another
+ * project has it). Each completion's policy is the counted verdict
+ * (lib/judging/counted.ts), or with `judge` that judge's latest alone
+ * (pending where it has not judged).
+ */
+export async function caseDetail(db: pg.ClientBase | pg.Pool, projectId: number, externalId: string, judge: string | null = null): Promise<CaseDetail | null> {
+  const found = await db.query<{ id: number; external_id: string; messages: CaseDetail["case"]["messages"]; expected_intent: string; tags: string[] | null; metadata: Record<string, unknown>; created_at: Date; updated_at: Date; primary_judge: string | null }>(
+    `SELECT cs.id, cs.external_id, cs.messages, cs.expected_intent, cs.tags, cs.metadata, cs.created_at, cs.updated_at, p.primary_judge
+       FROM cases cs JOIN projects p ON p.id = cs.project_id WHERE cs.project_id = $1 AND cs.external_id = $2`,
     [projectId, externalId],
   );
   const row = found.rows[0];
@@ -107,7 +115,7 @@ export async function caseDetail(db: pg.ClientBase | pg.Pool, projectId: number,
     [projectId, row.id],
   );
   const verdicts = completions.rows.length === 0 ? { rows: [] as VerdictRow[] } : await db.query<VerdictRow>(
-    `SELECT completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source, created_at
+    `SELECT completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source, created_at, superseded
        FROM policy_verdicts WHERE project_id = $1 AND completion_id = ANY($2::bigint[])
       ORDER BY completion_id, id DESC`,
     [projectId, completions.rows.map((c) => c.id)],
@@ -115,7 +123,7 @@ export async function caseDetail(db: pg.ClientBase | pg.Pool, projectId: number,
   const history = new Map<number, JudgedPolicy[]>();
   for (const v of verdicts.rows) {
     const list = history.get(v.completion_id) ?? [];
-    list.push({ verdict: v.verdict, rationale: v.rationale, judge: v.judge_name, judgeVersion: v.judge_version, guidelineVersion: v.guideline_version, source: v.source, judgedAt: v.created_at });
+    list.push({ verdict: v.verdict, rationale: v.rationale, judge: v.judge_name, judgeVersion: v.judge_version, guidelineVersion: v.guideline_version, source: v.source, judgedAt: v.created_at, superseded: v.superseded });
     history.set(v.completion_id, list);
   }
   return {
@@ -128,22 +136,25 @@ export async function caseDetail(db: pg.ClientBase | pg.Pool, projectId: number,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     },
-    completions: completions.rows.map((c) => toCompletion(c, history.get(c.id) ?? [])),
+    completions: completions.rows.map((c) => toCompletion(c, history.get(c.id) ?? [], judge === null ? { column: true, judge: row.primary_judge } : { column: false, judge })),
   };
 }
 
 /**
- * The current verdict is the completion's own column (what the metrics count);
- * its details come from the latest history row. A replaced completion text
- * resets the verdict to pending while the older verdicts stay in the history.
+ * Without `?judge`, the verdict is the completion's own column (what the
+ * metrics count) and its details come from the history row the counting rule
+ * picks: the latest applicable one of the primary judge, or of any judge. With
+ * `?judge`, that judge's latest applicable verdict, or pending.
  */
-function currentPolicy(verdict: PolicyVerdict, latest: JudgedPolicy | undefined, judgedAt: Date): CurrentPolicy {
-  if (verdict === "pending") return { verdict: "pending" };
-  if (latest) return { ...latest, verdict };
-  return { verdict, rationale: "", judge: "", judgeVersion: "", guidelineVersion: null, source: "judged", judgedAt };
+function currentPolicy(column: PolicyVerdict, history: JudgedPolicy[], rule: { column: boolean; judge: string | null }, judgedAt: Date): CurrentPolicy {
+  const picked = history.find((v) => !v.superseded && (rule.judge === null || v.judge === rule.judge));
+  if (!rule.column) return picked ?? { verdict: "pending" };
+  if (column === "pending") return { verdict: "pending" };
+  if (picked) return { ...picked, verdict: column };
+  return { verdict: column, rationale: "", judge: "", judgeVersion: "", guidelineVersion: null, source: "judged", judgedAt, superseded: false };
 }
 
-function toCompletion(c: CompletionRow, history: JudgedPolicy[]): CaseCompletion {
+function toCompletion(c: CompletionRow, history: JudgedPolicy[], rule: { column: boolean; judge: string | null }): CaseCompletion {
   return {
     run: c.run,
     model: c.model,
@@ -156,7 +167,7 @@ function toCompletion(c: CompletionRow, history: JudgedPolicy[]): CaseCompletion
     formatError: c.format_error,
     unknownIntent: c.unknown_intent,
     reward: c.reward,
-    policy: currentPolicy(c.policy_verdict, history[0], c.updated_at),
+    policy: currentPolicy(c.policy_verdict, history, rule, c.updated_at),
     policyHistory: history,
     latencyMs: c.latency_ms,
     promptTokens: c.prompt_tokens,

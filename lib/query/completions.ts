@@ -33,6 +33,8 @@ export interface CompletionListItem {
   formatError: string | null;
   unknownIntent: boolean;
   policyVerdict: PolicyVerdict;
+  /** The policy verdict was judged against an older guideline version than the one in force. */
+  policyStale: boolean;
   reward: number;
   reply: string | null;
   text: string;
@@ -70,6 +72,15 @@ const AGREEMENT_SQL: Record<Agreement, (s: string) => string> = {
   allFail: (s) => `NOT bool_or(${s})`,
 };
 
+/**
+ * Whether the counted verdict of completion `c` is stale: judged against an
+ * older guideline version of the predicted intent than the one in force (no
+ * version, or an intent not in the taxonomy: not stale).
+ */
+export function staleSql(c: string): string {
+  return `coalesce((SELECT ${c}.policy_guideline_version < i.current_version FROM intents i WHERE i.project_id = ${c}.project_id AND i.id = ${c}.predicted_intent), false)`;
+}
+
 /** `column = $n` for one value (an index equality, rows in id order), `= ANY($n)` for several. */
 function anyOf(column: string, type: string, values: readonly (string | number)[], bind: Bind): string {
   const distinct = [...new Set(values)];
@@ -97,6 +108,7 @@ export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (
   intentVerdict: (verdicts, bind) => anyOf("c.intent_verdict", "intent_verdict", verdicts, bind),
   policyVerdict: (verdicts, bind) => anyOf("c.policy_verdict", "policy_verdict", verdicts, bind),
   systemSuccess: (success) => (success ? SUCCESS_SQL.system("c") : `NOT ${SUCCESS_SQL.system("c")}`),
+  stale: (stale) => `${stale ? "" : "NOT "}${staleSql("c")}`,
   // The case's tags, as the completion carries them (kept in step with the case by a trigger).
   tag: (tags, bind) => `c.case_tags && ${bind([...new Set(tags)])}::text[]`,
   // Case-level: the same case's completions in other runs, through the (project, case, run) unique index.
@@ -186,6 +198,7 @@ interface ItemRow {
   format_error: string | null;
   unknown_intent: boolean;
   policy_verdict: PolicyVerdict;
+  policy_stale: boolean;
   reward: number;
   reply: string | null;
   text: string;
@@ -216,7 +229,7 @@ export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: n
 export const SEARCH_SCAN_ROWS = 2_000;
 
 const PAGE_COLUMNS = `c.id, k.external_id AS case_external_id, r.name AS run, r.model, c.expected_intent, c.predicted_intent, c.predicted_intent_truncated,
-            c.intent_verdict, c.format_error, c.unknown_intent, c.policy_verdict, c.reward, c.reply, c.text,
+            c.intent_verdict, c.format_error, c.unknown_intent, c.policy_verdict, ${staleSql("c")} AS policy_stale, c.reward, c.reply, c.text,
             c.latency_ms, c.prompt_tokens, c.completion_tokens, c.created_at`;
 
 /** A text search's page from the first SEARCH_SCAN_ROWS rows in order, or null when they do not settle it. */
@@ -296,6 +309,7 @@ function toItem(row: ItemRow): CompletionListItem {
     formatError: row.format_error,
     unknownIntent: row.unknown_intent,
     policyVerdict: row.policy_verdict,
+    policyStale: row.policy_stale,
     reward: row.reward,
     reply: row.reply,
     text: row.text,

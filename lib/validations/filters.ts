@@ -61,6 +61,9 @@ const SINGLE_VALUES = {
   systemSuccess: z
     .preprocess((value) => (typeof value === "boolean" ? String(value) : value), oneOf(["true", "false"], "true or false"))
     .transform((value) => value === "true"),
+  stale: z
+    .preprocess((value) => (typeof value === "boolean" ? String(value) : value), oneOf(["true", "false"], "true or false"))
+    .transform((value) => value === "true"),
   success: oneOf(SUCCESS_KINDS, "a kind of success"),
   agreement: oneOf(AGREEMENTS, "an agreement"),
 } as const;
@@ -98,6 +101,9 @@ export const completionFilterShape = {
   systemSuccess: SINGLE_VALUES.systemSuccess
     .optional()
     .meta({ description: "`true`: the completion succeeds as a system (intent correct and policy pass); `false`: it does not." }),
+  stale: SINGLE_VALUES.stale
+    .optional()
+    .meta({ description: "`true`: the counted policy verdict was judged against an older guideline version of the predicted intent than the one in force (judge it again); `false`: it was not (pending, current, or naming no version)." }),
   tag: repeatable(FILTER_VALUES.tag, "A tag of the case."),
   success: SINGLE_VALUES.success
     .optional()
@@ -112,7 +118,7 @@ export const completionFilterShape = {
 
 export const COMPLETION_FILTER_IDS = Object.keys(completionFilterShape) as (keyof typeof completionFilterShape)[];
 
-function unknownParameters(allowed: readonly string[]) {
+export function unknownParameters(allowed: readonly string[]) {
   return (issue: { code?: string; keys?: string[] }) =>
     issue.code === "unrecognized_keys" ? `unknown parameter${issue.keys!.length > 1 ? "s" : ""} ${issue.keys!.map((k) => `'${k}'`).join(", ")}; allowed: ${allowed.join(", ")}` : undefined;
 }

@@ -3,7 +3,7 @@
  * judge jobs and `ib judge`, one schema each.
  */
 import { z } from "zod";
-import { completionFilterShape } from "./filters";
+import { completionFilterShape, unknownParameters } from "./filters";
 import { isStorableText, NOT_STORABLE_MESSAGE } from "./text";
 
 export const RUBRIC_JUDGE_NAME = "rubric";
@@ -112,3 +112,10 @@ export const judgeJobSchema = z.object({
   finishedAt: z.string().nullable(),
 });
 export type JudgeJobView = z.infer<typeof judgeJobSchema>;
+
+/** `?judge=J` on the metrics and case endpoints: one judge's verdicts alone. */
+export const judgeViewQuerySchema = z.strictObject(
+  { judge: judgeNameSchema.optional().meta({ description: "Show this judge's verdicts alone: each completion's policy verdict is that judge's latest, pending where it has not judged. Without it, the counted verdict (the primary judge's, or the latest of any judge)." }) },
+  { error: unknownParameters(["judge"]) },
+);
+export type JudgeViewQuery = z.output<typeof judgeViewQuerySchema>;

@@ -8,12 +8,13 @@
 import { z } from "zod";
 import { pool } from "../../db/pool";
 import { INTENT_VERDICTS, type IntentVerdict } from "../../grading/intent";
-import { runMetrics } from "../../metrics/queries";
+import { runMetrics, verdictJudges } from "../../metrics/queries";
 import { caseDetail } from "../../query/cases";
 import { listCompletions } from "../../query/completions";
 import { listRunsWithCounts } from "../../query/runs";
 import { apiErrorSchema } from "../../validations/api-error";
 import { completionListQuerySchema, POLICY_VERDICTS, type CompletionListQuery } from "../../validations/filters";
+import { judgeViewQuerySchema, type JudgeViewQuery } from "../../validations/judging";
 import { messageSchema } from "../../validations/record";
 import { defineEndpoint } from "../endpoint";
 import { ApiError } from "../errors";
@@ -53,6 +54,7 @@ const metricSummarySchema = z.object({
 export const runMetricsSchema = metricSummarySchema.extend({
   run: z.string(),
   model: z.string(),
+  judge: z.string().nullable().meta({ description: "The judge whose verdicts alone the policy figures count (`?judge`); null: each completion's counted verdict (the primary judge's, or the latest of any judge)." }),
   perIntent: z.array(metricSummarySchema.extend({ id: z.string().meta({ description: "Ground-truth intent id; `total` is its support." }) })),
 });
 
@@ -64,6 +66,7 @@ const judgedPolicySchema = z.object({
   guidelineVersion: z.number().int().nullable().meta({ description: "Guideline version judged against (null when imported without one)." }),
   source: z.enum(["judged", "imported"]),
   judgedAt: isoTime,
+  superseded: z.boolean().meta({ description: "Given before the completion's text was replaced: history only, never counted." }),
 });
 
 export const caseDetailSchema = z.object({
@@ -114,6 +117,7 @@ export const completionListSchema = z.object({
       formatError: z.string().nullable(),
       unknownIntent: z.boolean(),
       policyVerdict: policyVerdictSchema,
+      policyStale: z.boolean().meta({ description: "The policy verdict was judged against an older guideline version of the predicted intent than the one in force." }),
       reward: z.number(),
       reply: z.string().nullable(),
       text: z.string(),
@@ -153,13 +157,26 @@ export const runMetricsEndpoint = defineEndpoint({
   tags: ["read", "metrics"],
   permission: "read",
   params: { run: { description: "The run's name (URL-encoded)." } },
-  responses: { 200: { description: "The run's metrics.", schema: runMetricsSchema }, 404: { description: "No run of that name in this project.", schema: apiErrorSchema } },
+  query: judgeViewQuerySchema,
+  responses: {
+    200: { description: "The run's metrics.", schema: runMetricsSchema },
+    400: { description: "Unknown query parameter or bad judge name.", schema: apiErrorSchema },
+    404: { description: "No run of that name, or no judge of that name, in this project.", schema: apiErrorSchema },
+  },
 });
 
-export async function readRunMetrics(key: VerifiedKey, run: string) {
-  const metrics = await runMetrics(pool(), key.projectId, run);
+/** The judge of `?judge=`, checked: one configured in the project or with verdicts in it. */
+async function viewedJudge(projectId: number, judge: string | undefined): Promise<string | null> {
+  if (judge === undefined) return null;
+  const { names } = await verdictJudges(pool(), projectId);
+  if (!names.includes(judge)) throw new ApiError(404, "not_found", `no judge named '${judge}' in this project (judges: ${names.map((n) => `'${n}'`).join(", ")})`);
+  return judge;
+}
+
+export async function readRunMetrics(key: VerifiedKey, run: string, query: JudgeViewQuery) {
+  const metrics = await runMetrics(pool(), key.projectId, run, await viewedJudge(key.projectId, query.judge));
   if (!metrics) throw new ApiError(404, "not_found", `no run named '${run}' in this project`);
-  return metrics;
+  return { ...metrics, judge: query.judge ?? null };
 }
 
 export const caseEndpoint = defineEndpoint({
@@ -171,11 +188,16 @@ export const caseEndpoint = defineEndpoint({
   tags: ["read"],
   permission: "read",
   params: { id: { description: "The case's external id (URL-encoded)." } },
-  responses: { 200: { description: "The case.", schema: caseDetailSchema }, 404: { description: "No case with that id in this project.", schema: apiErrorSchema } },
+  query: judgeViewQuerySchema,
+  responses: {
+    200: { description: "The case.", schema: caseDetailSchema },
+    400: { description: "Unknown query parameter or bad judge name.", schema: apiErrorSchema },
+    404: { description: "No case with that id, or no judge of that name, in this project.", schema: apiErrorSchema },
+  },
 });
 
-export async function readCase(key: VerifiedKey, id: string) {
-  const detail = await caseDetail(pool(), key.projectId, id);
+export async function readCase(key: VerifiedKey, id: string, query: JudgeViewQuery) {
+  const detail = await caseDetail(pool(), key.projectId, id, await viewedJudge(key.projectId, query.judge));
   if (!detail) throw new ApiError(404, "not_found", `no case with id '${id}' in this project`);
   return detail;
 }

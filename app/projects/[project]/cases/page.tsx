@@ -71,6 +71,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
       predictedIntent: item.predictedIntent,
       intentVerdict: item.intentVerdict,
       policyVerdict: item.policyVerdict,
+      policyStale: item.policyStale,
       reply: item.reply,
       formatError: item.formatError,
     }));
