@@ -2,6 +2,7 @@
  * The audit log: who changed what, when, with the value before and after.
  * Written in the same transaction as the change it records.
  */
+import type pg from "pg";
 import type { Prisma } from "./generated/prisma/client";
 import { prisma, type Db } from "./db/prisma";
 
@@ -17,13 +18,15 @@ export interface AuditEntry {
   after?: Prisma.InputJsonValue | null;
 }
 
+// The email as it was, so the entry stays readable after the user is gone.
+const actorId = (actor: Actor) => (actor.type === "user" ? actor.email : actor.id);
+
 export async function audit(entry: AuditEntry, db: Db = prisma()): Promise<void> {
   await db.auditEvent.create({
     data: {
       projectId: entry.projectId,
       actorType: entry.actor.type,
-      // The email as it was, so the entry stays readable after the user is gone.
-      actorId: entry.actor.type === "user" ? entry.actor.email : entry.actor.id,
+      actorId: actorId(entry.actor),
       action: entry.action,
       objectType: entry.objectType,
       objectId: entry.objectId,
@@ -31,6 +34,16 @@ export async function audit(entry: AuditEntry, db: Db = prisma()): Promise<void>
       after: entry.after ?? undefined,
     },
   });
+}
+
+/** The same entry written over a pg client, for a change made in hand-written SQL inside that client's transaction. */
+export async function auditOver(client: pg.ClientBase, entry: AuditEntry): Promise<void> {
+  const json = (value: Prisma.InputJsonValue | null | undefined) => (value === undefined || value === null ? null : JSON.stringify(value));
+  await client.query(
+    `INSERT INTO audit_log (project_id, actor_type, actor_id, action, object_type, object_id, before, after)
+     VALUES ($1, $2::actor_type, $3, $4, $5, $6, $7::jsonb, $8::jsonb)`,
+    [entry.projectId, entry.actor.type, actorId(entry.actor), entry.action, entry.objectType, entry.objectId, json(entry.before), json(entry.after)],
+  );
 }
 
 export interface AuditRow {

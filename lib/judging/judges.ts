@@ -4,16 +4,18 @@
  * (lib/judging/secrets.ts). Every change of an LLM judge's settings is one
  * more configuration version; verdicts record the version they came from.
  * A stored key is never sent to a new address: changing baseUrl without a new
- * apiKey is refused.
+ * apiKey is refused. A change made by a user (the judges page) is written to
+ * the audit log in the same transaction, with the key masked.
  */
-import { prisma, type Db } from "../db/prisma";
+import { audit, type Actor } from "../audit";
+import { inTransaction, prisma, type Db } from "../db/prisma";
 import { RUBRIC_JUDGE_NAME, type JudgeConfig, type JudgeListItem } from "../validations/judging";
 import { RUBRIC_JUDGE } from "./rubric";
 import { decryptSecret, encryptSecret, maskSecret } from "./secrets";
 
 export class JudgeConfigError extends Error {
   override name = "JudgeConfigError";
-  constructor(message: string, readonly code: "base_url_needs_key" | "built_in" | "no_key_stored" | "key_unreadable") {
+  constructor(message: string, readonly code: "base_url_needs_key" | "built_in" | "no_key_stored" | "key_unreadable" | "exists" | "version_conflict") {
     super(message);
   }
 }
@@ -76,10 +78,61 @@ export async function listJudges(projectId: number, db: Db = prisma()): Promise<
   return [RUBRIC_ITEM, ...rows.map(listItem)];
 }
 
+/**
+ * How a change is made: `actor` audits it (in the same transaction);
+ * `expectVersion` guards an edit made from a form, null meaning "a new judge"
+ * (so adding never silently changes an existing one) and a version meaning
+ * "the one the user was editing" (so a change saved meanwhile is not
+ * overwritten unseen).
+ */
+export interface PutJudgeOptions {
+  actor?: Actor;
+  expectVersion?: string | null;
+}
+
+/** What the audit log keeps of a judge: its settings, the key only masked. */
+function audited(judge: JudgeListItem) {
+  const { name: _name, kind: _kind, builtIn: _builtIn, updatedAt: _updatedAt, apiKey, ...settings } = judge;
+  return { ...settings, apiKeyHint: apiKey };
+}
+
+type PutResult = { judge: JudgeListItem; created: boolean; changed: boolean };
+
 /** Creates or changes an LLM judge; a change that alters nothing keeps the version. */
-export async function putJudge(projectId: number, name: string, config: JudgeConfig, db: Db = prisma()): Promise<{ judge: JudgeListItem; created: boolean; changed: boolean }> {
+export async function putJudge(projectId: number, name: string, config: JudgeConfig, db: Db = prisma(), options: PutJudgeOptions = {}): Promise<PutResult> {
   if (name === RUBRIC_JUDGE_NAME) throw new JudgeConfigError("the rubric judge is built in and cannot be configured; give this judge another name", "built_in");
+  const { actor } = options;
+  if (!actor) return (await storeJudge(projectId, name, config, db, options.expectVersion)).result;
+  return inTransaction(db, async (tx) => {
+    const { result, before, keyChanged } = await storeJudge(projectId, name, config, tx, options.expectVersion);
+    if (result.changed) {
+      await audit(
+        {
+          actor,
+          projectId,
+          action: result.created ? "judge.create" : "judge.update",
+          objectType: "judge",
+          objectId: name,
+          before: before ? audited(before) : null,
+          // The hint can stay the same when the key changes (same last characters): say so, without the key.
+          after: { ...audited(result.judge), apiKeyChanged: keyChanged },
+        },
+        tx,
+      );
+    }
+    return result;
+  });
+}
+
+async function storeJudge(projectId: number, name: string, config: JudgeConfig, db: Db, expectVersion: string | null | undefined): Promise<{ result: PutResult; before: JudgeListItem | null; keyChanged: boolean }> {
   const existing = await db.judge.findUnique({ where: { projectId_name: { projectId, name } } });
+  if (existing && expectVersion === null) throw new JudgeConfigError(`there is already a judge named '${name}': pick it to change it`, "exists");
+  if (typeof expectVersion === "string" && existing?.version !== expectVersion) {
+    throw new JudgeConfigError(
+      existing ? `someone saved version ${existing.version} of judge '${name}' meanwhile: reload to see it, then change it again` : `there is no judge named '${name}' any more`,
+      "version_conflict",
+    );
+  }
   if (!existing && config.apiKey === undefined) throw new JudgeConfigError("apiKey is required for a new judge (send any non-empty value if the server needs none)", "no_key_stored");
   if (existing && config.apiKey === undefined && existing.baseUrl !== config.baseUrl) {
     throw new JudgeConfigError("baseUrl changed: send apiKey again (a stored key is never sent to a new address)", "base_url_needs_key");
@@ -96,7 +149,7 @@ export async function putJudge(projectId: number, name: string, config: JudgeCon
   const secret = config.apiKey === undefined ? {} : { apiKeyEncrypted: encryptSecret(config.apiKey), apiKeyHint: maskSecret(config.apiKey) };
   if (!existing) {
     const row = await db.judge.create({ data: { projectId, name, kind: "llm", version: "1", ...settings, ...secret } });
-    return { judge: listItem(row), created: true, changed: true };
+    return { result: { judge: listItem(row), created: true, changed: true }, before: null, keyChanged: true };
   }
   const storedKey = () => {
     try {
@@ -105,14 +158,15 @@ export async function putJudge(projectId: number, name: string, config: JudgeCon
       return null; // unreadable (the instance key changed): the new key replaces it
     }
   };
+  const before = listItem(existing);
   const keyChanged = config.apiKey !== undefined && storedKey() !== config.apiKey;
   const changed = keyChanged || (Object.keys(settings) as (keyof typeof settings)[]).some((key) => existing[key] !== settings[key]);
-  if (!changed) return { judge: listItem(existing), created: false, changed: false };
+  if (!changed) return { result: { judge: before, created: false, changed: false }, before, keyChanged };
   const row = await db.judge.update({
     where: { id: existing.id },
     data: { ...settings, ...secret, version: String(Number(existing.version) + 1) },
   });
-  return { judge: listItem(row), created: false, changed: true };
+  return { result: { judge: listItem(row), created: false, changed: true }, before, keyChanged };
 }
 
 /** A judge by name, ready to judge, or null when the project has none of that name. */
