@@ -20,8 +20,8 @@ export const PROMPT_VARIABLES = ["guideline", "conversation", "reply", "predicte
 
 export const promptTemplateSchema = z
   .string()
-  .min(1)
-  .max(20_000)
+  .min(1, "promptTemplate must not be empty")
+  .max(20_000, "promptTemplate is at most 20,000 characters")
   .refine(isStorableText, `promptTemplate ${NOT_STORABLE_MESSAGE}`)
   .superRefine((template, ctx) => {
     const unknown = [...template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]!).filter((name) => !(PROMPT_VARIABLES as readonly string[]).includes(name));
@@ -33,7 +33,7 @@ export const promptTemplateSchema = z
 
 const baseUrlSchema = z
   .url({ protocol: /^https?$/, message: "baseUrl must be an http:// or https:// URL, such as https://api.openai.com/v1 or http://localhost:11434/v1" })
-  .max(2000)
+  .max(2000, "baseUrl is at most 2,000 characters")
   .transform((url) => url.replace(/\/+$/, ""));
 
 /** The body of PUT /api/v1/judges/{name}. */
@@ -41,17 +41,17 @@ export const judgeConfigSchema = z
   .strictObject({
     kind: z.literal("openai", { error: "kind must be \"openai\" (the rubric judge is built in and needs no configuration)" }),
     baseUrl: baseUrlSchema.meta({ description: "An OpenAI-compatible API root, e.g. `https://api.openai.com/v1`, `http://localhost:8000/v1` (vLLM), `http://localhost:11434/v1` (Ollama)." }),
-    model: z.string().trim().min(1, "model must not be empty").max(200),
+    model: z.string().trim().min(1, "model must not be empty").max(200, "model is at most 200 characters"),
     apiKey: z
       .string()
       .min(1, "apiKey must not be empty")
-      .max(1000)
+      .max(1000, "apiKey is at most 1,000 characters")
       .optional()
       .meta({ description: "Stored encrypted, shown masked. May be left out to keep the stored key, except when baseUrl changes." }),
-    temperature: z.number().min(0).max(2).optional().meta({ description: "Sampling temperature, 0 to 2 (default: the server's)." }),
-    timeoutMs: z.number().int().min(100).max(600_000).default(30_000).meta({ description: "Per-request timeout in ms (default 30,000)." }),
-    concurrency: z.number().int().min(1).max(256).default(4).meta({ description: "Requests in flight at once (default 4)." }),
-    samples: z.number().int().min(1).max(15).default(1).meta({ description: "Self-consistency: this many answers per completion, the majority verdict wins (odd numbers avoid ties; a tie fails)." }),
+    temperature: z.number().min(0, "temperature is 0 to 2").max(2, "temperature is 0 to 2").optional().meta({ description: "Sampling temperature, 0 to 2 (default: the server's)." }),
+    timeoutMs: z.number().int("timeoutMs is a whole number of milliseconds").min(100, "timeoutMs is at least 100 ms").max(600_000, "timeoutMs is at most 600,000 ms (10 minutes)").default(30_000).meta({ description: "Per-request timeout in ms (default 30,000)." }),
+    concurrency: z.number().int("concurrency is a whole number").min(1, "concurrency is at least 1").max(256, "concurrency is at most 256").default(4).meta({ description: "Requests in flight at once (default 4)." }),
+    samples: z.number().int("samples is a whole number").min(1, "samples is at least 1").max(15, "samples is at most 15").default(1).meta({ description: "Self-consistency: this many answers per completion, the majority verdict wins (odd numbers avoid ties; a tie fails)." }),
     promptTemplate: promptTemplateSchema.optional().meta({ description: `Variables: ${PROMPT_VARIABLES.map((n) => `{{${n}}}`).join(", ")}. Default: a built-in template.` }),
   })
   .meta({ description: "An LLM judge on an OpenAI-compatible chat-completions endpoint." });
@@ -76,6 +76,56 @@ export const judgeListItemSchema = z.object({
 export type JudgeListItem = z.infer<typeof judgeListItemSchema>;
 export const judgeListSchema = z.object({ judges: z.array(judgeListItemSchema) });
 export const judgePutResultSchema = z.object({ judge: judgeListItemSchema, created: z.boolean(), changed: z.boolean() });
+
+// ---------------------------------------------------------------------------
+// The judges page's forms: the fields as typed, turned into the body of
+// PUT /api/v1/judges/{name} and parsed by the same schema.
+
+const typed = z.string().max(100_000, "at most 100,000 characters");
+/** A blank field is left out: the stored key is kept, the default used, the built-in template chosen. */
+const blankIsLeftOut = (text: string) => (text.trim() === "" ? undefined : text);
+const typedNumber = (field: string) =>
+  typed.transform((text, ctx) => {
+    const trimmed = text.trim();
+    if (trimmed === "") return undefined;
+    const value = Number(trimmed);
+    if (Number.isFinite(value)) return value;
+    ctx.addIssue({ code: "custom", message: `${field} must be a number` });
+    return z.NEVER;
+  });
+
+/** Which judge a form changes: `version` "" adds a new one, a version changes that version of it. */
+export const judgeFormTargetSchema = z.object({
+  name: judgeNameSchema,
+  version: z.union([z.literal("").transform(() => null), z.string().regex(/^[1-9][0-9]{0,9}$/, "not a judge configuration version")]),
+});
+
+/** The judge form's settings, as the API would take them. */
+export const judgeFormSchema = z
+  .object({
+    baseUrl: typed,
+    model: typed,
+    apiKey: typed.transform((text) => blankIsLeftOut(text.trim())),
+    temperature: typedNumber("temperature"),
+    timeoutMs: typedNumber("timeoutMs"),
+    concurrency: typedNumber("concurrency"),
+    samples: typedNumber("samples"),
+    // A browser sends a textarea's line breaks as CRLF: stored as typed, an unchanged template would be a new version.
+    promptTemplate: typed.transform((text) => blankIsLeftOut(text.replace(/\r\n?/g, "\n"))),
+  })
+  .transform((fields) => {
+    const body: Record<string, unknown> = { kind: "openai" };
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) body[key] = value;
+    return body as JudgeConfigInput;
+  })
+  .pipe(judgeConfigSchema);
+
+export const JUDGE_FORM_FIELDS = ["name", "version", "baseUrl", "model", "apiKey", "temperature", "timeoutMs", "concurrency", "samples", "promptTemplate"] as const;
+
+/** The primary-judge form: a judge's name, or "" for none (the most recent verdict of any judge counts). */
+export const primaryJudgeFormSchema = z.object({
+  judge: typed.transform((text) => (text.trim() === "" ? null : text)).pipe(judgeNameSchema.nullable()),
+});
 
 // ---------------------------------------------------------------------------
 // Judge jobs
