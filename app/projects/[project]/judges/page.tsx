@@ -1,15 +1,22 @@
 import type { Metadata } from "next";
 import { CancelJobForm } from "@/components/judging/cancel-job-form";
+import { JudgeForm } from "@/components/judging/judge-form";
+import { JudgePicker } from "@/components/judging/judge-picker";
+import { JudgeTable } from "@/components/judging/judge-table";
 import { LiveRefresh } from "@/components/judging/live-refresh";
+import { PrimaryJudgeForm } from "@/components/judging/primary-judge-form";
 import { StartJobForm } from "@/components/judging/start-job-form";
+import { Notice } from "@/components/notice";
 import { projectAccess } from "@/lib/auth/access";
 import { atLeast } from "@/lib/auth/roles";
 import { pool } from "@/lib/db/pool";
 import { count } from "@/lib/format";
 import { recentJudgeJobs } from "@/lib/judging/job-view";
 import { listJudges } from "@/lib/judging/judges";
-import { listRuns } from "@/lib/metrics/queries";
-import { cancelJob, startJudgeJob } from "./actions";
+import { DEFAULT_PROMPT_TEMPLATE } from "@/lib/judging/prompt";
+import { listRuns, verdictJudges } from "@/lib/metrics/queries";
+import { PROMPT_VARIABLES, RUBRIC_JUDGE_NAME, type JudgeListItem } from "@/lib/validations/judging";
+import { cancelJob, savePrimaryJudge, saveJudge, startJudgeJob } from "./actions";
 
 export const metadata: Metadata = { title: "Judges" };
 
@@ -21,12 +28,22 @@ function duration(seconds: number | null): string {
   return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s`;
 }
 
-/** The project's judges and judge jobs; leads start and cancel jobs, and watch them progress. */
-export default async function JudgesPage({ params }: { params: Promise<{ project: string }> }) {
+/** `?edit=NAME`: the LLM judge the settings form changes; anything else falls back to adding one, and says why. */
+function editedJudge(raw: string | string[] | undefined, judges: JudgeListItem[]): { judge: JudgeListItem | null; notice: string | null } {
+  if (typeof raw !== "string" || raw === "") return { judge: null, notice: null };
+  const judge = judges.find((each) => each.kind === "openai" && each.name === raw);
+  if (judge) return { judge, notice: null };
+  return { judge: null, notice: raw === RUBRIC_JUDGE_NAME ? "The rubric judge is built in and has no settings to change: the form adds a new LLM judge." : "There is no LLM judge of that name here: the form adds a new one." };
+}
+
+/** The project's judges and judge jobs; leads start and cancel jobs and watch them progress; admins set up LLM judges and choose the primary judge. */
+export default async function JudgesPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { project: name } = await params;
   const { project, role } = await projectAccess(name);
-  const [judges, jobs, runs] = await Promise.all([listJudges(project.id), recentJudgeJobs(pool(), project.id), listRuns(pool(), project.id)]);
+  const [judges, jobs, runs, counting] = await Promise.all([listJudges(project.id), recentJudgeJobs(pool(), project.id), listRuns(pool(), project.id), verdictJudges(pool(), project.id)]);
   const lead = atLeast(role, "lead");
+  const admin = atLeast(role, "admin");
+  const editing = admin ? editedJudge((await searchParams).edit, judges) : { judge: null, notice: null };
   const active = jobs.some((job) => job.status === "queued" || job.status === "running");
   return (
     <section className="space-y-8">
@@ -34,29 +51,29 @@ export default async function JudgesPage({ params }: { params: Promise<{ project
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold tracking-tight">Judges</h1>
         <p className="text-muted">
-          A judge decides whether each reply followed the guideline of the intent the model predicted. <code>rubric</code> is built in and offline; LLM judges on any OpenAI-compatible endpoint are set up by an admin with <code>PUT /api/v1/judges/NAME</code>.
+          A judge decides whether each reply followed the guideline of the intent the model predicted. <code>rubric</code> is built in and offline; LLM judges on any OpenAI-compatible endpoint are set up by a project admin, on this page or with <code>PUT /api/v1/judges/NAME</code>.
         </p>
       </div>
-      <div className="overflow-x-auto rounded-lg border border-line bg-white">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Judges of this project</caption>
-          <thead className="border-b border-line text-xs uppercase tracking-wide text-muted">
-            <tr><th className="px-3 py-2">Judge</th><th className="px-3 py-2">Kind</th><th className="px-3 py-2">Model</th><th className="px-3 py-2">Endpoint</th><th className="px-3 py-2">Key</th><th className="px-3 py-2">Version</th></tr>
-          </thead>
-          <tbody>
-            {judges.map((judge) => (
-              <tr key={judge.name} className="border-b border-line last:border-0">
-                <td className="px-3 py-2 font-medium"><bdi>{judge.name}</bdi></td>
-                <td className="px-3 py-2">{judge.kind === "rubric" ? "rubric (built in)" : "LLM"}</td>
-                <td className="px-3 py-2"><bdi>{judge.model ?? "–"}</bdi></td>
-                <td className="px-3 py-2 break-all"><bdi>{judge.baseUrl ?? "–"}</bdi></td>
-                <td className="px-3 py-2 font-mono text-xs">{judge.apiKey ?? "–"}</td>
-                <td className="px-3 py-2 tabular-nums">{judge.version}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <JudgeTable judges={judges} primary={counting.primary} />
+      <section aria-labelledby="counted-heading" className="space-y-3">
+        <h2 id="counted-heading" className="text-lg font-semibold">Which verdicts count</h2>
+        <p data-testid="counted-rule">
+          {counting.primary === null ? (
+            <>No primary judge: the leaderboard, the tables and the metrics count each completion&apos;s most recent verdict of any judge, imported ones included.</>
+          ) : (
+            <>The leaderboard, the tables and the metrics count each completion&apos;s most recent verdict of the primary judge, <strong><bdi>{counting.primary}</bdi></strong>; a completion it has not judged is pending.</>
+          )}
+        </p>
+        {admin ? <PrimaryJudgeForm action={savePrimaryJudge.bind(null, project.name)} names={counting.names} primary={counting.primary} /> : null}
+      </section>
+      {admin ? (
+        <section aria-labelledby="settings-heading" className="space-y-3">
+          <h2 id="settings-heading" className="text-lg font-semibold">LLM judge settings</h2>
+          {editing.notice ? <Notice testId="edit-notice">{editing.notice}</Notice> : null}
+          <JudgePicker judges={judges.filter((judge) => judge.kind === "openai").map((judge) => judge.name)} editing={editing.judge?.name ?? null} />
+          <JudgeForm key={editing.judge?.name ?? ""} action={saveJudge.bind(null, project.name)} judge={editing.judge} variables={PROMPT_VARIABLES} defaultTemplate={DEFAULT_PROMPT_TEMPLATE} />
+        </section>
+      ) : null}
       {lead ? <StartJobForm action={startJudgeJob.bind(null, project.name)} judges={judges.map((judge) => judge.name)} runs={runs.map((run) => run.name)} /> : null}
       <div className="space-y-3">
         <h2 className="text-lg font-semibold">Jobs</h2>
