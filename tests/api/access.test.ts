@@ -60,6 +60,8 @@ const ACTION_RULES: Record<string, Rule> = {
   "app/projects/[project]/guidelines/actions.ts#saveGuideline": { project: "lead" },
   "app/projects/[project]/judges/actions.ts#startJudgeJob": { project: "lead" },
   "app/projects/[project]/judges/actions.ts#cancelJob": { project: "lead" },
+  "app/projects/[project]/judges/actions.ts#saveJudge": { project: "admin" },
+  "app/projects/[project]/judges/actions.ts#savePrimaryJudge": { project: "admin" },
   "app/projects/[project]/members/actions.ts#invite": { project: "admin" },
   "app/projects/[project]/members/actions.ts#changeRole": { project: "admin" },
   "app/projects/[project]/members/actions.ts#remove": { project: "admin" },
@@ -171,6 +173,19 @@ describe("role × route", () => {
     }
     expect(problems).toEqual([]);
   }, 180_000);
+
+  it("the judges page shows its admin forms to admins only, and which verdicts count to everyone", async () => {
+    const problems: string[] = [];
+    for (const actor of actors.filter((each) => each.role !== "signed-out" && each.role !== "other")) {
+      const response = await request("GET", concrete("/projects/[project]/judges"), actor);
+      const html = await response.text();
+      const admin = actor.role === "admin" || actor.role === "instance-admin";
+      // The sentence everyone sees proves the page rendered, so a missing form is not an error page.
+      const seen = { rule: html.includes('data-testid="counted-rule"'), settings: html.includes('aria-label="Judge settings"'), primary: html.includes('aria-label="Choose the primary judge"') };
+      if (response.status !== 200 || !seen.rule || seen.settings !== admin || seen.primary !== admin) problems.push(`${actor.name}: ${response.status} ${JSON.stringify(seen)}`);
+    }
+    expect(problems).toEqual([]);
+  });
 
   it("route handlers: cookies never stand in for an API key", async () => {
     const problems: string[] = [];
