@@ -12,6 +12,7 @@ import { ConfigError, readEnv } from "../lib/config";
 import { closePool } from "../lib/db/pool";
 import { DatabaseUnavailableError, describeServer, openDatabase } from "../lib/db/server";
 import { demoLoaded, loadDemo } from "../lib/demo/load";
+import { embeddedKeyEnv } from "../lib/judging/secrets";
 import { prepareFirstAdmin } from "../lib/auth/first-admin";
 
 const dev = process.argv.includes("--dev");
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const env = readEnv();
   const database = await openDatabase({ log });
   log(database.embedded ? `embedded PostgreSQL ready (data in ${path.resolve(env.IB_DATA_DIR)})` : `using PostgreSQL at ${describeServer(database.url)}`);
-  Object.assign(process.env, { DATABASE_URL: database.url, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: "1" });
+  Object.assign(process.env, database.embedded ? embeddedKeyEnv(env) : {}, { DATABASE_URL: database.url, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: "1" });
 
   let server: AppServer | null = null;
   let stopping = false;

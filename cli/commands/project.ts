@@ -1,6 +1,7 @@
 import { projectNameSchema } from "../../lib/validations/project";
 import { closePool } from "../../lib/db/pool";
 import { openDatabase } from "../../lib/db/server";
+import { embeddedKeyEnv } from "../../lib/judging/secrets";
 import { createProject, projectCaseCounts } from "../../lib/projects";
 import { UsageError } from "../args";
 
@@ -9,6 +10,7 @@ export { projectNameSchema };
 /** Runs `work` against the database (the embedded one is started, or attached to, for the duration). */
 export async function withDatabase<T>(work: () => Promise<T>): Promise<T> {
   const database = await openDatabase();
+  if (database.embedded) Object.assign(process.env, embeddedKeyEnv());
   process.env.DATABASE_URL = database.url;
   try {
     return await work();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEnv } from "../config";
-import { SecretKeyMissing, decryptSecret, encryptSecret, instanceKey, maskSecret } from "./secrets";
+import { SecretKeyMissing, decryptSecret, embeddedKeyEnv, encryptSecret, instanceKey, maskSecret } from "./secrets";
 
 const key = Buffer.alloc(32, 7);
 
@@ -43,5 +43,16 @@ describe("judge secrets", () => {
     expect(none).toBeNull();
     expect(() => encryptSecret("sk-x", none)).toThrow(SecretKeyMissing);
     expect(() => encryptSecret("sk-x", none)).toThrow(/set IB_SECRET_KEY/);
+  });
+
+  it("a process that started the embedded server keeps the data directory's key once DATABASE_URL points there", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "ib-secret-"));
+    const pinned = embeddedKeyEnv(readEnv({ IB_DATA_DIR: dir }));
+    expect(pinned.IB_SECRET_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(pinned.IB_SECRET_KEY).toBe(readFileSync(path.join(dir, "secret-key"), "utf8").trim());
+    // With the URL of the embedded server now set, the pinned key is the same key.
+    expect(instanceKey(readEnv({ DATABASE_URL: "postgresql://127.0.0.1:1/ib", IB_DATA_DIR: dir, ...pinned }))).toEqual(Buffer.from(pinned.IB_SECRET_KEY!, "hex"));
+    expect(embeddedKeyEnv(readEnv({ IB_DATA_DIR: dir, IB_SECRET_KEY: "cd".repeat(32) }))).toEqual({});
+    expect(embeddedKeyEnv(readEnv({ IB_DATA_DIR: dir, DATABASE_URL: "postgresql://x/y" }))).toEqual({});
   });
 });

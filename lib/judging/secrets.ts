@@ -39,6 +39,17 @@ export function instanceKey(env: Env = readEnv()): Buffer | null {
   return parseKey(readFileSync(file, "utf8").trim());
 }
 
+/**
+ * What a process that started the embedded server sets beside DATABASE_URL:
+ * the data directory's key as IB_SECRET_KEY. Once DATABASE_URL points at the
+ * embedded server, instanceKey cannot tell it from a shared one and would
+ * refuse to store or read a judge's key.
+ */
+export function embeddedKeyEnv(env: Env = readEnv()): { IB_SECRET_KEY?: string } {
+  if (env.IB_SECRET_KEY || env.DATABASE_URL) return {};
+  return { IB_SECRET_KEY: instanceKey(env)!.toString("hex") };
+}
+
 export function encryptSecret(plain: string, key: Buffer | null = instanceKey()): string {
   if (!key) throw new SecretKeyMissing();
   const iv = randomBytes(12);
