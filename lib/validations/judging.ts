@@ -122,9 +122,18 @@ export const judgeFormSchema = z
 
 export const JUDGE_FORM_FIELDS = ["name", "version", "baseUrl", "model", "apiKey", "temperature", "timeoutMs", "concurrency", "samples", "promptTemplate"] as const;
 
-/** The primary-judge form: a judge's name, or "" for none (the most recent verdict of any judge counts). */
+/**
+ * The primary-judge form: a judge's name, or "" for none (the most recent
+ * verdict of any judge counts). Not judgeNameSchema: an imported verdict's
+ * judge may be named anything up to 200 characters; the name is checked
+ * against the judges that can count (lib/judging/primary.ts).
+ */
 export const primaryJudgeFormSchema = z.object({
-  judge: typed.transform((text) => (text.trim() === "" ? null : text)).pipe(judgeNameSchema.nullable()),
+  judge: z
+    .string()
+    .trim()
+    .max(200, "a judge name is at most 200 characters")
+    .transform((name) => (name === "" ? null : name)),
 });
 
 // ---------------------------------------------------------------------------

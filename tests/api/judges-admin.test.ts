@@ -9,7 +9,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { actionRef, callAction } from "../support/actions";
 import { testUser, type TestUser } from "../support/users";
 import { seededProject } from "./fixtures";
-import { useApi } from "./helpers";
+import { call, useApi } from "./helpers";
 
 const api = useApi();
 afterAll(() => api.close());
@@ -18,7 +18,7 @@ const SECRET = "sk-form-secret-5678wxyz";
 const FORM = { name: "gpt", version: "", baseUrl: "http://127.0.0.1:9/v1", model: "gpt-4o-mini", apiKey: SECRET, temperature: "", timeoutMs: "", concurrency: "", samples: "", promptTemplate: "" };
 
 // Each test has a project of its own (the fixture's), with an admin of it.
-let project: { name: string; projectId: number };
+let project: Awaited<ReturnType<typeof seededProject>>;
 let admin: TestUser;
 beforeEach(async () => {
   project = await seededProject();
@@ -107,7 +107,7 @@ describe("savePrimaryJudge", () => {
     const unknown = await act("savePrimaryJudge", { judge: "nobody" });
     expect(unknown.error).toMatch(/^Not saved: 'nobody' cannot be the primary judge: .*choose one of grader, offline-judge, rubric, or none/);
     expect(unknown.fields?.judge).toMatch(/'nobody' cannot be the primary judge/);
-    expect((await act("savePrimaryJudge", { judge: "no way" })).fields).toEqual({ judge: "judge name must be letters, digits, '_', '.' or '-'" });
+    expect((await act("savePrimaryJudge", { judge: "x".repeat(201) })).fields).toEqual({ judge: "a judge name is at most 200 characters" });
     expect(await primary()).toBeNull();
 
     // rubric has judged nothing here: all 7 counted verdicts become pending.
@@ -123,11 +123,19 @@ describe("savePrimaryJudge", () => {
     expect(await primary()).toBeNull();
     expect(await pending()).toBe(1);
 
+    // An imported verdict's judge may have any name, and can then be chosen: its one verdict (c5) counts,
+    // the other 7 become pending.
+    const record = { case: { id: "c5", messages: [{ role: "user", content: "cancel it" }], expectedIntent: "cancel_order" }, completions: [{ run: "alpha", model: "m-alpha", text: "<analysis>.</analysis><intent>cancel_order</intent> Done, $4.99 fee.", policy: { verdict: "pass", rationale: "ok", judge: "Vendor judge (v2)" } }] };
+    expect((await call("POST", "/api/v1/ingest", { key: project.keys.ingest, body: { records: [record] } })).status).toBe(200);
+    expect(await act("savePrimaryJudge", { judge: "Vendor judge (v2)" })).toEqual({ ok: "Saved: the primary judge is Vendor judge (v2). 7 completions' counted verdicts changed." });
+    expect(await pending()).toBe(8);
+
     const audited = await auditRows("project.primary_judge");
     expect(audited.map((row) => [row.actor_id, row.object_id, row.before, row.after])).toEqual([
       [admin.email, project.name, { primaryJudge: null }, { primaryJudge: "rubric" }],
       [admin.email, project.name, { primaryJudge: "rubric" }, { primaryJudge: "offline-judge" }],
       [admin.email, project.name, { primaryJudge: "offline-judge" }, { primaryJudge: null }],
+      [admin.email, project.name, { primaryJudge: null }, { primaryJudge: "Vendor judge (v2)" }],
     ]);
   });
 });
