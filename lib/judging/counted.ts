@@ -26,6 +26,12 @@ export async function primaryJudge(client: pg.ClientBase, projectId: number): Pr
   return rows[0]?.primary_judge ?? null;
 }
 
+/** The project's primary judge (null: none), read without a lock: what a page says it shows. */
+export async function readPrimaryJudge(db: pg.ClientBase | pg.Pool, projectId: number): Promise<string | null> {
+  const { rows } = await db.query<{ primary_judge: string | null }>("SELECT primary_judge FROM projects WHERE id = $1", [projectId]);
+  return rows[0]?.primary_judge ?? null;
+}
+
 /** Whether a new verdict from `judge` becomes the counted one. */
 export function counts(primary: string | null, judge: string): boolean {
   return primary === null || primary === judge || judge === GRADER;
