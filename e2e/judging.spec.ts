@@ -56,3 +56,31 @@ test("edit a guideline, run the rubric judge from the page, watch it finish, and
   await expect(page.getByTestId("judge-job").first().getByTestId("job-status")).toHaveText("done", { timeout: 30_000 });
   await expect(page.getByTestId("judge-job").first().getByTestId("job-progress")).toContainText("0 of 0 judged");
 });
+
+test("a changed guideline makes the verdicts stale in the table; the leaderboard shows one judge's verdicts alone", async ({ page }) => {
+  // Runs after the test above (one worker, in order): r1 has rubric verdicts on guideline v2.
+  await page.goto(`/projects/${PROJECT}/guidelines`);
+  const refund = page.getByTestId("guideline-get_refund");
+  await refund.getByText("Edit").click();
+  await refund.getByLabel("Guideline").fill("Ask which order it is, and say when the refund arrives.");
+  await refund.getByRole("button", { name: "Save as a new version" }).click();
+  await expect(refund.getByText(/Saved as version 3/)).toBeVisible();
+
+  await page.goto(`/projects/${PROJECT}/cases`);
+  await page.getByLabel("Stale verdict").selectOption("true");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/[?&]stale=true/);
+  await expect(page.getByTestId("match-count")).toHaveText("4");
+  await expect(page.getByTestId("stale")).toHaveCount(4);
+  await expect(page.getByTestId("judge-shown")).toContainText("most recent one, from any judge");
+
+  await page.goto(`/projects/${PROJECT}`);
+  await page.getByLabel("Policy verdicts of").selectOption("rubric");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/[?&]judge=rubric/);
+  await expect(page.getByTestId("judge-shown")).toContainText("rubric's verdicts alone");
+  await expect(page.getByTestId("policy-counts").first()).toContainText("2 pass · 2 fail · 0 pending");
+  await page.goto(`/projects/${PROJECT}?judge=nobody`);
+  await expect(page.getByTestId("judge-notice")).toContainText("No judge named “nobody”");
+  await expect(page.getByTestId("policy-counts").first()).toContainText("2 pass · 2 fail · 0 pending");
+});

@@ -20,7 +20,7 @@ import { formatCount, formatDuration, Progress } from "../progress";
 import { projectNameSchema, withDatabase } from "./project";
 
 const MULTI = ["run", "expectedIntent", "predictedIntent", "intentVerdict", "policyVerdict", "tag", "winner"] as const;
-const SINGLE = ["judge", "project", "systemSuccess", "success", "agreement", "q"] as const;
+const SINGLE = ["judge", "project", "systemSuccess", "stale", "success", "agreement", "q"] as const;
 
 const schema = z.object({ project: projectNameSchema.optional() }).passthrough();
 

@@ -9,8 +9,17 @@ function CountLink({ n, what, project, filter }: { n: number; what: string; proj
   return <a href={casesHref(project, filter)} className="underline-offset-2 hover:text-ink hover:underline">{count(n)} {what}</a>;
 }
 
-/** One row per run: the three accuracies with intervals and counts, each count a link to its completions. */
-export function RunTable({ runs, project }: { runs: RunMetrics[]; project: string }) {
+/** A policy count: a link to its completions, or plain when one judge's verdicts are shown (the table filters by the counted verdicts). */
+function PolicyCount({ judge, ...props }: { n: number; what: string; project: string; filter: CasesLinkFilter; judge: string | null }) {
+  return judge === null ? <CountLink {...props} /> : <span>{count(props.n)} {props.what}</span>;
+}
+
+/**
+ * One row per run: the three accuracies with intervals and counts, each count
+ * a link to its completions. With `judge`, the policy figures are that
+ * judge's alone and their counts are not links.
+ */
+export function RunTable({ runs, project, judge = null }: { runs: RunMetrics[]; project: string; judge?: string | null }) {
   return (
     <div className="overflow-x-auto rounded-lg border border-line bg-white">
       <table className="w-full text-left text-sm">
@@ -46,9 +55,9 @@ export function RunTable({ runs, project }: { runs: RunMetrics[]; project: strin
               <td className="px-4 py-3">
                 <RateCell label="policy" accuracy={run.policy.accuracy} ci95={run.policy.ci95}
                   detail={<>
-                    <CountLink n={run.policy.pass} what="pass" project={project} filter={{ run: run.run, policyVerdict: "pass" }} /> ·{" "}
-                    <CountLink n={run.policy.fail} what="fail" project={project} filter={{ run: run.run, policyVerdict: "fail" }} /> ·{" "}
-                    <CountLink n={run.policy.pending} what="pending" project={project} filter={{ run: run.run, policyVerdict: "pending" }} />
+                    <PolicyCount judge={judge} n={run.policy.pass} what="pass" project={project} filter={{ run: run.run, policyVerdict: "pass" }} /> ·{" "}
+                    <PolicyCount judge={judge} n={run.policy.fail} what="fail" project={project} filter={{ run: run.run, policyVerdict: "fail" }} /> ·{" "}
+                    <PolicyCount judge={judge} n={run.policy.pending} what="pending" project={project} filter={{ run: run.run, policyVerdict: "pending" }} />
                   </>} />
               </td>
               <td className="px-4 py-3">

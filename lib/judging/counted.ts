@@ -2,8 +2,10 @@
  * Which policy verdict counts. Every completion shows one: its project's
  * primary judge's most recent verdict when the project has a primary judge
  * (pending when that judge has not judged it), otherwise the most recent
- * verdict of any judge, imported ones included. Verdicts given before the
- * completion's text was replaced are `superseded` and never count.
+ * verdict of any judge, imported ones included. The grader's `fail` of a
+ * format error counts under every rule (any judge gives that verdict, without
+ * a call). Verdicts given before the completion's text was replaced are
+ * `superseded` and never count.
  *
  * The completion row carries the counted verdict and its guideline version
  * (`policy_verdict`, `policy_guideline_version`), which the aggregates, the
@@ -13,6 +15,10 @@
  * by the new rule.
  */
 import type pg from "pg";
+import { FORMAT_ERROR_POLICY } from "../ingest/regrade";
+
+/** The judge name of the format errors' verdicts, which count whoever the primary judge is. */
+const GRADER = FORMAT_ERROR_POLICY.judge;
 
 /** The project's primary judge (null: none), share-locked until the caller's transaction ends. */
 export async function primaryJudge(client: pg.ClientBase, projectId: number): Promise<string | null> {
@@ -20,9 +26,15 @@ export async function primaryJudge(client: pg.ClientBase, projectId: number): Pr
   return rows[0]?.primary_judge ?? null;
 }
 
+/** The project's primary judge (null: none), read without a lock: what a page says it shows. */
+export async function readPrimaryJudge(db: pg.ClientBase | pg.Pool, projectId: number): Promise<string | null> {
+  const { rows } = await db.query<{ primary_judge: string | null }>("SELECT primary_judge FROM projects WHERE id = $1", [projectId]);
+  return rows[0]?.primary_judge ?? null;
+}
+
 /** Whether a new verdict from `judge` becomes the counted one. */
 export function counts(primary: string | null, judge: string): boolean {
-  return primary === null || primary === judge;
+  return primary === null || primary === judge || judge === GRADER;
 }
 
 /**
@@ -33,7 +45,7 @@ export function counts(primary: string | null, judge: string): boolean {
 export function latestVerdictsSql(project: string, judge: string): string {
   return `SELECT DISTINCT ON (v.completion_id) v.completion_id, v.verdict, v.guideline_version
             FROM policy_verdicts v
-           WHERE v.project_id = ${project} AND NOT v.superseded AND (${judge}::text IS NULL OR v.judge_name = ${judge}::text)
+           WHERE v.project_id = ${project} AND NOT v.superseded AND (${judge}::text IS NULL OR v.judge_name = ${judge}::text OR v.judge_name = '${GRADER}')
            ORDER BY v.completion_id, v.id DESC`;
 }
 

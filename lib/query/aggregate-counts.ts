@@ -69,3 +69,33 @@ export async function statsCountBy(db: pg.ClientBase | pg.Pool, projectId: numbe
   );
   return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
 }
+
+/** case_outcomes' count of a case's succeeding completions, per kind of success. */
+const OUTCOME_SUCCESS = { intent: "intent_correct", policy: "policy_pass", system: "system_success" } as const;
+/** Each agreement over every run (R = `runs`, k = succeeding completions), as SQL over case_outcome_counts. */
+const OUTCOME_AGREEMENT = {
+  paired: () => "TRUE",
+  disagree: (k: string) => `${k} > 0 AND ${k} < runs`,
+  allSucceed: (k: string) => `${k} = runs`,
+  allFail: (k: string) => `${k} = 0`,
+} as const;
+
+/**
+ * The cases matching a filter made only of `agreement` over every run of the
+ * project (no run filter, or one naming every run), from the
+ * trigger-maintained case_outcome_counts: a handful of rows, where the set
+ * form groups every completion per case (seconds at a million cases). Each
+ * such case has exactly one completion in each of the `runs` runs. Null when
+ * the filter is not of that form.
+ */
+export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ cases: number; runs: number } | null> {
+  const { agreement, run, ...others } = filter;
+  if (!agreement || Object.values(others).some((value) => value !== undefined)) return null;
+  const { rows: counted } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE project_id = $1", [projectId]);
+  const runs = new Set(agreement.runs).size;
+  // Run ids are the project's own (resolved from names), so as many distinct ones as it has runs are all of them.
+  if (runs !== counted[0]!.n || (run !== undefined && new Set(run).size !== runs)) return null;
+  const condition = OUTCOME_AGREEMENT[agreement.value](OUTCOME_SUCCESS[agreement.success]);
+  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM case_outcome_counts WHERE project_id = $1 AND runs = $2 AND ${condition}`, [projectId, runs]);
+  return { cases: rows[0]!.n, runs };
+}

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
 import { completionWhere, parameters, resolveCompletionFilter, staleSql, type ResolvedCompletionFilter } from "./completions";
-import { statsCount, statsCountable } from "./aggregate-counts";
+import { agreementCount, statsCount, statsCountable } from "./aggregate-counts";
 import { encodeCursor } from "./cursor";
 
 /** A page of cases continues after [sort, case id]; "case" marks it so a completion cursor is never taken for one. */
@@ -58,7 +58,7 @@ export const FIRST_MESSAGE_SQL = `left(coalesce((SELECT m->>'content' FROM jsonb
 /**
  * How many cases have at least one completion matching the filter. Without a
  * filter: the cases with completions, from case_outcome_counts (a few rows); within one run, whose cases have one completion each: that
- * run's completions, from completion_counts when it can count the filter.
+ * run's completions, from completion_counts when it can count the filter; an agreement over every run alone, from case_outcome_counts too.
  */
 export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
   const resolved = await resolveCompletionFilter(db, projectId, filter);
@@ -68,6 +68,8 @@ export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number,
     return rows[0]!.n;
   }
   if (resolved.run && new Set(resolved.run).size === 1 && statsCountable(resolved)) return statsCount(db, projectId, resolved);
+  const outcome = await agreementCount(db, projectId, resolved);
+  if (outcome) return outcome.cases;
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT c.case_id)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;

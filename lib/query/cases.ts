@@ -5,6 +5,7 @@
  */
 import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
+import { counts } from "../judging/counted";
 import type { PolicyVerdict } from "../validations/filters";
 
 export interface JudgedPolicy {
@@ -147,7 +148,7 @@ export async function caseDetail(db: pg.ClientBase | pg.Pool, projectId: number,
  * `?judge`, that judge's latest applicable verdict, or pending.
  */
 function currentPolicy(column: PolicyVerdict, history: JudgedPolicy[], rule: { column: boolean; judge: string | null }, judgedAt: Date): CurrentPolicy {
-  const picked = history.find((v) => !v.superseded && (rule.judge === null || v.judge === rule.judge));
+  const picked = history.find((v) => !v.superseded && counts(rule.judge, v.judge));
   if (!rule.column) return picked ?? { verdict: "pending" };
   if (column === "pending") return { verdict: "pending" };
   if (picked) return { ...picked, verdict: column };

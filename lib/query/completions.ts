@@ -13,7 +13,7 @@
 import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
 import { SUCCESS_SQL } from "../metrics/queries";
-import { statsCount, statsCountable } from "./aggregate-counts";
+import { agreementCount, statsCount, statsCountable } from "./aggregate-counts";
 import type { Agreement, CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict, SuccessKind } from "../validations/filters";
 import { exactSearchPredicate, searchPredicate } from "../search/match";
 import { encodeCursor } from "./cursor";
@@ -213,6 +213,8 @@ export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: n
   const resolved = await resolveCompletionFilter(db, projectId, filter);
   if (!resolved) return 0;
   if (statsCountable(resolved)) return statsCount(db, projectId, resolved);
+  const outcome = await agreementCount(db, projectId, resolved);
+  if (outcome) return outcome.cases * outcome.runs;
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;

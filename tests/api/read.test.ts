@@ -62,6 +62,29 @@ describe("GET /api/v1/runs/{run}/metrics", () => {
     expect(json.system).toMatchObject({ success: 2, accuracy: 0.5 });
   });
 
+  it("?judge shows one judge's verdicts alone: pending where it has not judged, a format error's fail kept", async () => {
+    expect((await get("/api/v1/runs/beta/metrics")).json.judge).toBeNull();
+    const same = await get("/api/v1/runs/beta/metrics?judge=offline-judge");
+    expect(same.status).toBe(200);
+    expect(same.json).toMatchObject({ run: "beta", judge: "offline-judge", total: 4, policy: { pass: 2, fail: 1, pending: 1 }, system: { success: 2 } });
+    const rubric = await get("/api/v1/runs/alpha/metrics?judge=rubric");
+    expect(rubric.json).toMatchObject({ judge: "rubric", intent: { correct: 2 }, policy: { pass: 0, fail: 1, pending: 3, accuracy: 0 }, system: { success: 0 } });
+    const perIntent = Object.fromEntries(rubric.json.perIntent.map((row: { id: string }) => [row.id, row]));
+    expect(perIntent.get_refund.policy).toMatchObject({ pass: 0, fail: 1, pending: 1 });
+  });
+
+  it("refuses an unknown judge (naming the project's judges) and an unknown parameter", async () => {
+    const unknown = await get("/api/v1/runs/alpha/metrics?judge=nobody");
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.message).toBe("no judge named 'nobody' in this project (judges: 'grader', 'offline-judge', 'rubric')");
+    const typo = await get("/api/v1/runs/alpha/metrics?jduge=rubric");
+    expect(typo.status).toBe(400);
+    expect(typo.json.error.message).toContain("jduge");
+    const onCase = await get("/api/v1/cases/c1?judge=rubric");
+    expect(onCase.status).toBe(200);
+    expect(onCase.json.completions.map((c: { policy: { verdict: string } }) => c.policy.verdict)).toEqual(["pending", "pending"]);
+  });
+
   it("answers 404 for a run that does not exist, and a URL-encoded name works", async () => {
     const missing = await get("/api/v1/runs/nope/metrics");
     expect(missing.status).toBe(404);

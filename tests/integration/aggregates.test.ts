@@ -137,13 +137,17 @@ async function expectExact(projectId: number): Promise<void> {
   const ranking = `SELECT case_id, count(*)::int AS runs,
         least(count(*) FILTER (WHERE intent_verdict = 'correct'), count(*) FILTER (WHERE intent_verdict <> 'correct'))::int AS intent_split,
         least(count(*) FILTER (WHERE policy_verdict = 'pass'), count(*) FILTER (WHERE policy_verdict = 'fail'))::int AS policy_split,
-        count(DISTINCT coalesce(predicted_intent, ''))::int AS predicted_kinds
+        count(DISTINCT coalesce(predicted_intent, ''))::int AS predicted_kinds,
+        count(*) FILTER (WHERE intent_verdict = 'correct')::int AS intent_correct,
+        count(*) FILTER (WHERE policy_verdict = 'pass')::int AS policy_pass,
+        count(*) FILTER (WHERE intent_verdict = 'correct' AND policy_verdict = 'pass')::int AS system_success
       FROM completions WHERE project_id = $1 GROUP BY case_id`;
-  expect(await rows("SELECT case_id, runs, intent_split, policy_split, predicted_kinds FROM case_outcomes WHERE project_id = $1 AND runs > 0 ORDER BY 1", projectId)).toEqual(
+  const outcome = "runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success";
+  expect(await rows(`SELECT case_id, ${outcome} FROM case_outcomes WHERE project_id = $1 AND runs > 0 ORDER BY 1`, projectId)).toEqual(
     await rows(`${ranking} ORDER BY 1`, projectId),
   );
-  expect(await rows("SELECT runs, intent_split, policy_split, predicted_kinds, n::int FROM case_outcome_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4", projectId)).toEqual(
-    await rows(`SELECT runs, intent_split, policy_split, predicted_kinds, count(*)::int AS n FROM (${ranking}) r GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`, projectId),
+  expect(await rows(`SELECT ${outcome}, n::int FROM case_outcome_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`, projectId)).toEqual(
+    await rows(`SELECT ${outcome}, count(*)::int AS n FROM (${ranking}) r GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`, projectId),
   );
   // No aggregate row is negative (a subtraction applied twice would show here even where sums cancel).
   expect(await rows("SELECT 1 FROM completion_counts WHERE project_id = $1 AND n < 0 UNION ALL SELECT 1 FROM run_pair_counts WHERE project_id = $1 AND n < 0", projectId)).toEqual([]);

@@ -217,6 +217,13 @@ describe("completion filters", () => {
     ["the winner alone: run-c's intent successes, all runs' completions", { winner: ["run-c"], success: "intent" }],
     ["an unknown winner", { winner: ["ghost"] }],
     ["agreement with a run that does not exist", { run: ["run-a", "ghost"], agreement: "paired" }],
+    // Over every run alone, counted from case_outcome_counts: each agreement and each kind of success.
+    ["every run paired", { agreement: "paired" }],
+    ["every run disagrees on the system", { agreement: "disagree" }],
+    ["every run disagrees on intent, the runs named", { run: [...RUNS], agreement: "disagree", success: "intent" }],
+    ["every run passes policy", { agreement: "allSucceed", success: "policy" }],
+    ["every run fails the system", { agreement: "allFail", success: "system" }],
+    ["every run fails on intent", { agreement: "allFail", success: "intent" }],
   ];
   it.each(cases)("%s", async (_name, filter) => {
     const want = expectedKeys(filter);
@@ -226,11 +233,13 @@ describe("completion filters", () => {
       for (const searchScanRows of [0, 1, 5, 40]) for (const limit of [2, 500]) expect(await all(filter, { searchScanRows, limit })).toEqual(want);
     }
     expect(await countCompletions(db.pool, project.id, filter)).toBe(want.length); // the browse page's match count
+    expect(await countCases(db.pool, project.id, filter)).toBe(new Set(want.map((key) => key.slice(0, key.lastIndexOf("/")))).size);
   });
 
   it("a few filters actually select something, and narrow", () => {
     expect(expectedKeys({ run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] }).length).toBeGreaterThan(2);
     expect(expectedKeys({ agreement: "allSucceed", success: "intent" }).length).toBeGreaterThan(0);
+    for (const agreement of ["disagree", "allFail"] as const) expect(expectedKeys({ agreement, success: "system" }).length).toBeGreaterThan(0);
     expect(expectedKeys({ tag: ["typo"] }).length).toBeGreaterThan(0);
     expect(expectedKeys({ run: ["run-a"], intentVerdict: ["wrong"] }).length).toBeGreaterThan(0);
     expect(expectedKeys({ q: "voucher" }).length).toBeGreaterThan(0);

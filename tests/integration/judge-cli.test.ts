@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadDemo } from "../../lib/demo/load";
 import { putJudge } from "../../lib/judging/judges";
 import { loadProject } from "../../lib/projects";
+import { upsertIntents } from "../../lib/taxonomy/intents";
 import { judgeConfigSchema } from "../../lib/validations/judging";
+import { taxonomySchema, type IntentInput } from "../../lib/validations/taxonomy";
 import { startChatServer, type ChatServer } from "../support/chat-server";
 import { completionText, freshProject, ingest, TWO_INTENTS, useTestDatabase } from "./helpers";
 
@@ -35,6 +37,21 @@ function ib(...args: string[]): Promise<{ code: number; stdout: string; stderr: 
 const message = (text: string) => [{ role: "user" as const, content: text }];
 
 describe("ib judge", () => {
+  it("--stale true judges only the completions whose counted verdict is on an older guideline version", async () => {
+    const project = await freshProject(TWO_INTENTS, "cli");
+    const human = { verdict: "pass" as const, rationale: "", judge: "human" };
+    await ingest(project, [
+      { case: { id: "s1", messages: message("cancel"), expectedIntent: "cancel_order" }, completions: [{ run: "r", model: "m", text: completionText("cancel_order", "Done."), policy: human }] },
+      { case: { id: "s2", messages: message("refund"), expectedIntent: "get_refund" }, completions: [{ run: "r", model: "m", text: completionText("get_refund", "Which order?"), policy: human }] },
+    ]);
+    await upsertIntents(project.id, taxonomySchema.parse({ intents: TWO_INTENTS.map((i): IntentInput => (i.id === "cancel_order" ? { ...i, policy: `${i.policy} Say sorry.` } : i)) }).intents);
+    const result = await ib("judge", "--project", project.name, "--run", "r", "--judge", "rubric", "--stale", "true");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/: done; 1 of 1 judged/);
+    const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM policy_verdicts WHERE project_id = $1 AND judge_name = 'rubric'", [project.id]);
+    expect(rows[0].n).toBe(1);
+  });
+
   it("judges a run with the rubric judge and exits 0 when every completion has a verdict", async () => {
     const project = await freshProject(TWO_INTENTS, "cli");
     await ingest(project, [

@@ -48,8 +48,9 @@ async function givenUser(email: string, options: { password?: string; isAdmin?: 
   return createUser({ email, password: options.password, isAdmin: options.isAdmin, membership }, { type: "system", id: "test setup" });
 }
 
-// Each command is a process of its own (a few seconds each on a loaded machine).
-const SLOW = { timeout: 300_000 };
+// Each command is a process of its own (a few seconds each, mostly start-up); the tests share
+// nothing, so they run side by side.
+const SLOW = { timeout: 300_000, concurrent: true };
 
 describe("ib user create", SLOW, () => {
   it("with --password-stdin stores a password that verifies, and the role in the project", async () => {

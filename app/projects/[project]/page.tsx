@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import { IntentBreakdown, type BreakdownRow } from "@/components/leaderboard/intent-breakdown";
 import { RunTable } from "@/components/leaderboard/run-table";
 import { pool } from "@/lib/db/pool";
-import { leaderboard, type RunMetrics } from "@/lib/metrics/queries";
+import { JudgeView } from "@/components/judging/judge-view";
+import { leaderboard, leaderboardForJudge, verdictJudges, type RunMetrics } from "@/lib/metrics/queries";
 import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
+import { parseSearchParams, textParam, type SearchParams } from "@/lib/url-state";
 
 export const dynamic = "force-dynamic";
 
@@ -24,10 +26,14 @@ function breakdown(runs: RunMetrics[], intents: { id: string; label: string }[])
   return [...rows.values()].sort((a, b) => a.label.localeCompare(b.label));
 }
 
-export default async function LeaderboardPage({ params }: { params: Promise<{ project: string }> }) {
+export default async function LeaderboardPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
   const { project } = await projectAccess(name);
-  const [runs, labels] = await Promise.all([leaderboard(pool(), project.id), intentLabels(project.id)]);
+  const state = parseSearchParams({ judge: textParam(100) }, await searchParams);
+  const judges = await verdictJudges(pool(), project.id);
+  // `?judge=J`: J's verdicts alone (computed from the completions); an unknown name falls back to the counted verdicts.
+  const shown = state.judge !== undefined && judges.names.includes(state.judge) ? state.judge : null;
+  const [runs, labels] = await Promise.all([shown === null ? leaderboard(pool(), project.id) : leaderboardForJudge(pool(), project.id, shown), intentLabels(project.id)]);
 
   return (
     <div className="space-y-10">
@@ -39,7 +45,10 @@ export default async function LeaderboardPage({ params }: { params: Promise<{ pr
           product of the first two is shown only as a reference. Ranges are 95% Wilson intervals.
         </p>
         <div className="mt-4">
-          {runs.length === 0 ? <p className="text-muted">No runs yet: push completions through the API or the import command.</p> : <RunTable runs={runs} project={project.name} />}
+          <JudgeView judges={judges.names} primary={judges.primary} shown={shown} unknown={state.judge !== undefined && shown === null ? state.judge : null} />
+        </div>
+        <div className="mt-4">
+          {runs.length === 0 ? <p className="text-muted">No runs yet: push completions through the API or the import command.</p> : <RunTable runs={runs} project={project.name} judge={shown} />}
         </div>
       </section>
       {runs.length > 0 ? (

@@ -10,6 +10,8 @@ import { listRuns } from "@/lib/metrics/queries";
 import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
 import { countCompletions, listCompletions } from "@/lib/query/completions";
 import { matchCountWithin } from "@/lib/query/match-count";
+import { JudgeShown } from "@/components/judging/judge-view";
+import { readPrimaryJudge } from "@/lib/judging/counted";
 import { facetCounts } from "@/lib/query/facets";
 import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
@@ -44,13 +46,14 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   // One row per case shows the filter's runs (all runs without a run filter).
   const shownRuns = state.filter.run ? runs.filter((run) => state.filter.run!.includes(run.name)).map((run) => run.name) : runs.map((run) => run.name);
 
-  const [listing, matches, intents, facets] = await Promise.all([
+  const [listing, matches, intents, facets, primary] = await Promise.all([
     state.rows === "case"
       ? listCaseRows(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }, shownRuns).then((page) => ({ kind: "case" as const, ...page }))
       : listCompletions(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }).then((page) => ({ kind: "completion" as const, ...page })),
     matchCountWithin(db, project.id, state.filter, state.rows, (client) => (state.rows === "case" ? countCases(client, project.id, state.filter) : countCompletions(client, project.id, state.filter))),
     intentLabels(project.id),
     facetCounts(db, project.id, state.filter, new Map(runs.map((run) => [run.id, run.name]))),
+    readPrimaryJudge(db, project.id),
   ]);
 
   const total = matches.n;
@@ -92,6 +95,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
           the whole view: copy it to share exactly these rows. The filters are those of <code>GET /api/v1/completions</code>,
           by the same names; the count beside each value is how many completions it would match with the other filters kept.
         </p>
+        <JudgeShown primary={primary} />
       </header>
       {state.dropped.length > 0 ? (
         <Notice testId="dropped-parameters">

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { JudgeShown } from "@/components/judging/judge-view";
+import { readPrimaryJudge } from "@/lib/judging/counted";
 import { CompareForm, METRIC_LABELS } from "@/components/compare/compare-form";
 import { ComparisonSummary } from "@/components/compare/comparison-summary";
 import { DeltaMatrix } from "@/components/compare/delta-matrix";
@@ -80,6 +82,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
           Two runs on the cases both answered. What matters is the discordant cases, where one run succeeds and the other
           fails; McNemar&apos;s exact test says how likely a split this uneven would be if the runs were equally good.
         </p>
+        <JudgeShown primary={await readPrimaryJudge(pool(), project.id)} />
       </header>
       {state.status === "too-few-runs" ? (
         <Notice testId="too-few-runs">

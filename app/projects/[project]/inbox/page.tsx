@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { JudgeShown } from "@/components/judging/judge-view";
+import { readPrimaryJudge } from "@/lib/judging/counted";
 import Link from "next/link";
 import { CaseTable, type CaseTableRow } from "@/components/cases/case-table";
 import { Notice } from "@/components/notice";
@@ -61,6 +63,7 @@ export default async function InboxPage({ params, searchParams }: { params: Prom
       <header>
         <h1 className="text-2xl font-semibold tracking-tight">Disagreement inbox</h1>
         <p className="mt-1 max-w-3xl text-sm text-muted" data-testid="ranking-rule">{INBOX_RULE}</p>
+        <JudgeShown primary={await readPrimaryJudge(pool(), project.id)} />
       </header>
       {dropped.length > 0 || unknown.length > 0 || (cursor !== undefined && after === null) ? (
         <Notice testId="dropped-parameters">Ignored in the address: {[...dropped.map((d) => `run (${d.reason})`), ...unknown.map((run) => `run “${shortName(run)}” (no such run)`), ...(cursor !== undefined && after === null ? ["cursor (not a page of this list)"] : [])].join("; ")}.</Notice>

@@ -19,6 +19,8 @@ import { guidelineTexts } from "@/lib/taxonomy/intents";
 import { wordDiff } from "@/lib/text/diff";
 import { decodePathParam, enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
 import { completionFilterSearchParams } from "@/lib/validations/filters";
+import { JudgeView } from "@/components/judging/judge-view";
+import { verdictJudges } from "@/lib/metrics/queries";
 import { casesState, casesViewQuery } from "../search-params";
 
 export const dynamic = "force-dynamic";
@@ -34,6 +36,8 @@ const shape = {
   from: enumParam(["table", "inbox"] as const, "table"),
   a: textParam(),
   b: textParam(),
+  /** One judge's verdicts alone; an unknown name falls back to the counted verdicts. */
+  judge: textParam(100),
   /** The runs to show side by side, when the case has more than MAX_COLUMNS. */
   show: z.preprocess((value) => (value === undefined ? [] : [value].flat()), z.array(z.string().max(200)).max(100)).catch([]),
 };
@@ -51,8 +55,10 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   const state = parseSearchParams(shape, raw);
   const inbox = state.from === "inbox";
   const inboxRuns = inbox && table.filter.run ? await resolveRunNames(db, project.id, table.filter.run) : undefined;
+  const judges = await verdictJudges(db, project.id);
+  const judge = state.judge !== undefined && judges.names.includes(state.judge) ? state.judge : null;
   const [detail, neighbours] = await Promise.all([
-    caseDetail(db, project.id, caseId),
+    caseDetail(db, project.id, caseId, judge),
     inbox ? inboxNeighbours(db, project.id, inboxRuns, caseId) : neighbourCases(db, project.id, caseId, table.filter, table.sort),
   ]);
   if (!detail) notFound();
@@ -68,6 +74,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
     const query = new URLSearchParams(context);
     const view = change.view ?? state.view;
     if (view !== "customer") query.set("view", view);
+    if (judge !== null) query.set("judge", judge);
     for (const side of ["a", "b"] as const) {
       const value = side in change ? change[side] : state[side];
       if (value !== undefined) query.set(side, value);
@@ -132,6 +139,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
             ))}
           </nav>
         </div>
+        <JudgeView judges={judges.names} primary={judges.primary} shown={judge} unknown={state.judge !== undefined && judge === null ? state.judge : null} hidden={[...own({})].filter(([key]) => key !== "judge")} />
         {completions.length > MAX_COLUMNS ? (
           <RunPicker runs={completions.map((x) => x.run)} shown={shownRuns} max={MAX_COLUMNS} keep={[...own({})].filter(([key]) => key !== "show")} />
         ) : null}
