@@ -110,25 +110,25 @@ describe("savePrimaryJudge", () => {
     expect((await act("savePrimaryJudge", { judge: "x".repeat(201) })).fields).toEqual({ judge: "a judge name is at most 200 characters" });
     expect(await primary()).toBeNull();
 
-    // rubric has judged nothing here: all 7 counted verdicts become pending.
-    expect(await act("savePrimaryJudge", { judge: "rubric" })).toEqual({ ok: "Saved: the primary judge is rubric. 7 completions' counted verdicts changed." });
+    // rubric has judged nothing here: the 6 imported verdicts stop counting (the grader's fail counts under any rule).
+    expect(await act("savePrimaryJudge", { judge: "rubric" })).toEqual({ ok: "Saved: the primary judge is rubric. 6 completions' counted verdicts changed." });
     expect(await primary()).toBe("rubric");
-    expect(await pending()).toBe(8);
+    expect(await pending()).toBe(7);
     expect(await act("savePrimaryJudge", { judge: "rubric" })).toEqual({ ok: "Nothing changed: the primary judge is rubric." });
 
-    // offline-judge counts its 6; c3 alpha (the grader's verdict) stays pending.
+    // offline-judge counts its 6 again; then, with no primary judge, the latest of any judge is the same verdict each.
     expect(await act("savePrimaryJudge", { judge: "offline-judge" })).toEqual({ ok: "Saved: the primary judge is offline-judge. 6 completions' counted verdicts changed." });
-    expect(await pending()).toBe(2);
-    expect(await act("savePrimaryJudge", { judge: "" })).toEqual({ ok: "Saved: no primary judge: the most recent verdict of any judge counts. 1 completion's counted verdict changed." });
+    expect(await pending()).toBe(1);
+    expect(await act("savePrimaryJudge", { judge: "" })).toEqual({ ok: "Saved: no primary judge: the most recent verdict of any judge counts. 0 completions' counted verdicts changed." });
     expect(await primary()).toBeNull();
     expect(await pending()).toBe(1);
 
     // An imported verdict's judge may have any name, and can then be chosen: its one verdict (c5) counts,
-    // the other 7 become pending.
+    // the 6 of offline-judge become pending.
     const record = { case: { id: "c5", messages: [{ role: "user", content: "cancel it" }], expectedIntent: "cancel_order" }, completions: [{ run: "alpha", model: "m-alpha", text: "<analysis>.</analysis><intent>cancel_order</intent> Done, $4.99 fee.", policy: { verdict: "pass", rationale: "ok", judge: "Vendor judge (v2)" } }] };
     expect((await call("POST", "/api/v1/ingest", { key: project.keys.ingest, body: { records: [record] } })).status).toBe(200);
-    expect(await act("savePrimaryJudge", { judge: "Vendor judge (v2)" })).toEqual({ ok: "Saved: the primary judge is Vendor judge (v2). 7 completions' counted verdicts changed." });
-    expect(await pending()).toBe(8);
+    expect(await act("savePrimaryJudge", { judge: "Vendor judge (v2)" })).toEqual({ ok: "Saved: the primary judge is Vendor judge (v2). 6 completions' counted verdicts changed." });
+    expect(await pending()).toBe(7);
 
     const audited = await auditRows("project.primary_judge");
     expect(audited.map((row) => [row.actor_id, row.object_id, row.before, row.after])).toEqual([

@@ -61,7 +61,7 @@ export default async function JudgesPage({ params, searchParams }: { params: Pro
           {counting.primary === null ? (
             <>No primary judge: the leaderboard, the tables and the metrics count each completion&apos;s most recent verdict of any judge, imported ones included.</>
           ) : (
-            <>The leaderboard, the tables and the metrics count each completion&apos;s most recent verdict of the primary judge, <strong><bdi>{counting.primary}</bdi></strong>; a completion it has not judged is pending.</>
+            <>The leaderboard, the tables and the metrics count each completion&apos;s most recent verdict of the primary judge, <strong><bdi>{counting.primary}</bdi></strong>; a completion it has not judged is pending (the grader&apos;s fail of a format error counts whoever the primary judge is).</>
           )}
         </p>
         {admin ? <PrimaryJudgeForm action={savePrimaryJudge.bind(null, project.name)} names={counting.names} primary={counting.primary} /> : null}
