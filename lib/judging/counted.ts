@@ -18,7 +18,7 @@ import type pg from "pg";
 import { FORMAT_ERROR_POLICY } from "../ingest/regrade";
 
 /** The judge name of the format errors' verdicts, which count whoever the primary judge is. */
-const GRADER = FORMAT_ERROR_POLICY.judge;
+export const GRADER = FORMAT_ERROR_POLICY.judge;
 
 /** The project's primary judge (null: none), share-locked until the caller's transaction ends. */
 export async function primaryJudge(client: pg.ClientBase, projectId: number): Promise<string | null> {
@@ -54,7 +54,7 @@ export function latestVerdictsSql(project: string, judge: string): string {
  * project under the new rule, in one transaction. Returns how many
  * completions' counted verdict changed.
  */
-export async function setPrimaryJudge(db: pg.Pool, projectId: number, judge: string | null, inTx?: (client: pg.PoolClient) => Promise<void>): Promise<number> {
+export async function setPrimaryJudge(db: pg.Pool, projectId: number, judge: string | null, inTx?: (client: pg.PoolClient, recounted: number) => Promise<void>): Promise<number> {
   const client = await db.connect();
   try {
     await client.query("BEGIN");
@@ -66,7 +66,7 @@ export async function setPrimaryJudge(db: pg.Pool, projectId: number, judge: str
           AND (c.policy_verdict IS DISTINCT FROM coalesce(l.verdict, 'pending') OR c.policy_guideline_version IS DISTINCT FROM l.guideline_version)`,
       [projectId, judge],
     );
-    if (inTx) await inTx(client);
+    if (inTx) await inTx(client, rowCount ?? 0);
     await client.query("COMMIT");
     return rowCount ?? 0;
   } catch (error) {

@@ -29,8 +29,8 @@ export async function choosePrimaryJudge(db: pg.Pool, project: { id: number; nam
     throw new PrimaryJudgeError(`'${judge}' cannot be the primary judge: it is not a judge of this project and has no verdicts in it (choose one of ${names.join(", ")}, or none)`);
   }
   if (judge === primary) return { before: primary, after: judge, recounted: 0, changed: false };
-  const recounted = await setPrimaryJudge(db, project.id, judge, (client) =>
-    auditOver(client, { actor, projectId: project.id, action: "project.primary_judge", objectType: "project", objectId: project.name, before: { primaryJudge: primary }, after: { primaryJudge: judge } }),
+  const recounted = await setPrimaryJudge(db, project.id, judge, (client, n) =>
+    auditOver(client, { actor, projectId: project.id, action: "project.primary_judge", objectType: "project", objectId: project.name, before: { primaryJudge: primary }, after: { primaryJudge: judge, recounted: n } }),
   );
   return { before: primary, after: judge, recounted, changed: true };
 }

@@ -4,7 +4,7 @@
  * few dozen rows per run); the comparison of two runs joins their completions (./paired).
  */
 import type pg from "pg";
-import { latestVerdictsSql, readPrimaryJudge } from "../judging/counted";
+import { GRADER, latestVerdictsSql, readPrimaryJudge } from "../judging/counted";
 import { RUBRIC_JUDGE_NAME } from "../validations/judging";
 import { summarize, sumCounts, ZERO_COUNTS, type MetricSummary, type OutcomeCounts } from "./summary";
 
@@ -144,7 +144,7 @@ export async function verdictJudges(db: pg.ClientBase | pg.Pool, projectId: numb
      UNION SELECT $2::text`,
     [projectId, RUBRIC_JUDGE_NAME],
   );
-  return { names: rows.map((r) => r.name).sort(), primary: await readPrimaryJudge(db, projectId) };
+  return { names: rows.map((r) => r.name).filter((name) => name !== GRADER).sort(), primary: await readPrimaryJudge(db, projectId) };
 }
 
 export interface ConfusionMatrix {

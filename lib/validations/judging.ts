@@ -174,7 +174,8 @@ export type JudgeJobView = z.infer<typeof judgeJobSchema>;
 
 /** `?judge=J` on the metrics and case endpoints: one judge's verdicts alone. */
 export const judgeViewQuerySchema = z.strictObject(
-  { judge: judgeNameSchema.optional().meta({ description: "Show this judge's verdicts alone: each completion's policy verdict is that judge's latest, pending where it has not judged. Without it, the counted verdict (the primary judge's, or the latest of any judge)." }) },
+  // Any recorded judge name (imported verdicts name theirs freely, up to 200 characters), not only a configurable one.
+  { judge: z.string().trim().min(1, "judge must not be empty").max(200, "judge is at most 200 characters").refine(isStorableText, `judge ${NOT_STORABLE_MESSAGE}`).optional().meta({ description: "Show this judge's verdicts alone: each completion's policy verdict is that judge's latest, pending where it has not judged. Without it, the counted verdict (the primary judge's, or the latest of any judge)." }) },
   { error: unknownParameters(["judge"]) },
 );
 export type JudgeViewQuery = z.output<typeof judgeViewQuerySchema>;

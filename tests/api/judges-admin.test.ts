@@ -105,7 +105,7 @@ describe("savePrimaryJudge", () => {
     // fail of c3 alpha, and c3 beta pending (tests/api/fixtures.ts).
     expect(await pending()).toBe(1);
     const unknown = await act("savePrimaryJudge", { judge: "nobody" });
-    expect(unknown.error).toMatch(/^Not saved: 'nobody' cannot be the primary judge: .*choose one of grader, offline-judge, rubric, or none/);
+    expect(unknown.error).toMatch(/^Not saved: 'nobody' cannot be the primary judge: .*choose one of offline-judge, rubric, or none/);
     expect(unknown.fields?.judge).toMatch(/'nobody' cannot be the primary judge/);
     expect((await act("savePrimaryJudge", { judge: "x".repeat(201) })).fields).toEqual({ judge: "a judge name is at most 200 characters" });
     expect(await primary()).toBeNull();
@@ -132,10 +132,10 @@ describe("savePrimaryJudge", () => {
 
     const audited = await auditRows("project.primary_judge");
     expect(audited.map((row) => [row.actor_id, row.object_id, row.before, row.after])).toEqual([
-      [admin.email, project.name, { primaryJudge: null }, { primaryJudge: "rubric" }],
-      [admin.email, project.name, { primaryJudge: "rubric" }, { primaryJudge: "offline-judge" }],
-      [admin.email, project.name, { primaryJudge: "offline-judge" }, { primaryJudge: null }],
-      [admin.email, project.name, { primaryJudge: null }, { primaryJudge: "Vendor judge (v2)" }],
+      [admin.email, project.name, { primaryJudge: null }, { primaryJudge: "rubric", recounted: 6 }],
+      [admin.email, project.name, { primaryJudge: "rubric" }, { primaryJudge: "offline-judge", recounted: 6 }],
+      [admin.email, project.name, { primaryJudge: "offline-judge" }, { primaryJudge: null, recounted: 0 }],
+      [admin.email, project.name, { primaryJudge: null }, { primaryJudge: "Vendor judge (v2)", recounted: 6 }],
     ]);
   });
 });

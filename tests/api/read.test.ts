@@ -76,7 +76,7 @@ describe("GET /api/v1/runs/{run}/metrics", () => {
   it("refuses an unknown judge (naming the project's judges) and an unknown parameter", async () => {
     const unknown = await get("/api/v1/runs/alpha/metrics?judge=nobody");
     expect(unknown.status).toBe(404);
-    expect(unknown.json.error.message).toBe("no judge named 'nobody' in this project (judges: 'grader', 'offline-judge', 'rubric')");
+    expect(unknown.json.error.message).toBe("no judge named 'nobody' in this project (judges: 'offline-judge', 'rubric')");
     const typo = await get("/api/v1/runs/alpha/metrics?jduge=rubric");
     expect(typo.status).toBe(400);
     expect(typo.json.error.message).toContain("jduge");

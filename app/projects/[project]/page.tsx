@@ -29,7 +29,7 @@ function breakdown(runs: RunMetrics[], intents: { id: string; label: string }[])
 export default async function LeaderboardPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
   const { project } = await projectAccess(name);
-  const state = parseSearchParams({ judge: textParam(100) }, await searchParams);
+  const state = parseSearchParams({ judge: textParam(200) }, await searchParams);
   const judges = await verdictJudges(pool(), project.id);
   // `?judge=J`: J's verdicts alone (computed from the completions); an unknown name falls back to the counted verdicts.
   const shown = state.judge !== undefined && judges.names.includes(state.judge) ? state.judge : null;

@@ -37,7 +37,7 @@ const shape = {
   a: textParam(),
   b: textParam(),
   /** One judge's verdicts alone; an unknown name falls back to the counted verdicts. */
-  judge: textParam(100),
+  judge: textParam(200),
   /** The runs to show side by side, when the case has more than MAX_COLUMNS. */
   show: z.preprocess((value) => (value === undefined ? [] : [value].flat()), z.array(z.string().max(200)).max(100)).catch([]),
 };
