@@ -6,7 +6,8 @@ import type pg from "pg";
 import type { Prisma } from "./generated/prisma/client";
 import { prisma, type Db } from "./db/prisma";
 
-export type Actor = { type: "user"; id: string; email: string } | { type: "system"; id: string };
+/** Who made a change: a signed-in user, an API key (its id: `key #N`), or the system (setup, the CLI). */
+export type Actor = { type: "user"; id: string; email: string } | { type: "api_key"; id: string } | { type: "system"; id: string };
 
 export interface AuditEntry {
   actor: Actor;

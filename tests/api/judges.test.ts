@@ -45,6 +45,11 @@ describe("PUT and GET /api/v1/judges", () => {
     expect(list.status).toBe(200);
     expect(list.json.judges.map((j: { name: string; version: string }) => [j.name, j.version])).toEqual([["rubric", "1"], ["gpt", "2"]]);
     expect(JSON.stringify(list.json)).not.toContain("secret-9876");
+    // Every change is audited with the key as the actor; the key itself only masked.
+    const { rows: audited } = await api.pool.query("SELECT actor_type::text, actor_id, action, before, after FROM audit_log WHERE project_id = $1 AND object_type = 'judge' ORDER BY id", [projectId]);
+    expect(audited.map((row) => [row.actor_type, row.action])).toEqual([["api_key", "judge.create"], ["api_key", "judge.update"]]);
+    expect(audited[0].actor_id).toMatch(/^key #\d+$/);
+    expect(JSON.stringify(audited)).not.toContain("secret-9876");
   });
 
   it("refuses a new baseUrl without the key again, and says why", async () => {

@@ -110,7 +110,8 @@ function jobId(raw: string): number {
 
 export async function putJudgeHandler(key: VerifiedKey, name: string, body: JudgeConfig) {
   try {
-    return await putJudge(key.projectId, judgeName(name), body);
+    // Audited like the judges page's form: who (the key), before and after, the key itself only masked.
+    return await putJudge(key.projectId, judgeName(name), body, undefined, { actor: { type: "api_key", id: `key #${key.id}` } });
   } catch (error) {
     if (error instanceof JudgeConfigError) throw new ApiError(400, error.code, error.message);
     if (error instanceof SecretKeyMissing) throw new ApiError(400, "no_secret_key", error.message);
