@@ -148,7 +148,9 @@ async function storeJudge(projectId: number, name: string, config: JudgeConfig, 
   };
   const secret = config.apiKey === undefined ? {} : { apiKeyEncrypted: encryptSecret(config.apiKey), apiKeyHint: maskSecret(config.apiKey) };
   if (!existing) {
-    const row = await db.judge.create({ data: { projectId, name, kind: "llm", version: "1", ...settings, ...secret } });
+    const row = await db.judge.create({ data: { projectId, name, kind: "llm", version: "1", ...settings, ...secret } }).catch((error: unknown) => {
+      throw prismaCode(error) === "P2002" ? new JudgeConfigError(`judge '${name}' was created by someone else meanwhile: reload to see it, then change it`, "version_conflict") : error;
+    });
     return { result: { judge: listItem(row), created: true, changed: true }, before: null, keyChanged: true };
   }
   const storedKey = () => {
@@ -162,11 +164,18 @@ async function storeJudge(projectId: number, name: string, config: JudgeConfig, 
   const keyChanged = config.apiKey !== undefined && storedKey() !== config.apiKey;
   const changed = keyChanged || (Object.keys(settings) as (keyof typeof settings)[]).some((key) => existing[key] !== settings[key]);
   if (!changed) return { result: { judge: before, created: false, changed: false }, before, keyChanged };
+  // Only over the version read: two changes at once never both become the same next version.
   const row = await db.judge.update({
-    where: { id: existing.id },
+    where: { id: existing.id, version: existing.version },
     data: { ...settings, ...secret, version: String(Number(existing.version) + 1) },
+  }).catch((error: unknown) => {
+    throw prismaCode(error) === "P2025" ? new JudgeConfigError(`judge '${name}' was changed by someone else meanwhile: reload to see its new version, then change it again`, "version_conflict") : error;
   });
   return { result: { judge: listItem(row), created: false, changed: true }, before, keyChanged };
+}
+
+function prismaCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" ? error.code : undefined;
 }
 
 /** A judge by name, ready to judge, or null when the project has none of that name. */

@@ -52,6 +52,19 @@ describe("PUT and GET /api/v1/judges", () => {
     expect(JSON.stringify(audited)).not.toContain("secret-9876");
   });
 
+  it("changes sent at once never share a version: each saved one is the next, the others are refused as conflicts", async () => {
+    const { keys } = await seededProject();
+    const body = { kind: "openai", baseUrl: "http://127.0.0.1:8000/v1", model: "m", apiKey: "sk-race-0000" };
+    expect((await call("PUT", "/api/v1/judges/race", { key: keys.admin, body })).status).toBe(200);
+    const answers = await Promise.all([0.1, 0.2, 0.3, 0.4, 0.5, 0.6].map((temperature) => call("PUT", "/api/v1/judges/race", { key: keys.admin, body: { ...body, apiKey: undefined, temperature } })));
+    const saved = answers.filter((a) => a.status === 200);
+    for (const refused of answers.filter((a) => a.status !== 200)) expect(refused.json.error.code).toBe("version_conflict");
+    const versions = saved.map((a) => Number(a.json.judge.version)).sort((x, y) => x - y);
+    expect(versions).toEqual(versions.map((_, i) => i + 2));
+    const list = await call("GET", "/api/v1/judges", { key: keys.admin });
+    expect(list.json.judges.find((j: { name: string }) => j.name === "race").version).toBe(String(1 + saved.length));
+  });
+
   it("refuses a new baseUrl without the key again, and says why", async () => {
     const { keys } = await seededProject();
     const body = { kind: "openai", baseUrl: "https://api.example.com/v1", model: "m", apiKey: "sk-aaaa-bbbb-cccc" };
