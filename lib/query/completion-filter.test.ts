@@ -46,7 +46,7 @@ describe("strict filter parsing (API)", () => {
   it("names unknown parameters and the allowed ones", () => {
     const message = firstMessage(listQuery("run=a&colour=red&size=2"));
     expect(message).toContain("'colour', 'size'");
-    expect(message).toContain("allowed: run, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, tag, success, agreement, winner, q, limit, cursor, sort");
+    expect(message).toContain("allowed: run, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, stale, tag, success, agreement, winner, q, limit, cursor, sort");
   });
 
   it("names the allowed values of enum filters", () => {

@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { STORED_PREDICTED_INTENT_MAX } from "../../lib/ingest/regrade";
 import { projectNameSchema } from "../../lib/validations/project";
-import { caseSchema, completionSchema, runNameSchema } from "../../lib/validations/record";
+import { caseSchema, completionSchema, importedPolicySchema, runNameSchema } from "../../lib/validations/record";
 import { intentIdSchema } from "../../lib/validations/taxonomy";
 import { useTestDatabase } from "./helpers";
 
@@ -40,6 +40,7 @@ const BOUNDS: Record<string, { units: number | null; why: string }> = {
   "completions.expected_intent": { units: 100, why: "intentIdSchema" },
   "completions.predicted_intent": { units: STORED_PREDICTED_INTENT_MAX, why: "model output, stored cut (lib/ingest/regrade.ts)" },
   "judges.name": { units: 100, why: "judgeNameSchema" },
+  "policy_verdicts.judge_name": { units: 200, why: "importedPolicySchema's judge (a judge job's is a judges.name or rubric)" },
   "policy_verdicts.cache_key": { units: 64, why: "SHA-256 in hex of the judge input (lib/judging/scope.ts)" },
   "judge_cache.key": { units: 64, why: "SHA-256 in hex" },
   "failure_sets.name": { units: null, why: "no writer yet: failure sets must limit it" },
@@ -97,6 +98,7 @@ describe("indexed text columns", () => {
       ["intents.id", intentIdSchema, (n) => "a".repeat(n)],
       ["cases.external_id", caseSchema.shape.id, (n) => "\u4e00".repeat(n)],
       ["runs.name", runNameSchema, (n) => "\u4e00".repeat(n)],
+      ["policy_verdicts.judge_name", importedPolicySchema.shape.judge, (n) => "\u4e00".repeat(n)],
     ];
     for (const [column, schema, value] of cases) {
       const units = BOUNDS[column]!.units!;
