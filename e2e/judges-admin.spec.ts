@@ -95,7 +95,7 @@ test("an admin adds an LLM judge, is refused a new base URL without the key, and
   // Each change is in the audit log, the key only masked.
   await page.goto(`/projects/${PROJECT}/audit`);
   const entries = page.getByTestId("audit-row");
-  await expect(entries.filter({ hasText: "project.primary_judge" })).toContainText('{"primaryJudge":null} → {"primaryJudge":"rubric"}');
+  await expect(entries.filter({ hasText: "project.primary_judge" })).toContainText('{"primaryJudge":null} → {"recounted":2,"primaryJudge":"rubric"}');
   await expect(entries.filter({ hasText: "judge.update" })).toHaveCount(1);
   await expect(entries.filter({ hasText: "judge.create" })).toContainText(HINT);
   expect(await page.content()).not.toContain(SECRET);
