@@ -62,7 +62,7 @@ interface ChatServer {
   close(): Promise<void>;
 }
 
-async function startChatServer(): Promise<ChatServer> {
+export async function startChatServer(): Promise<ChatServer> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/chat-server.ts")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("error", reject);
@@ -182,7 +182,7 @@ async function bareClientRate(url: string, prompts: number): Promise<number> {
   return prompts / ((performance.now() - started) / 1000);
 }
 
-async function benchLlm(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
+export async function benchLlm(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
   const count = quick ? QUICK_LLM_COMPLETIONS : LLM_COMPLETIONS;
   const project = await createBenchProject("bench-judge-llm");
   log(`judge: LLM throughput: storing ${count.toLocaleString("en")} completions with distinct inputs (untimed)`);
@@ -209,7 +209,7 @@ async function benchLlm(server: ChatServer, quick: boolean, cluster: string | nu
   };
 }
 
-async function benchCached(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
+export async function benchCached(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
   const count = quick ? QUICK_CACHED_COMPLETIONS : CACHED_COMPLETIONS;
   const project = await createBenchProject("bench-judge-cache");
   log(`judge: cached re-judge: storing ${count.toLocaleString("en")} cases x 2 runs with the same replies (untimed)`);
@@ -235,7 +235,7 @@ async function benchCached(server: ChatServer, quick: boolean, cluster: string |
   };
 }
 
-async function benchRubric(completions: number, seed: number | undefined, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
+export async function benchRubric(completions: number, seed: number | undefined, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
   const cases = Math.ceil(completions / DEMO_RUNS.length);
   const { project } = await loadBenchData({ cases, seed, log, prefix: "bench-judge-rubric", pending: true });
   const runs = DEMO_RUNS.map((run) => run.name);
