@@ -23,7 +23,6 @@ import { pool } from "../lib/db/pool";
 import { storeStream } from "../lib/ingest/stream";
 import { planCompletions } from "../lib/ingest/store";
 import type { ProjectContext } from "../lib/projects";
-import type { IngestRecord } from "../lib/validations/record";
 import { baselineEncoder, copyInOneTransaction } from "./baseline";
 import { cpuMeter, describeCpu, type CpuTimes } from "./cpu";
 import { createBenchProject, fingerprint } from "./project";
@@ -82,17 +81,12 @@ interface CopyFiles {
   timings: { generateMs: number; planMs: number; encodeMs: number };
 }
 
-/** The record as a model's output before any judge saw it: no imported policy verdicts. */
-function withoutVerdicts(record: IngestRecord): IngestRecord {
-  return { ...record, completions: record.completions.map(({ policy: _policy, ...completion }) => completion) };
-}
-
 /**
  * Precomputes the baseline's rows (untimed): the same generated records,
  * planned by the same code as the store (grades and policy verdicts), with
  * case and completion ids reserved from their sequences.
  */
-async function prepareCopyFiles(project: ProjectContext, cases: number, seed: number | undefined, log: Log, pending = false): Promise<CopyFiles> {
+async function prepareCopyFiles(project: ProjectContext, cases: number, seed: number | undefined, log: Log): Promise<CopyFiles> {
   const db = pool();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "ib-bench-copy-"));
   const files = { cases: path.join(dir, "cases.copy"), completions: path.join(dir, "completions.copy"), verdicts: path.join(dir, "policy_verdicts.copy") };
@@ -107,7 +101,7 @@ async function prepareCopyFiles(project: ProjectContext, cases: number, seed: nu
     const next = records.next();
     timings.generateMs += performance.now() - t;
     if (next.done) break;
-    const record = pending ? withoutVerdicts(next.value) : next.value;
+    const record = next.value;
     t = performance.now();
     const planned = planCompletions(project, record, taxonomy);
     timings.planMs += performance.now() - t;
@@ -259,14 +253,12 @@ function rate(count: number, ms: number): string {
 /**
  * The data alone, for sections that only read it (`--only pages`): the same
  * rows through the COPY path (which the load benchmark proves identical to
- * storeStream's), untimed, into a project of its own. `pending`: without the
- * records' imported policy verdicts, as a judge job finds freshly imported
- * model output (format errors still fail, as the grader says).
+ * storeStream's), untimed, into a project of its own.
  */
-export async function loadBenchData(options: { cases: number; seed?: number; log: Log; prefix?: string; pending?: boolean }): Promise<{ projectId: number; project: ProjectContext }> {
+export async function loadBenchData(options: { cases: number; seed?: number; log: Log; prefix?: string }): Promise<{ projectId: number; project: ProjectContext }> {
   const project = await createBenchProject(options.prefix ?? "bench-data");
-  options.log(`loading ${options.cases.toLocaleString("en")} cases x ${RUNS} runs by COPY${options.pending ? ", policy verdicts pending" : ""} (the data only, untimed)`);
-  const files = await prepareCopyFiles(project, options.cases, options.seed, options.log, options.pending);
+  options.log(`loading ${options.cases.toLocaleString("en")} cases x ${RUNS} runs by COPY (the data only, untimed)`);
+  const files = await prepareCopyFiles(project, options.cases, options.seed, options.log);
   try {
     await copyBaseline(files, null);
   } finally {

@@ -86,10 +86,6 @@ interface CompletionRow {
   unknown_intent: boolean;
 }
 
-/** Keyed verdicts of one judge exist for some completion (the predicate, on `c`). */
-const JUDGED_SQL = (judge: string) =>
-  `EXISTS (SELECT 1 FROM policy_verdicts v WHERE v.project_id = c.project_id AND v.judge_name = ${judge} AND v.completion_id = c.id AND v.cache_key IS NOT NULL)`;
-
 async function currentGuidelines(db: pg.Pool, projectId: number): Promise<Map<string, Guideline>> {
   const { rows } = await db.query<{ id: string; label: string; version: number; policy: string; rubric: RubricItem[] }>(
     `SELECT i.id, i.label, g.version, g.policy, g.rubric FROM intents i
@@ -133,8 +129,8 @@ async function keysInRange(db: pg.Pool, projectId: number, judge: string, first:
 
 interface WalkOptions {
   pageSize?: number;
-  /** Only completions that have some keyed verdict of the judge (what counting needs to look at). */
-  judgedOnly?: boolean;
+  /** Only these completions, in id order (what counting needs to look at). */
+  ids?: number[];
 }
 
 async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletionFilter, judge: JudgeIdentity, options: WalkOptions): AsyncGenerator<LackingTarget[]> {
@@ -142,16 +138,21 @@ async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletio
   const prefix = judgePrefix(judge);
   const runs = await runNames(db, projectId);
   let after = 0;
-  for (;;) {
+  for (let offset = 0; ; offset += pageSize) {
     const { values, bind } = parameters();
-    const where = completionWhere(projectId, resolved, bind, "set");
-    const judged = options.judgedOnly ? ` AND ${JUDGED_SQL(bind(judge.name))}` : "";
+    const where = options.ids
+      ? `c.project_id = ${bind(projectId)} AND c.id = ANY(${bind(options.ids.slice(offset, offset + pageSize))}::bigint[])`
+      : `${completionWhere(projectId, resolved, bind, "set")} AND c.id > ${bind(after)}`;
     const { rows } = await db.query<CompletionRow>(
       `SELECT c.id, c.case_id, c.run_id, c.reply, c.intent_verdict = 'format_error' AS format_error, c.predicted_intent, c.unknown_intent
-         FROM completions c WHERE ${where}${judged} AND c.id > ${bind(after)} ORDER BY c.id LIMIT ${bind(pageSize)}`,
+         FROM completions c WHERE ${where} ORDER BY c.id LIMIT ${bind(pageSize)}`,
       values,
     );
-    if (rows.length === 0) return;
+    const last = options.ids ? offset + pageSize >= options.ids.length : rows.length < pageSize;
+    if (rows.length === 0) {
+      if (last) return;
+      continue;
+    }
     const first = Number(rows[0]!.id);
     after = Number(rows.at(-1)!.id);
     const [cases, given, guidelines] = await Promise.all([
@@ -175,7 +176,7 @@ async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletio
       if (!given.get(target.id)?.includes(key)) lacking.push({ ...target, key });
     }
     if (lacking.length > 0) yield lacking;
-    if (rows.length < pageSize) return;
+    if (last) return;
   }
 }
 
@@ -191,32 +192,28 @@ export async function* lackingVerdicts(db: pg.Pool, projectId: number, filter: C
 /**
  * How many completions in scope lack a verdict. A key can only match a
  * verdict of the judge's current version on the completion's current
- * guideline version (both are in the key): completions without such a
- * verdict are counted in SQL, and only when some have one are the judged
- * completions walked to compare their keys.
+ * guideline version (both are in the key): the completions without such a
+ * verdict are counted in SQL, and only those with one are read to compare
+ * their keys.
  */
 export async function countLacking(db: pg.Pool, projectId: number, filter: CompletionFilter, judge: JudgeIdentity): Promise<number> {
   const resolved = await resolveCompletionFilter(db, projectId, filter);
   if (!resolved) return 0;
   const { values, bind } = parameters();
   const where = completionWhere(projectId, resolved, bind, "set");
-  const project = bind(projectId);
-  const name = bind(judge.name);
-  const { rows } = await db.query<{ n: number; judged: number; plausible: number }>(
-    `SELECT count(*)::bigint AS n, count(j.completion_id)::bigint AS judged,
-            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM unnest(j.versions) AS gv WHERE gv IS NOT DISTINCT FROM (CASE WHEN c.intent_verdict = 'format_error' THEN NULL ELSE g.version END)))::bigint AS plausible
+  const { rows } = await db.query<{ n: number; ids: string | null }>(
+    `SELECT count(*)::bigint AS n, string_agg(c.id::text, ',' ORDER BY c.id) FILTER (WHERE j.completion_id IS NOT NULL) AS ids
        FROM completions c
        LEFT JOIN intents i ON i.project_id = c.project_id AND i.id = c.predicted_intent AND NOT c.unknown_intent
        LEFT JOIN policy_guidelines g ON g.project_id = i.project_id AND g.intent_id = i.id AND g.version = i.current_version
-       LEFT JOIN (SELECT v.completion_id, array_agg(v.guideline_version) FILTER (WHERE v.judge_version = ${bind(judge.version)}) AS versions
-                    FROM policy_verdicts v WHERE v.project_id = ${project} AND v.judge_name = ${name} AND v.cache_key IS NOT NULL
-                   GROUP BY v.completion_id) j ON j.completion_id = c.id
+       LEFT JOIN (SELECT DISTINCT v.completion_id, v.guideline_version FROM policy_verdicts v
+                   WHERE v.project_id = ${bind(projectId)} AND v.judge_name = ${bind(judge.name)} AND v.judge_version = ${bind(judge.version)} AND v.cache_key IS NOT NULL) j
+         ON j.completion_id = c.id AND j.guideline_version IS NOT DISTINCT FROM (CASE WHEN c.intent_verdict = 'format_error' THEN NULL ELSE g.version END)
       WHERE ${where}`,
     values,
   );
-  const { n, judged, plausible } = rows[0]!;
-  if (Number(plausible) === 0) return Number(n);
-  let total = Number(n) - Number(judged);
-  for await (const page of walk(db, projectId, resolved, judge, { judgedOnly: true })) total += page.length;
+  const ids = rows[0]!.ids === null ? [] : rows[0]!.ids.split(",").map(Number);
+  let total = Number(rows[0]!.n) - ids.length;
+  for await (const page of walk(db, projectId, resolved, judge, { ids })) total += page.length;
   return total;
 }

@@ -12,6 +12,12 @@
 -- once, one index probe per touched case. The per-completion part is as
 -- before. Inserts and deletes keep their triggers.
 --
+-- Both update triggers run their statements through EXECUTE: PL/pgSQL
+-- keeps a statement's plan for the session, made for the transition tables
+-- of the first update it saw, and a plan made for a 50-row batch (nested
+-- loops over the transition tables) took seconds on the next 2,000-row one;
+-- planned each time, a batch costs a millisecond of planning.
+--
 -- Search: a row trigger on the text column alone, so that an update which
 -- does not set the text skips it without reading anything.
 DO $do$
@@ -30,9 +36,7 @@ DECLARE
       JOIN (SELECT project_id, case_id, run_id, expected_intent, intent_verdict, policy_verdict,
                    CASE WHEN intent_verdict = ''format_error'' THEN '''' ELSE coalesce(predicted_intent, '''') END AS predicted FROM %2$s) y
         ON y.project_id = x.project_id AND y.case_id = x.case_id AND %4$s';
-  body text := '
-BEGIN
-  WITH changed AS (SELECT project_id, run_id, expected_intent,
+  counts text := 'WITH changed AS (SELECT project_id, run_id, expected_intent,
       CASE WHEN intent_verdict = ''format_error'' THEN '''' ELSE coalesce(predicted_intent, '''') END AS predicted,
       intent_verdict, policy_verdict, coalesce(case_tags, ''{}'') AS tags, -1 AS sign FROM old_rows UNION ALL SELECT project_id, run_id, expected_intent,
       CASE WHEN intent_verdict = ''format_error'' THEN '''' ELSE coalesce(predicted_intent, '''') END AS predicted,
@@ -84,10 +88,8 @@ BEGIN
     policy_pass = s.policy_pass + excluded.policy_pass,
     policy_fail = s.policy_fail + excluded.policy_fail,
     policy_pending = s.policy_pending + excluded.policy_pending,
-    system_success = s.system_success + excluded.system_success;
-
-
-  WITH touched AS (
+    system_success = s.system_success + excluded.system_success';
+  pairs text := 'WITH touched AS (
     SELECT DISTINCT project_id, case_id FROM (SELECT project_id, case_id FROM old_rows UNION ALL SELECT project_id, case_id FROM new_rows) t
   ), others AS MATERIALIZED (
     SELECT c.project_id, c.case_id, c.run_id, c.expected_intent, c.intent_verdict, c.policy_verdict, c.predicted_intent
@@ -102,16 +104,46 @@ BEGIN
   INSERT INTO run_pair_counts AS p (project_id, run_a, run_b, expected_intent, predicted_a, intent_a, policy_a, predicted_b, intent_b, policy_b, n)
   SELECT * FROM delta
    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
-  ON CONFLICT (project_id, run_a, run_b, expected_intent, predicted_a, intent_a, policy_a, predicted_b, intent_b, policy_b) DO UPDATE SET n = p.n + excluded.n;
-
-  RETURN NULL;
-END;';
+  ON CONFLICT (project_id, run_a, run_b, expected_intent, predicted_a, intent_a, policy_a, predicted_b, intent_b, policy_b) DO UPDATE SET n = p.n + excluded.n';
+  lock_cases text := 'SELECT 1 FROM case_outcomes o
+    WHERE (o.project_id, o.case_id) IN (SELECT project_id, case_id FROM (SELECT project_id, case_id FROM old_rows UNION ALL SELECT project_id, case_id FROM new_rows) t)
+    ORDER BY o.project_id, o.case_id FOR UPDATE';
+  recount_cases text := 'WITH touched AS (SELECT DISTINCT project_id, case_id FROM (SELECT project_id, case_id FROM old_rows UNION ALL SELECT project_id, case_id FROM new_rows) t), fresh AS (
+    SELECT t.project_id, t.case_id, count(c.id)::int AS runs,
+           least(count(*) FILTER (WHERE c.intent_verdict = ''correct''), count(c.id) - count(*) FILTER (WHERE c.intent_verdict = ''correct''))::int AS intent_split,
+           least(count(*) FILTER (WHERE c.policy_verdict = ''pass''), count(*) FILTER (WHERE c.policy_verdict = ''fail''))::int AS policy_split,
+           (count(DISTINCT coalesce(c.predicted_intent, '''')) FILTER (WHERE c.id IS NOT NULL))::int AS predicted_kinds
+      FROM touched t LEFT JOIN completions c ON c.project_id = t.project_id AND c.case_id = t.case_id
+     GROUP BY t.project_id, t.case_id
+  ), previous AS (
+    SELECT o.* FROM case_outcomes o JOIN touched t ON t.project_id = o.project_id AND t.case_id = o.case_id
+  ), stored AS (
+    INSERT INTO case_outcomes AS o (project_id, case_id, runs, intent_split, policy_split, predicted_kinds)
+    SELECT * FROM fresh ORDER BY project_id, case_id
+    ON CONFLICT (project_id, case_id) DO UPDATE SET runs = excluded.runs, intent_split = excluded.intent_split,
+      policy_split = excluded.policy_split, predicted_kinds = excluded.predicted_kinds
+  ), delta AS (
+    SELECT project_id, runs, intent_split, policy_split, predicted_kinds, sum(sign) AS n
+      FROM (SELECT project_id, runs, intent_split, policy_split, predicted_kinds, 1 AS sign FROM fresh
+            UNION ALL
+            SELECT project_id, runs, intent_split, policy_split, predicted_kinds, -1 FROM previous) d
+     WHERE runs > 0
+     GROUP BY 1, 2, 3, 4, 5
+    HAVING sum(sign) <> 0
+  )
+  INSERT INTO case_outcome_counts AS i (project_id, runs, intent_split, policy_split, predicted_kinds, n)
+  SELECT * FROM delta ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (project_id, runs, intent_split, policy_split, predicted_kinds) DO UPDATE SET n = i.n + excluded.n';
 BEGIN
-  EXECUTE format('CREATE OR REPLACE FUNCTION completion_stats_update() RETURNS trigger LANGUAGE plpgsql AS %L', format(body,
-    format(pair, 'new_rows', 'others', '1', 'y.run_id <> x.run_id') || ' UNION ALL ' ||
-    format(pair, 'new_rows', 'new_rows', '1', 'x.run_id < y.run_id') || ' UNION ALL ' ||
-    format(pair, 'old_rows', 'others', '-1', 'y.run_id <> x.run_id') || ' UNION ALL ' ||
-    format(pair, 'old_rows', 'old_rows', '-1', 'x.run_id < y.run_id')));
+  EXECUTE format('CREATE OR REPLACE FUNCTION completion_stats_update() RETURNS trigger LANGUAGE plpgsql AS %L',
+    format('BEGIN EXECUTE %L; EXECUTE %L; RETURN NULL; END;', counts, format(pairs,
+      format(pair, 'new_rows', 'others', '1', 'y.run_id <> x.run_id') || ' UNION ALL ' ||
+      format(pair, 'new_rows', 'new_rows', '1', 'x.run_id < y.run_id') || ' UNION ALL ' ||
+      format(pair, 'old_rows', 'others', '-1', 'y.run_id <> x.run_id') || ' UNION ALL ' ||
+      format(pair, 'old_rows', 'old_rows', '-1', 'x.run_id < y.run_id'))));
+  -- The touched cases' rows are locked first, and recounted in a later statement (as before).
+  EXECUTE format('CREATE OR REPLACE FUNCTION case_outcomes_update() RETURNS trigger LANGUAGE plpgsql AS %L',
+    format('BEGIN EXECUTE %L; EXECUTE %L; RETURN NULL; END;', lock_cases, recount_cases));
 END;
 $do$;
 
