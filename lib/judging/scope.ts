@@ -173,7 +173,7 @@ async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletio
         guideline: row.unknown_intent || row.predicted_intent === null ? null : (guidelines.get(row.predicted_intent) ?? null),
       };
       const key = inputKey(prefix, target, c.json);
-      if (!given.get(target.id)?.includes(key)) lacking.push({ ...target, key });
+      if (!given.get(target.id)?.includes(key)) lacking.push(Object.assign(target, { key }));
     }
     if (lacking.length > 0) yield lacking;
     if (last) return;

@@ -41,7 +41,8 @@ export interface NewVerdict extends CachedVerdict {
  */
 const STORE_SQL = `
   WITH x AS (
-    SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, key text, verdict policy_verdict, rationale text, agreement double precision, gv int, cache boolean)
+    SELECT x."completionId" AS id, x.key, x.verdict, x.rationale, x.agreement, x."guidelineVersion" AS gv, x.cache
+      FROM jsonb_to_recordset($2::jsonb) AS x("completionId" bigint, key text, verdict policy_verdict, rationale text, agreement double precision, "guidelineVersion" int, cache boolean)
   ), inserted AS (
     INSERT INTO policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source, cache_key, agreement)
     SELECT $1, x.id, x.verdict, x.rationale, $3, $4, x.gv, 'judged', x.key, x.agreement FROM x ORDER BY x.id
@@ -80,10 +81,8 @@ export async function storeVerdicts<T>(
     const primary = await primaryJudge(client, projectId);
     let inserted = 0;
     if (verdicts.length > 0) {
-      const json = JSON.stringify(
-        verdicts.map((v) => ({ id: v.completionId, key: v.key, verdict: v.verdict, rationale: v.rationale, agreement: v.agreement, gv: v.guidelineVersion, cache: v.cache })),
-      );
-      const { rows } = await client.query<{ inserted: number }>(STORE_SQL, [projectId, json, judge.name, judge.version, counts(primary, judge.name)]);
+      // The records' fields are NewVerdict's own, so the batch is sent as it is.
+      const { rows } = await client.query<{ inserted: number }>(STORE_SQL, [projectId, JSON.stringify(verdicts), judge.name, judge.version, counts(primary, judge.name)]);
       inserted = rows[0]!.inserted;
     }
     const result = await onStored(client, inserted);

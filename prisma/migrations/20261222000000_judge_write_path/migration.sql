@@ -158,3 +158,7 @@ END $$;
 
 CREATE TRIGGER completion_search_update AFTER UPDATE OF text ON completions
   FOR EACH ROW WHEN (OLD.text IS DISTINCT FROM NEW.text) EXECUTE FUNCTION completion_search_text_replaced();
+
+-- A completion's verdicts are found through the unique (project_id, completion_id, cache_key)
+-- index's first two columns: the index on those two alone only cost every stored verdict.
+DROP INDEX "policy_verdicts_project_id_completion_id_idx";
