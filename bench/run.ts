@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--only SECTION,...]
+ * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--judge-completions N] [--only SECTION,...]
  *
  * Loads N demo cases x 3 runs into a fresh database (embedded PostgreSQL under
  * .data/bench, or IB_BENCH_DATABASE_URL's server), times our bulk path against
@@ -7,12 +7,16 @@
  * exactly; then the import CLI on N records (rate and peak memory), HTTP
  * ingest against COPY, and the feedback endpoint against a bare Node server
  * with the same grader, and the pages' server times and first-load JavaScript
- * on the loaded data; prints the results and drops the database. --only runs
- * some sections (load, leaderboard, import, ingest, feedback, pages); the
+ * on the loaded data, and judge jobs (bench/judge.ts: the LLM judge against
+ * a loopback model, the rubric judge over 1,000,000 completions, a fully
+ * cached re-judge) on data of their own; prints the results and drops the
+ * database. --only runs some sections (load, leaderboard, table, search,
+ * import, ingest, feedback, pages, judge); the
  * load benchmark runs when leaderboard or import do, since they need it;
  * pages alone load the same data by COPY, untimed.
  * Default size 1,000,000 cases (one round); --quick 20,000 (median of 3
- * rounds). Progress goes to stderr; --json prints only the JSON results on
+ * rounds). The judge section's rubric jobs judge 1,000,000 completions
+ * (--quick 60,000; --judge-completions N for another size), whatever --cases. Progress goes to stderr; --json prints only the JSON results on
  * stdout (`npm run -s bench -- --json` keeps npm's own banner off it too).
  * --strict exits 1 when a target is missed; a failed exactness check always does.
  * --only runs the named sections (load always runs: the others read its data).

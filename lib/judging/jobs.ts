@@ -8,8 +8,9 @@
  * PostgreSQL advisory lock on it, held on a connection of its own for the
  * whole run, so two processes never run one job at once, and a process that
  * dies releases it with its connection. Verdicts are stored in batches, each
- * in one transaction with the job's progress, so a run stopped at any point
- * and started again continues where it stopped: what was stored is no longer
+ * in one transaction with the job's progress (./job-run.ts runs the scope),
+ * so a run stopped at any point and started again continues where it
+ * stopped: what was stored is no longer
  * lacking, and nothing is judged twice (the judge cache answers identical
  * inputs, across runs too, without a request).
  */
