@@ -40,6 +40,7 @@ const BOUNDS: Record<string, { units: number | null; why: string }> = {
   "completions.expected_intent": { units: 100, why: "intentIdSchema" },
   "completions.predicted_intent": { units: STORED_PREDICTED_INTENT_MAX, why: "model output, stored cut (lib/ingest/regrade.ts)" },
   "judges.name": { units: 100, why: "judgeNameSchema" },
+  "policy_verdicts.judge_name": { units: 200, why: "an imported verdict's judge (recordSchema, 200) or judgeNameSchema" },
   "policy_verdicts.cache_key": { units: 64, why: "SHA-256 in hex of the judge input (lib/judging/scope.ts)" },
   "judge_cache.key": { units: 64, why: "SHA-256 in hex" },
   "failure_sets.name": { units: null, why: "no writer yet: failure sets must limit it" },
