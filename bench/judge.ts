@@ -17,9 +17,9 @@
  *   a run judged before, so every input is in the judge cache: verdicts/s
  *   against 20,000/s, and no request may be sent.
  *
- * Each job is checked: done = total = the completions in scope, exactly one
- * verdict of the judge per completion, and the aggregates equal to GROUP BYs
- * over the completions afterwards.
+ * Each job is checked: done = total = the completions that lacked a verdict,
+ * exactly one new verdict of the judge for each, none pending, and
+ * run_intent_stats equal to counting the completions afterwards.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -64,7 +64,7 @@ interface ChatServer {
   close(): Promise<void>;
 }
 
-export async function startChatServer(): Promise<ChatServer> {
+async function startChatServer(): Promise<ChatServer> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/chat-server.ts")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once("error", reject);
@@ -198,7 +198,7 @@ async function bareClientRate(url: string, prompts: number): Promise<number> {
   return prompts / ((performance.now() - started) / 1000);
 }
 
-export async function benchLlm(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
+async function benchLlm(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
   const count = quick ? QUICK_LLM_COMPLETIONS : LLM_COMPLETIONS;
   const project = await createBenchProject("bench-judge-llm");
   log(`judge: LLM throughput: storing ${count.toLocaleString("en")} completions with distinct inputs (untimed)`);
@@ -226,7 +226,7 @@ export async function benchLlm(server: ChatServer, quick: boolean, cluster: stri
   };
 }
 
-export async function benchCached(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
+async function benchCached(server: ChatServer, quick: boolean, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
   const count = quick ? QUICK_CACHED_COMPLETIONS : CACHED_COMPLETIONS;
   const project = await createBenchProject("bench-judge-cache");
   log(`judge: cached re-judge: storing ${count.toLocaleString("en")} cases x 2 runs with the same replies (untimed)`);
@@ -260,7 +260,7 @@ async function rewordGuidelines(project: ProjectContext): Promise<void> {
   await upsertIntents(project.id, intents);
 }
 
-export async function benchRubric(completions: number, seed: number | undefined, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
+async function benchRubric(completions: number, seed: number | undefined, cluster: string | null, log: Log): Promise<{ results: BenchResult[]; notes: string[] }> {
   const cases = Math.ceil(completions / DEMO_RUNS.length);
   const { project } = await loadBenchData({ cases, seed, log, prefix: "bench-judge-rubric" });
   const runs = DEMO_RUNS.map((run) => run.name);
