@@ -255,8 +255,8 @@ function rate(count: number, ms: number): string {
  * rows through the COPY path (which the load benchmark proves identical to
  * storeStream's), untimed, into a project of its own.
  */
-export async function loadBenchData(options: { cases: number; seed?: number; log: Log }): Promise<{ projectId: number }> {
-  const project = await createBenchProject("bench-data");
+export async function loadBenchData(options: { cases: number; seed?: number; log: Log; prefix?: string }): Promise<{ projectId: number; project: ProjectContext }> {
+  const project = await createBenchProject(options.prefix ?? "bench-data");
   options.log(`loading ${options.cases.toLocaleString("en")} cases x ${RUNS} runs by COPY (the data only, untimed)`);
   const files = await prepareCopyFiles(project, options.cases, options.seed, options.log);
   try {
@@ -265,5 +265,5 @@ export async function loadBenchData(options: { cases: number; seed?: number; log
     await fs.rm(files.dir, { recursive: true, force: true });
   }
   await pool().query("VACUUM ANALYZE");
-  return { projectId: project.id };
+  return { projectId: project.id, project };
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--only SECTION,...]
+ * npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--judge-completions N] [--only SECTION,...]
  *
  * Loads N demo cases x 3 runs into a fresh database (embedded PostgreSQL under
  * .data/bench, or IB_BENCH_DATABASE_URL's server), times our bulk path against
@@ -7,12 +7,16 @@
  * exactly; then the import CLI on N records (rate and peak memory), HTTP
  * ingest against COPY, and the feedback endpoint against a bare Node server
  * with the same grader, and the pages' server times and first-load JavaScript
- * on the loaded data; prints the results and drops the database. --only runs
- * some sections (load, leaderboard, import, ingest, feedback, pages); the
+ * on the loaded data, and judge jobs (bench/judge.ts: the LLM judge against
+ * a loopback model, the rubric judge over 1,000,000 completions, a fully
+ * cached re-judge) on data of their own; prints the results and drops the
+ * database. --only runs some sections (load, leaderboard, table, search,
+ * import, ingest, feedback, pages, judge); the
  * load benchmark runs when leaderboard or import do, since they need it;
  * pages alone load the same data by COPY, untimed.
  * Default size 1,000,000 cases (one round); --quick 20,000 (median of 3
- * rounds). Progress goes to stderr; --json prints only the JSON results on
+ * rounds). The judge section's rubric jobs judge 1,000,000 completions
+ * (--quick 60,000; --judge-completions N for another size), whatever --cases. Progress goes to stderr; --json prints only the JSON results on
  * stdout (`npm run -s bench -- --json` keeps npm's own banner off it too).
  * --strict exits 1 when a target is missed; a failed exactness check always does.
  * --only runs the named sections (load always runs: the others read its data).
@@ -21,6 +25,7 @@ import { z } from "zod";
 import { DEMO_RUNS } from "../lib/demo/generate";
 import { benchFeedback, benchHttpIngest } from "./http";
 import { runImportBenchmark } from "./import";
+import { runJudgeBenchmark } from "./judge";
 import { runLeaderboardBenchmark } from "./leaderboard";
 import { loadBenchData, runLoadBenchmark } from "./load";
 import { runPagesBenchmark } from "./pages";
@@ -35,7 +40,7 @@ const FULL_CASES = 1_000_000;
 const HTTP_RECORDS = 100_000;
 const HTTP_QUICK_RECORDS = 10_000;
 
-const SECTIONS = ["load", "leaderboard", "table", "search", "import", "ingest", "feedback", "pages"] as const;
+const SECTIONS = ["load", "leaderboard", "table", "search", "import", "ingest", "feedback", "pages", "judge"] as const;
 
 const argsSchema = z
   .object({
@@ -45,6 +50,7 @@ const argsSchema = z
     cases: z.coerce.number().int().positive().max(10_000_000).optional(),
     rounds: z.coerce.number().int().positive().max(20).optional(),
     seed: z.coerce.number().int().optional(),
+    judgeCompletions: z.coerce.number().int().positive().max(10_000_000).optional(),
     only: z
       .string()
       .transform((value) => value.split(","))
@@ -54,20 +60,24 @@ const argsSchema = z
   .strict();
 type Args = z.infer<typeof argsSchema>;
 
-const USAGE = `usage: npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--only ${SECTIONS.join("|")}[,...]]`;
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--strict] [--cases N] [--rounds N] [--seed N] [--judge-completions N] [--only ${SECTIONS.join("|")}[,...]]`;
+
+/** Flags that take a value, by their name on the command line. */
+const VALUED: Record<string, keyof Args> = { cases: "cases", seed: "seed", rounds: "rounds", only: "only", "judge-completions": "judgeCompletions" };
 
 function parseArgs(argv: string[]): Args {
   const raw: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = arg.match(/^--([a-z]+)(?:=(.*))?$/);
+    const match = arg.match(/^--([a-z][a-z-]*)(?:=(.*))?$/);
     if (!match) throw new Error(`unexpected argument '${arg}'\n${USAGE}`);
     const [, name, inline] = match;
     if (name === "help") {
       process.stderr.write(`${USAGE}\n`);
       process.exit(0);
     }
-    if (name === "cases" || name === "seed" || name === "rounds" || name === "only") raw[name!] = inline ?? argv[++i];
+    const valued = VALUED[name!];
+    if (valued) raw[valued] = inline ?? argv[++i];
     else if (inline !== undefined) throw new Error(`--${name} takes no value\n${USAGE}`);
     else raw[name!] = true;
   }
@@ -108,7 +118,8 @@ async function main(): Promise<number> {
     // HTTP: the production server on the same database. Ingest compares with COPY on its own records.
     const ingest = await run("ingest", () => benchHttpIngest({ records: args.quick ? HTTP_QUICK_RECORDS : HTTP_RECORDS, databaseUrl: database!.url, log }));
     const feedback = await run("feedback", () => benchFeedback({ seconds: args.quick ? 3 : 8, databaseUrl: database!.url, log }));
-    const parts = [load, board, table, search, pages, imported, ingest, feedback].filter((part) => part !== null);
+    const judge = await run("judge", () => runJudgeBenchmark({ quick: args.quick, rubricCompletions: args.judgeCompletions, seed: args.seed, cluster: database!.cluster, log }));
+    const parts = [load, board, table, search, pages, imported, ingest, feedback, judge].filter((part) => part !== null);
     const report: BenchReport = {
       results: parts.flatMap((part) => part.results),
       notes: parts.flatMap((part) => part.notes),

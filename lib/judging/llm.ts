@@ -14,6 +14,7 @@
 import OpenAI, { APIConnectionError, APIError } from "openai";
 import pRetry, { AbortError } from "p-retry";
 import { z } from "zod";
+import { keepAliveFetch } from "../net/keep-alive-fetch";
 import type { ResolvedJudge } from "./judges";
 import { renderPrompt, type PromptInput } from "./prompt";
 
@@ -101,6 +102,8 @@ export interface LlmJudge {
   judge(input: PromptInput): Promise<LlmVerdict>;
   /** Requests sent so far (each attempt counts). */
   readonly requests: number;
+  /** Closes the connections kept open to the server. */
+  close(): void;
 }
 
 /**
@@ -112,7 +115,9 @@ export interface LlmJudge {
 const FORMATS = [RESPONSE_FORMAT, { type: "json_object" } as const, null] as const;
 
 export function createLlmJudge(config: LlmJudgeConfig, retry: RetryPolicy = DEFAULT_RETRY): LlmJudge {
-  const client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey || "none", timeout: config.timeoutMs, maxRetries: 0 });
+  // Connections are kept open and reused (lib/net/keep-alive-fetch.ts says why not the global fetch).
+  const http = keepAliveFetch();
+  const client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey || "none", timeout: config.timeoutMs, maxRetries: 0, fetch: http.fetch });
   let requests = 0;
   let format = 0;
 
@@ -169,6 +174,7 @@ export function createLlmJudge(config: LlmJudgeConfig, retry: RetryPolicy = DEFA
     get requests() {
       return requests;
     },
+    close: http.close,
     async judge(input) {
       const prompt = renderPrompt(config.promptTemplate, input);
       const answers = await Promise.all(Array.from({ length: config.samples }, () => ask(prompt)));

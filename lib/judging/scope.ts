@@ -1,8 +1,8 @@
 /**
- * The SQL of judge jobs: the completions in a job's scope with what judging
- * one needs (reply, conversation, the predicted intent's current guideline),
- * which of them lack a verdict for a judge configuration, the judge cache, and
- * storing verdicts.
+ * The reading side of judge jobs: the completions in a job's scope (a run and
+ * any completion filter) with what judging one needs (reply, conversation,
+ * the predicted intent's current guideline), which of them lack a verdict for
+ * a judge configuration, and how many do.
  *
  * A judged verdict carries a cache key over everything the judge sees: the
  * judge's name and configuration version, the predicted intent, its guideline
@@ -10,14 +10,21 @@
  * lacks a verdict when no verdict of its own has the key its input has now;
  * a new guideline version or a changed reply changes the key. The unique index
  * on (project, completion, cache key) makes a second verdict for the same
- * input impossible, whoever writes it.
+ * input impossible, whoever writes it (./store.ts).
+ *
+ * Only verdicts stored by a judge job carry a key, always under the judge's
+ * own name (`judge_name`), and the key starts with that name: so a completion
+ * without any keyed verdict of the judge lacks one whatever its input, and
+ * only the others need their key compared. Pages are read set-based: the
+ * completions, then their cases' conversations (once per case), the keys the
+ * judge already gave in the page's id range, and the project's current
+ * guidelines, a few dozen rows.
  */
 import { createHash } from "node:crypto";
 import type pg from "pg";
-import { completionWhere, parameters, resolveCompletionFilter } from "../query/completions";
+import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "../query/completions";
 import type { CompletionFilter } from "../validations/filters";
 import type { RubricItem } from "../validations/taxonomy";
-import { counts, primaryJudge } from "./counted";
 
 export interface JudgeTarget {
   id: number;
@@ -28,7 +35,14 @@ export interface JudgeTarget {
   predictedIntent: string | null;
   messages: { role: string; content: string }[];
   /** null when the predicted intent is not in the taxonomy. */
-  guideline: { version: number; policy: string; rubric: RubricItem[]; label: string } | null;
+  guideline: Guideline | null;
+}
+
+export interface Guideline {
+  version: number;
+  policy: string;
+  rubric: RubricItem[];
+  label: string;
 }
 
 export interface JudgeIdentity {
@@ -36,151 +50,170 @@ export interface JudgeIdentity {
   version: string;
 }
 
-/** What the cache and the uniqueness of verdicts are keyed by. */
+/** What the cache and the uniqueness of verdicts are keyed by: sha256 of the JSON of these values. */
 export function judgeInputKey(judge: JudgeIdentity, target: JudgeTarget): string {
-  const input =
-    target.reply === null ? ["format_error"] : target.guideline === null ? ["unknown_intent", target.predictedIntent] : [target.predictedIntent, target.guideline.version, target.messages, target.reply];
-  return createHash("sha256").update(JSON.stringify([judge.name, judge.version, ...input])).digest("hex");
+  return inputKey(judgePrefix(judge), target, JSON.stringify(target.messages));
 }
 
-interface TargetRow {
-  id: string;
-  external_id: string;
-  run: string;
+/** `"name","version"`: the start of every key's JSON array. */
+function judgePrefix(judge: JudgeIdentity): string {
+  return `${JSON.stringify(judge.name)},${JSON.stringify(judge.version)}`;
+}
+
+/**
+ * The key from its parts, the conversation already as JSON (a case's three
+ * completions share it). The text is exactly JSON.stringify of the array
+ * [name, version, ...input] (JSON.stringify of an array joins its elements'
+ * JSON with commas), so keys stay those already stored.
+ */
+function inputKey(prefix: string, t: Pick<JudgeTarget, "reply" | "predictedIntent" | "guideline">, messagesJson: string): string {
+  const text =
+    t.reply === null ? `[${prefix},"format_error"]`
+    : t.guideline === null ? `[${prefix},"unknown_intent",${JSON.stringify(t.predictedIntent)}]`
+    : `[${prefix},${JSON.stringify(t.predictedIntent)},${t.guideline.version},${messagesJson},${JSON.stringify(t.reply)}]`;
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export type LackingTarget = JudgeTarget & { key: string };
+
+interface CompletionRow {
+  id: number;
+  case_id: number;
+  run_id: number;
   reply: string | null;
-  intent_verdict: string;
+  format_error: boolean;
   predicted_intent: string | null;
-  messages: { role: string; content: string }[];
-  version: number | null;
-  policy: string | null;
-  rubric: RubricItem[] | null;
-  label: string | null;
-  keys: string[] | null;
+  unknown_intent: boolean;
 }
 
-const TARGET_COLUMNS = `c.id, cs.external_id, r.name AS run, c.reply, c.intent_verdict, c.predicted_intent, cs.messages,
-  g.version, g.policy, g.rubric, i.label,
-  (SELECT array_agg(v.cache_key) FROM policy_verdicts v WHERE v.project_id = c.project_id AND v.completion_id = c.id AND v.cache_key IS NOT NULL) AS keys`;
-const TARGET_JOINS = `JOIN cases cs ON cs.project_id = c.project_id AND cs.id = c.case_id
-  JOIN runs r ON r.id = c.run_id
-  LEFT JOIN intents i ON i.project_id = c.project_id AND i.id = c.predicted_intent AND NOT c.unknown_intent
-  LEFT JOIN policy_guidelines g ON g.project_id = c.project_id AND g.intent_id = i.id AND g.version = i.current_version`;
+async function currentGuidelines(db: pg.Pool, projectId: number): Promise<Map<string, Guideline>> {
+  const { rows } = await db.query<{ id: string; label: string; version: number; policy: string; rubric: RubricItem[] }>(
+    `SELECT i.id, i.label, g.version, g.policy, g.rubric FROM intents i
+       JOIN policy_guidelines g ON g.project_id = i.project_id AND g.intent_id = i.id AND g.version = i.current_version
+      WHERE i.project_id = $1`,
+    [projectId],
+  );
+  return new Map(rows.map((row) => [row.id, { version: row.version, policy: row.policy, rubric: row.rubric ?? [], label: row.label }]));
+}
 
-function target(row: TargetRow): JudgeTarget & { keys: string[] } {
-  return {
-    id: Number(row.id),
-    caseExternalId: row.external_id,
-    run: row.run,
-    reply: row.intent_verdict === "format_error" ? null : row.reply,
-    predictedIntent: row.predicted_intent,
-    messages: row.messages,
-    guideline: row.version === null ? null : { version: row.version, policy: row.policy!, rubric: row.rubric ?? [], label: row.label! },
-    keys: row.keys ?? [],
-  };
+async function runNames(db: pg.Pool, projectId: number): Promise<Map<number, string>> {
+  const { rows } = await db.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [projectId]);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
+/** One page's cases: external id and the conversation, parsed and as key JSON. */
+async function casesOf(db: pg.Pool, projectId: number, ids: number[]): Promise<Map<number, { externalId: string; messages: JudgeTarget["messages"]; json: string }>> {
+  const { rows } = await db.query<{ id: number; external_id: string; messages: JudgeTarget["messages"] }>(
+    "SELECT id, external_id, messages FROM cases WHERE project_id = $1 AND id = ANY($2::bigint[])",
+    [projectId, ids],
+  );
+  return new Map(rows.map((row) => [Number(row.id), { externalId: row.external_id, messages: row.messages, json: JSON.stringify(row.messages) }]));
+}
+
+/** The keys the judge gave to completions with ids in [first, last]: completion id -> keys. */
+async function keysInRange(db: pg.Pool, projectId: number, judge: string, first: number, last: number): Promise<Map<number, string[]>> {
+  const { rows } = await db.query<{ completion_id: number; cache_key: string }>(
+    `SELECT completion_id, cache_key FROM policy_verdicts
+      WHERE project_id = $1 AND judge_name = $2 AND completion_id BETWEEN $3 AND $4 AND cache_key IS NOT NULL`,
+    [projectId, judge, first, last],
+  );
+  const keys = new Map<number, string[]>();
+  for (const row of rows) {
+    const id = Number(row.completion_id);
+    const list = keys.get(id);
+    if (list) list.push(row.cache_key);
+    else keys.set(id, [row.cache_key]);
+  }
+  return keys;
+}
+
+interface WalkOptions {
+  pageSize?: number;
+  /** Only these completions, in id order (what counting needs to look at). */
+  ids?: number[];
+}
+
+async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletionFilter, judge: JudgeIdentity, options: WalkOptions): AsyncGenerator<LackingTarget[]> {
+  const pageSize = options.pageSize ?? 2000;
+  const prefix = judgePrefix(judge);
+  const runs = await runNames(db, projectId);
+  let after = 0;
+  for (let offset = 0; ; offset += pageSize) {
+    const { values, bind } = parameters();
+    const where = options.ids
+      ? `c.project_id = ${bind(projectId)} AND c.id = ANY(${bind(options.ids.slice(offset, offset + pageSize))}::bigint[])`
+      : `${completionWhere(projectId, resolved, bind, "set")} AND c.id > ${bind(after)}`;
+    const { rows } = await db.query<CompletionRow>(
+      `SELECT c.id, c.case_id, c.run_id, c.reply, c.intent_verdict = 'format_error' AS format_error, c.predicted_intent, c.unknown_intent
+         FROM completions c WHERE ${where} ORDER BY c.id LIMIT ${bind(pageSize)}`,
+      values,
+    );
+    const last = options.ids ? offset + pageSize >= options.ids.length : rows.length < pageSize;
+    if (rows.length === 0) {
+      if (last) return;
+      continue;
+    }
+    const first = Number(rows[0]!.id);
+    after = Number(rows.at(-1)!.id);
+    const [cases, given, guidelines] = await Promise.all([
+      casesOf(db, projectId, [...new Set(rows.map((row) => Number(row.case_id)))]),
+      keysInRange(db, projectId, judge.name, first, after),
+      currentGuidelines(db, projectId),
+    ]);
+    const lacking: LackingTarget[] = [];
+    for (const row of rows) {
+      const c = cases.get(Number(row.case_id))!;
+      const target: JudgeTarget = {
+        id: Number(row.id),
+        caseExternalId: c.externalId,
+        run: runs.get(row.run_id) ?? "",
+        reply: row.format_error ? null : row.reply,
+        predictedIntent: row.predicted_intent,
+        messages: c.messages,
+        guideline: row.unknown_intent || row.predicted_intent === null ? null : (guidelines.get(row.predicted_intent) ?? null),
+      };
+      const key = inputKey(prefix, target, c.json);
+      if (!given.get(target.id)?.includes(key)) lacking.push(Object.assign(target, { key }));
+    }
+    if (lacking.length > 0) yield lacking;
+    if (last) return;
+  }
 }
 
 /**
  * Walks the scope in id order, a page at a time, yielding the completions
  * that lack a verdict with their current input's key.
  */
-export async function* lackingVerdicts(db: pg.Pool, projectId: number, filter: CompletionFilter, judge: JudgeIdentity, pageSize = 1000): AsyncGenerator<(JudgeTarget & { key: string })[]> {
+export async function* lackingVerdicts(db: pg.Pool, projectId: number, filter: CompletionFilter, judge: JudgeIdentity, pageSize?: number): AsyncGenerator<LackingTarget[]> {
   const resolved = await resolveCompletionFilter(db, projectId, filter);
-  if (!resolved) return;
-  let after = 0;
-  for (;;) {
-    const { values, bind } = parameters();
-    const where = completionWhere(projectId, resolved, bind, "set");
-    const { rows } = await db.query<TargetRow>(
-      `SELECT ${TARGET_COLUMNS} FROM completions c ${TARGET_JOINS} WHERE ${where} AND c.id > ${bind(after)} ORDER BY c.id LIMIT ${bind(pageSize)}`,
-      values,
-    );
-    if (rows.length === 0) return;
-    after = Number(rows.at(-1)!.id);
-    const lacking = rows.map(target).flatMap(({ keys, ...t }) => {
-      const key = judgeInputKey(judge, t);
-      return keys.includes(key) ? [] : [{ ...t, key }];
-    });
-    if (lacking.length > 0) yield lacking;
-    if (rows.length < pageSize) return;
-  }
-}
-
-export interface CachedVerdict {
-  verdict: "pass" | "fail";
-  rationale: string;
-  agreement: number | null;
-}
-
-export async function cachedVerdicts(db: pg.Pool, projectId: number, keys: readonly string[]): Promise<Map<string, CachedVerdict>> {
-  if (keys.length === 0) return new Map();
-  const { rows } = await db.query<CachedVerdict & { key: string }>(
-    "SELECT key, verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = ANY($2::text[])",
-    [projectId, [...new Set(keys)]],
-  );
-  return new Map(rows.map(({ key, ...verdict }) => [key, verdict]));
-}
-
-export interface NewVerdict extends CachedVerdict {
-  completionId: number;
-  key: string;
-  guidelineVersion: number | null;
-  /** Put into the judge cache (LLM answers; not the rubric's or the format error's). */
-  cache: boolean;
+  if (resolved) yield* walk(db, projectId, resolved, judge, { pageSize });
 }
 
 /**
- * Stores verdicts in one transaction: each becomes the completion's counted
- * verdict unless the project's primary judge is another (./counted.ts), the
- * cache learns the LLM's answers, and `onStored` runs in the same transaction
- * with the number actually inserted (a verdict for an input already judged is
- * skipped by the unique index, so a job run twice stores nothing twice).
+ * How many completions in scope lack a verdict. A key can only match a
+ * verdict of the judge's current version on the completion's current
+ * guideline version (both are in the key): the completions without such a
+ * verdict are counted in SQL, and only those with one are read to compare
+ * their keys.
  */
-export async function storeVerdicts(
-  db: pg.Pool,
-  projectId: number,
-  judge: JudgeIdentity,
-  verdicts: readonly NewVerdict[],
-  onStored: (client: pg.PoolClient, inserted: number) => Promise<void>,
-): Promise<number> {
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
-    const json = JSON.stringify(verdicts.map((v) => ({ id: v.completionId, key: v.key, verdict: v.verdict, rationale: v.rationale, agreement: v.agreement, gv: v.guidelineVersion })));
-    const primary = await primaryJudge(client, projectId);
-    const { rows } = await client.query<{ completion_id: string; verdict: string; guideline_version: number | null }>(
-      `INSERT INTO policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source, cache_key, agreement)
-       SELECT $1, x.id, x.verdict::policy_verdict, x.rationale, $3, $4, x.gv, 'judged', x.key, x.agreement
-         FROM jsonb_to_recordset($2::jsonb) AS x(id bigint, key text, verdict text, rationale text, agreement double precision, gv int)
-           ORDER BY x.id
-       ON CONFLICT (project_id, completion_id, cache_key) DO NOTHING
-       RETURNING completion_id, verdict::text, guideline_version`,
-      [projectId, json, judge.name, judge.version],
-    );
-    if (rows.length > 0 && counts(primary, judge.name)) {
-      await client.query(
-        `UPDATE completions c SET policy_verdict = x.verdict::policy_verdict, policy_guideline_version = x.gv, updated_at = now()
-           FROM unnest($2::bigint[], $3::text[], $4::int[]) AS x(id, verdict, gv)
-          WHERE c.project_id = $1 AND c.id = x.id AND (c.policy_verdict <> x.verdict::policy_verdict OR c.policy_guideline_version IS DISTINCT FROM x.gv)`,
-        [projectId, rows.map((r) => r.completion_id), rows.map((r) => r.verdict), rows.map((r) => r.guideline_version)],
-      );
-    }
-    const cached = verdicts.filter((v) => v.cache);
-    if (cached.length > 0) {
-      await client.query(
-        `INSERT INTO judge_cache (project_id, key, verdict, rationale, agreement)
-         SELECT $1, x.key, x.verdict::policy_verdict, x.rationale, x.agreement
-           FROM jsonb_to_recordset($2::jsonb) AS x(key text, verdict text, rationale text, agreement double precision)
-         ON CONFLICT (project_id, key) DO NOTHING`,
-        [projectId, JSON.stringify(cached.map((v) => ({ key: v.key, verdict: v.verdict, rationale: v.rationale, agreement: v.agreement })))],
-      );
-    }
-    await onStored(client, rows.length);
-    await client.query("COMMIT");
-    return rows.length;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+export async function countLacking(db: pg.Pool, projectId: number, filter: CompletionFilter, judge: JudgeIdentity): Promise<number> {
+  const resolved = await resolveCompletionFilter(db, projectId, filter);
+  if (!resolved) return 0;
+  const { values, bind } = parameters();
+  const where = completionWhere(projectId, resolved, bind, "set");
+  const { rows } = await db.query<{ n: number; ids: string | null }>(
+    `SELECT count(*)::bigint AS n, string_agg(c.id::text, ',' ORDER BY c.id) FILTER (WHERE j.completion_id IS NOT NULL) AS ids
+       FROM completions c
+       LEFT JOIN intents i ON i.project_id = c.project_id AND i.id = c.predicted_intent AND NOT c.unknown_intent
+       LEFT JOIN policy_guidelines g ON g.project_id = i.project_id AND g.intent_id = i.id AND g.version = i.current_version
+       LEFT JOIN (SELECT DISTINCT v.completion_id, v.guideline_version FROM policy_verdicts v
+                   WHERE v.project_id = ${bind(projectId)} AND v.judge_name = ${bind(judge.name)} AND v.judge_version = ${bind(judge.version)} AND v.cache_key IS NOT NULL) j
+         ON j.completion_id = c.id AND j.guideline_version IS NOT DISTINCT FROM (CASE WHEN c.intent_verdict = 'format_error' THEN NULL ELSE g.version END)
+      WHERE ${where}`,
+    values,
+  );
+  const ids = rows[0]!.ids === null ? [] : rows[0]!.ids.split(",").map(Number);
+  let total = Number(rows[0]!.n) - ids.length;
+  for await (const page of walk(db, projectId, resolved, judge, { ids })) total += page.length;
+  return total;
 }

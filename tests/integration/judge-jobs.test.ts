@@ -166,6 +166,18 @@ describe("judge jobs with the LLM judge", () => {
     expect(rows).toEqual([{ policy_verdict: "pending" }]);
   });
 
+  it("counts a completion whose reply was replaced as lacking, though its old verdict is of the same judge and guideline version", async () => {
+    const project = await sampleProject();
+    await llmJudge(project);
+    scripted();
+    await judgeRun(project, "llm", ["a"]);
+    await ingest(project, [{ case: { id: "c2", messages: message("refund please"), expectedIntent: "get_refund" }, completions: [{ run: "a", model: "m", text: completionText("get_refund", "Your order number, please?") }] }]);
+    scripted();
+    const again = await judgeRun(project, "llm", ["a"]);
+    expect(again).toMatchObject({ status: "done", total: 1, done: 1, requests: 1 });
+    expect(server.requests.map((r) => r.body.messages[0]!.content.includes("Your order number, please?"))).toEqual([true]);
+  });
+
   it("refuses a second verdict for the same completion and input (unique constraint)", async () => {
     const project = await sampleProject();
     await llmJudge(project);
@@ -179,6 +191,32 @@ describe("judge jobs with the LLM judge", () => {
     );
     await expect(insertAgain).rejects.toMatchObject({ code: "23505" });
   });
+});
+
+describe("a judge job over several batches", () => {
+  it("stores every completion's verdict once, batches side by side, with exact counters and aggregates", async () => {
+    const project = await freshProject(TWO_INTENTS, "judge");
+    const replies = ["Done; the $4.99 fee applies.", "Done, free of charge."];
+    await ingest(project, Array.from({ length: 1500 }, (_, i) => ({
+      case: { id: `m${i}`, messages: message(`cancel ${i}`), expectedIntent: "cancel_order" },
+      completions: ["a", "b", "c"].map((run, r) => ({ run, model: "m", text: completionText("cancel_order", `${replies[(i + r) % 2]} (${i})`) })),
+    })));
+    const job = await judgeRun(project, "rubric", ["a", "b", "c"]);
+    expect(job).toMatchObject({ status: "done", total: 4500, done: 4500, errors: 0, requests: 0 });
+    const { rows } = await db.pool.query<{ verdicts: number; completions: number; pass: number; fail: number; pending: number }>(
+      `SELECT (SELECT count(*)::int FROM policy_verdicts WHERE project_id = $1 AND judge_name = 'rubric') AS verdicts,
+              (SELECT count(DISTINCT completion_id)::int FROM policy_verdicts WHERE project_id = $1 AND judge_name = 'rubric') AS completions,
+              (SELECT sum(policy_pass)::int FROM run_intent_stats WHERE project_id = $1) AS pass,
+              (SELECT sum(policy_fail)::int FROM run_intent_stats WHERE project_id = $1) AS fail,
+              (SELECT sum(policy_pending)::int FROM run_intent_stats WHERE project_id = $1) AS pending`,
+      [project.id],
+    );
+    // Every other completion mentions the fee (worked out from the replies above): 2,250 pass, 2,250 fail.
+    expect(rows[0]).toEqual({ verdicts: 4500, completions: 4500, pass: 2250, fail: 2250, pending: 0 });
+    const { rows: pairs } = await db.pool.query<{ n: number }>("SELECT sum(n)::int AS n FROM run_pair_counts WHERE project_id = $1 AND policy_a = 'pass' AND policy_b = 'fail'", [project.id]);
+    // Run pairs (a,b) and (b,c) always differ, (a,c) never: 1,500 cases x 2 pairs, half of them pass-fail in run order.
+    expect(pairs[0]!.n).toBe(1500);
+  }, 120_000);
 });
 
 describe("cancelling a judge job", () => {

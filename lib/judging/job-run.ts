@@ -1,0 +1,221 @@
+/**
+ * Running one judge job's scope (lib/judging/jobs.ts holds the job around
+ * it): the completions lacking a verdict are read a page ahead, judged (the
+ * rubric inline, cache hits without a request, the LLM judge through a queue
+ * of `concurrency` requests in flight) and stored in batches beside the
+ * judging, each batch in one transaction with the job's progress. At most
+ * two batches are being stored at once, side by side (PostgreSQL works on
+ * both; the aggregates' rows they share are locked in one order, so one
+ * waits for the other there and never deadlocks); judging waits when stores
+ * fall behind. A cancel is seen when a batch is stored: the queued requests are
+ * dropped, the answers in flight are stored.
+ */
+import PQueue from "p-queue";
+import type pg from "pg";
+import type { CompletionFilter } from "../validations/filters";
+import type { ResolvedJudge } from "./judges";
+import { createLlmJudge, JudgeError, type RetryPolicy } from "./llm";
+import { FORMAT_ERROR_RATIONALE, judgeWithRubric } from "./rubric";
+import { lackingVerdicts, type LackingTarget } from "./scope";
+import { cachedVerdicts, storeVerdicts, type CachedVerdict, type NewVerdict } from "./store";
+
+export const UNKNOWN_INTENT_RATIONALE = "unknown intent";
+/** Verdicts that took requests per stored batch. */
+const FLUSH_EVERY = 50;
+/** Verdicts per stored batch at most. */
+const BATCH_LIMIT = 2000;
+
+export interface RunOptions {
+  retry?: RetryPolicy;
+  /** Called after each stored batch. */
+  onProgress?: (view: { done: number; errors: number; total: number }) => void;
+}
+
+interface ScopeJob extends RunOptions {
+  db: pg.Pool;
+  jobId: number;
+  projectId: number;
+  judge: ResolvedJudge;
+  scope: CompletionFilter;
+  /** The job has recorded errors before (a completion judged now may be one of them). */
+  hadErrors: boolean;
+}
+
+type Judged = { ok: true; verdict: NewVerdict; asked: boolean } | { ok: false; completionId: number; message: string; asked: true };
+
+function fixedVerdict(t: LackingTarget): NewVerdict | null {
+  if (t.reply === null) return { completionId: t.id, key: t.key, verdict: "fail", rationale: FORMAT_ERROR_RATIONALE, agreement: null, guidelineVersion: null, cache: false };
+  if (t.guideline === null) return { completionId: t.id, key: t.key, verdict: "fail", rationale: UNKNOWN_INTENT_RATIONALE, agreement: null, guidelineVersion: null, cache: false };
+  return null;
+}
+
+/** Reads the next page while the current one is judged. */
+async function* readAhead<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = source.next();
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = source.next();
+      yield result.value;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await source.return(undefined);
+  }
+}
+
+/** Judges and stores what the job's scope lacks; "cancelled" when the job was cancelled meanwhile. */
+export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
+  const { db, jobId: id, projectId, judge, scope } = job;
+  const identity = { name: judge.name, version: judge.version };
+  const judgeOne = judgeFunction(judge, job.retry);
+  try {
+    const queue = new PQueue({ concurrency: judge.kind === "openai" ? judge.concurrency : 1 });
+    let buffer: Judged[] = [];
+    let asked = 0; // verdicts in `buffer` that took requests
+    let cancelled = false;
+    let failure: unknown = null;
+    let reported = 0;
+    let hadErrors = job.hadErrors;
+    const sameInput = new Map<string, Promise<Judged>>();
+
+    /** Batches being stored, each in a transaction of its own (at most two at once). */
+    const storing = new Set<Promise<void>>();
+    const flush = () => {
+      const batch = buffer;
+      buffer = [];
+      asked = 0;
+      const sent = judgeOne.requests();
+      const newRequests = sent - reported;
+      reported = sent;
+      hadErrors ||= batch.some((j) => !j.ok);
+      const errorsBefore = hadErrors;
+      const store = async () => {
+        if (failure) return;
+        const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore);
+        cancelled ||= counters.status === "cancelled";
+        job.onProgress?.(counters);
+      };
+      const stored = store().catch((error: unknown) => {
+        failure ??= error;
+      });
+      storing.add(stored);
+      void stored.finally(() => storing.delete(stored));
+    };
+    // Answers that took requests are stored FLUSH_EVERY at a time (what a crash can cost in requests); the
+    // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
+    const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
+
+    outer: for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity))) {
+      const cache = judge.kind === "openai" ? await cachedVerdicts(db, projectId, page.map((t) => t.key)) : new Map<string, CachedVerdict>();
+      for (const t of page) {
+        if (cancelled || failure) break outer;
+        const fixed = fixedVerdict(t);
+        const hit = cache.get(t.key);
+        if (fixed || hit) {
+          buffer.push({ ok: true, asked: false, verdict: fixed ?? { completionId: t.id, key: t.key, ...hit!, guidelineVersion: t.guideline!.version, cache: false } });
+        } else if (judge.kind === "rubric") {
+          buffer.push(rubricVerdict(t)); // no request to wait for
+        } else {
+          await queue.onSizeLessThan(queue.concurrency * 4);
+          void queue.add(async () => {
+            // Identical inputs in one job (the same reply to the same conversation in two runs) are asked once.
+            let shared = sameInput.get(t.key);
+            if (!shared) sameInput.set(t.key, (shared = judgeOne.judge(t)));
+            const judged = forCompletion(await shared, t.id); // awaited before reading `buffer`: a flush may have replaced it meanwhile
+            buffer.push(judged);
+            if (judged.asked) asked += 1;
+            if (full() && storing.size <= 1) void flush();
+          });
+        }
+        // Storing runs beside judging; judging waits only when stores fall behind (for the oldest to finish).
+        if (full()) void flush();
+        while (storing.size > 1) await Promise.race(storing);
+      }
+    }
+    if (cancelled || failure) queue.clear(); // what is waiting is never sent; what is in flight is stored
+    await queue.onIdle();
+    flush();
+    while (storing.size > 0) await Promise.race(storing);
+    if (failure) throw failure;
+    return cancelled ? "cancelled" : "done";
+  } finally {
+    judgeOne.close();
+  }
+}
+
+function forCompletion(judged: Judged, completionId: number): Judged {
+  return judged.ok ? { ...judged, verdict: { ...judged.verdict, completionId } } : { ...judged, completionId };
+}
+
+interface Stored {
+  status: string;
+  done: number;
+  errors: number;
+  total: number;
+}
+
+/**
+ * Stores one batch with the job's counters and returns them (and whether the
+ * job was cancelled meanwhile). `hadErrors`: the job has recorded errors, so
+ * a completion judged now may be one of them. The counters move by what this
+ * batch changed, so batches stored side by side add up.
+ */
+async function storeBatch(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, batch: Judged[], newRequests: number, hadErrors: boolean): Promise<Stored> {
+  const verdicts = batch.flatMap((j) => (j.ok ? [j.verdict] : []));
+  const errors = batch.flatMap((j) => (j.ok ? [] : [j]));
+  return storeVerdicts(db, projectId, judge, verdicts, async (client, inserted) => {
+    let newErrors = 0;
+    if (errors.length > 0) {
+      const { rows } = await client.query<{ fresh: boolean }>(
+        `INSERT INTO judge_job_errors (project_id, job_id, completion_id, message)
+         SELECT $1, $2, x.id, x.message FROM unnest($3::bigint[], $4::text[]) AS x(id, message)
+         ON CONFLICT (job_id, completion_id) DO UPDATE SET message = excluded.message
+         RETURNING (xmax = 0) AS fresh`,
+        [projectId, jobId, errors.map((e) => e.completionId), errors.map((e) => e.message)],
+      );
+      newErrors += rows.filter((row) => row.fresh).length;
+    }
+    // A completion that failed in an earlier attempt of this job and is judged now is no longer an error.
+    if (hadErrors && verdicts.length > 0) {
+      const { rowCount } = await client.query("DELETE FROM judge_job_errors WHERE job_id = $1 AND completion_id = ANY($2::bigint[])", [jobId, verdicts.map((v) => v.completionId)]);
+      newErrors -= rowCount ?? 0;
+    }
+    const { rows } = await client.query<Stored>(
+      "UPDATE judge_jobs SET done = done + $2, errors = errors + $4, requests = requests + $3, updated_at = now() WHERE id = $1 RETURNING status::text, done, errors, total",
+      [jobId, inserted, newRequests, newErrors],
+    );
+    return rows[0] ?? { status: "cancelled", done: 0, errors: 0, total: 0 };
+  });
+}
+
+interface JudgeFunction {
+  judge(t: LackingTarget): Promise<Judged>;
+  requests(): number;
+  close(): void;
+}
+
+function rubricVerdict(t: LackingTarget): Judged {
+  const result = judgeWithRubric(t.reply, t.guideline!.rubric);
+  return { ok: true, asked: false, verdict: { completionId: t.id, key: t.key, ...result, agreement: null, guidelineVersion: t.guideline!.version, cache: false } };
+}
+
+function judgeFunction(judge: ResolvedJudge, retry: RetryPolicy | undefined): JudgeFunction {
+  if (judge.kind === "rubric") return { requests: () => 0, judge: async (t) => rubricVerdict(t), close: () => undefined };
+  const llm = createLlmJudge(judge, retry);
+  return {
+    requests: () => llm.requests,
+    close: () => llm.close(),
+    judge: async (t) => {
+      try {
+        const g = t.guideline!;
+        const result = await llm.judge({ guideline: g.policy, messages: t.messages, reply: t.reply!, predictedIntent: t.predictedIntent!, intentLabel: g.label });
+        return { ok: true, asked: true, verdict: { completionId: t.id, key: t.key, ...result, guidelineVersion: g.version, cache: true } };
+      } catch (error) {
+        if (error instanceof JudgeError) return { ok: false, asked: true, completionId: t.id, message: error.message };
+        throw error;
+      }
+    },
+  };
+}
