@@ -112,28 +112,33 @@ DECLARE
     SELECT t.project_id, t.case_id, count(c.id)::int AS runs,
            least(count(*) FILTER (WHERE c.intent_verdict = ''correct''), count(c.id) - count(*) FILTER (WHERE c.intent_verdict = ''correct''))::int AS intent_split,
            least(count(*) FILTER (WHERE c.policy_verdict = ''pass''), count(*) FILTER (WHERE c.policy_verdict = ''fail''))::int AS policy_split,
-           (count(DISTINCT coalesce(c.predicted_intent, '''')) FILTER (WHERE c.id IS NOT NULL))::int AS predicted_kinds
+           (count(DISTINCT coalesce(c.predicted_intent, '''')) FILTER (WHERE c.id IS NOT NULL))::int AS predicted_kinds,
+           (count(*) FILTER (WHERE c.intent_verdict = ''correct''))::int AS intent_correct,
+           (count(*) FILTER (WHERE c.policy_verdict = ''pass''))::int AS policy_pass,
+           (count(*) FILTER (WHERE c.intent_verdict = ''correct'' AND c.policy_verdict = ''pass''))::int AS system_success
       FROM touched t LEFT JOIN completions c ON c.project_id = t.project_id AND c.case_id = t.case_id
      GROUP BY t.project_id, t.case_id
   ), previous AS (
-    SELECT o.* FROM case_outcomes o JOIN touched t ON t.project_id = o.project_id AND t.case_id = o.case_id
+    SELECT o.project_id, o.case_id, o.runs, o.intent_split, o.policy_split, o.predicted_kinds, o.intent_correct, o.policy_pass, o.system_success
+      FROM case_outcomes o JOIN touched t ON t.project_id = o.project_id AND t.case_id = o.case_id
   ), stored AS (
-    INSERT INTO case_outcomes AS o (project_id, case_id, runs, intent_split, policy_split, predicted_kinds)
+    INSERT INTO case_outcomes AS o (project_id, case_id, runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success)
     SELECT * FROM fresh ORDER BY project_id, case_id
     ON CONFLICT (project_id, case_id) DO UPDATE SET runs = excluded.runs, intent_split = excluded.intent_split,
-      policy_split = excluded.policy_split, predicted_kinds = excluded.predicted_kinds
+      policy_split = excluded.policy_split, predicted_kinds = excluded.predicted_kinds,
+      intent_correct = excluded.intent_correct, policy_pass = excluded.policy_pass, system_success = excluded.system_success
   ), delta AS (
-    SELECT project_id, runs, intent_split, policy_split, predicted_kinds, sum(sign) AS n
-      FROM (SELECT project_id, runs, intent_split, policy_split, predicted_kinds, 1 AS sign FROM fresh
+    SELECT project_id, runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success, sum(sign) AS n
+      FROM (SELECT project_id, runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success, 1 AS sign FROM fresh
             UNION ALL
-            SELECT project_id, runs, intent_split, policy_split, predicted_kinds, -1 FROM previous) d
+            SELECT project_id, runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success, -1 FROM previous) d
      WHERE runs > 0
-     GROUP BY 1, 2, 3, 4, 5
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
     HAVING sum(sign) <> 0
   )
-  INSERT INTO case_outcome_counts AS i (project_id, runs, intent_split, policy_split, predicted_kinds, n)
-  SELECT * FROM delta ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (project_id, runs, intent_split, policy_split, predicted_kinds) DO UPDATE SET n = i.n + excluded.n';
+  INSERT INTO case_outcome_counts AS i (project_id, runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success, n)
+  SELECT * FROM delta ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+  ON CONFLICT (project_id, runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success) DO UPDATE SET n = i.n + excluded.n';
 BEGIN
   EXECUTE format('CREATE OR REPLACE FUNCTION completion_stats_update() RETURNS trigger LANGUAGE plpgsql AS %L',
     format('BEGIN EXECUTE %L; EXECUTE %L; RETURN NULL; END;', counts, format(pairs,
