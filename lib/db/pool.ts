@@ -33,8 +33,9 @@ export async function closePool(): Promise<void> {
   globalForPool.ibPool = undefined;
 }
 
-export async function withTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool().connect();
+/** Runs `work` in one transaction on a client of `db` (the app's pool by default): committed when it returns, rolled back when it throws. */
+export async function withTransaction<T>(work: (client: pg.PoolClient) => Promise<T>, db: pg.Pool = pool()): Promise<T> {
+  const client = await db.connect();
   try {
     await client.query("BEGIN");
     const result = await work(client);

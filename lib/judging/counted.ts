@@ -15,6 +15,7 @@
  * by the new rule.
  */
 import type pg from "pg";
+import { withTransaction } from "../db/pool";
 import { FORMAT_ERROR_POLICY } from "../ingest/regrade";
 
 /** The judge name of the format errors' verdicts, which count whoever the primary judge is. */
@@ -55,9 +56,7 @@ export function latestVerdictsSql(project: string, judge: string): string {
  * completions' counted verdict changed.
  */
 export async function setPrimaryJudge(db: pg.Pool, projectId: number, judge: string | null, inTx?: (client: pg.PoolClient, recounted: number) => Promise<void>): Promise<number> {
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(async (client) => {
     await client.query("UPDATE projects SET primary_judge = $2 WHERE id = $1", [projectId, judge]);
     const { rowCount } = await client.query(
       `UPDATE completions c SET policy_verdict = coalesce(l.verdict, 'pending'), policy_guideline_version = l.guideline_version, updated_at = now()
@@ -67,12 +66,6 @@ export async function setPrimaryJudge(db: pg.Pool, projectId: number, judge: str
       [projectId, judge],
     );
     if (inTx) await inTx(client, rowCount ?? 0);
-    await client.query("COMMIT");
     return rowCount ?? 0;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  }, db);
 }

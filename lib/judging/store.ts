@@ -4,6 +4,7 @@
  * progress), so that a batch is stored whole or not at all.
  */
 import type pg from "pg";
+import { withTransaction } from "../db/pool";
 import { counts, primaryJudge } from "./counted";
 import type { JudgeIdentity } from "./scope";
 
@@ -74,9 +75,7 @@ export async function storeVerdicts<T>(
   verdicts: readonly NewVerdict[],
   onStored: (client: pg.PoolClient, inserted: number) => Promise<T>,
 ): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(async (client) => {
     await client.query("SET LOCAL work_mem = '64MB'");
     const primary = await primaryJudge(client, projectId);
     let inserted = 0;
@@ -85,13 +84,6 @@ export async function storeVerdicts<T>(
       const { rows } = await client.query<{ inserted: number }>(STORE_SQL, [projectId, JSON.stringify(verdicts), judge.name, judge.version, counts(primary, judge.name)]);
       inserted = rows[0]!.inserted;
     }
-    const result = await onStored(client, inserted);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return onStored(client, inserted);
+  }, db);
 }
