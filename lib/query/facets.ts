@@ -87,8 +87,9 @@ function largest(counts: Map<string, number>, max: number): Map<string, number> 
  * names. The GROUP BYs run one after another on one connection, within one
  * time budget (each statement's timeout is what is left of it), so a slow
  * filter holds one connection, not six, and delays the page by at most the budget.
+ * `timeLimitMs` is that budget: the page's is FACET_TIME_LIMIT_MS; exactness
+ * tests on a loaded machine give more.
  */
-/** `timeLimitMs`: the budget (the page's is FACET_TIME_LIMIT_MS; exactness tests on a loaded machine give more). */
 export async function facetCounts(pool: pg.Pool, projectId: number, filter: CompletionFilter, runNames: Map<number, string>, { timeLimitMs = FACET_TIME_LIMIT_MS } = {}): Promise<FacetCounts> {
   const counts = {} as FacetCounts;
   const slow: [FacetId, ResolvedCompletionFilter][] = [];
