@@ -24,7 +24,11 @@ function externalAddress(): string {
 let admin: pg.Client;
 let database: string;
 let server: Awaited<ReturnType<typeof spawnAppServer>>;
-let fresh: pg.Pool;
+/**
+ * A client, not a pool: `Pool.end()` resolves before its sockets close, so the
+ * forced DROP below could reach a backend still serving one and fail it.
+ */
+let fresh: pg.Client;
 
 beforeAll(async () => {
   admin = new pg.Client({ connectionString: inject("databaseUrl") });
@@ -33,7 +37,8 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${database}`);
   const url = urlOfDatabase(inject("databaseUrl"), database);
   await applyMigrations(url);
-  fresh = new pg.Pool({ connectionString: url, max: 2 });
+  fresh = new pg.Client({ connectionString: url });
+  await fresh.connect();
   server = await spawnAppServer(url, { HOST: "0.0.0.0" });
 }, 120_000);
 
