@@ -70,9 +70,10 @@ async function apply(projectId: number, project: Awaited<ReturnType<typeof fresh
       await withTransaction((client) => storeRecords(client, project, records(step.cases).map((r) => recordSchema.parse(r))));
       return;
     case "verdicts":
-      // As a judge would: the current verdict of many completions at once (every other one, or all).
+      // As a judge would: the current verdict of many completions at once (every other one, or all),
+      // judged against a new guideline version, so that rows whose verdict stays are updated too.
       await db.pool.query(
-        `UPDATE completions c SET policy_verdict = $3::policy_verdict FROM runs r
+        `UPDATE completions c SET policy_verdict = $3::policy_verdict, policy_guideline_version = coalesce(c.policy_guideline_version, 0) + 1 FROM runs r
           WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = $2 AND ($4 OR c.id % 2 = 0)`,
         [projectId, step.run, step.verdict, !step.everyOther],
       );
