@@ -49,12 +49,12 @@ function Checks({ id, label, name, values, checked, facets, labels }: { id: Face
   );
 }
 
-function Select({ id, label, name, value, options }: { id: string; label: string; name: string; value: string | undefined; options: { value: string; label: string }[] }) {
+function Select({ id, label, name, value, options, blank = "any" }: { id: string; label: string; name: string; value: string | undefined; options: { value: string; label: string }[]; blank?: string }) {
   return (
     <div>
       <label htmlFor={id} className={legend}>{label}</label>
       <select id={id} name={name} defaultValue={value ?? ""} className={field}>
-        <option value="">any</option>
+        <option value="">{blank}</option>
         {options.map((option) => <option key={option.value} value={option.value} dir="auto">{option.label}</option>)}
       </select>
     </div>
@@ -66,7 +66,7 @@ function Select({ id, label, name, value, options }: { id: string; label: string
  * is the state), with the exact count beside each value. The view's own
  * parameters (row kind, sort, density, columns) ride along as hidden fields.
  */
-export function FilterForm({ filter, runs, intents, facets, keep }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[]; facets: FacetCounts; keep: [string, string][] }) {
+export function FilterForm({ filter, runs, intents, facets, keep, judges }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[]; facets: FacetCounts; keep: [string, string][]; judges: { names: string[]; primary: string | null } }) {
   const one = (values: readonly string[] | undefined) => (values?.length === 1 ? values[0] : undefined);
   const withCount = (id: FacetId, value: string, label: string) => `${label} (${facetLabel(facets, id, value)})`;
   const predicted = facets.predictedIntent ? [...facets.predictedIntent.keys()] : intents.map((intent) => intent.id);
@@ -81,6 +81,9 @@ export function FilterForm({ filter, runs, intents, facets, keep }: { filter: Co
           options={["true", "false"].map((value) => ({ value, label: withCount("systemSuccess", value, VERDICT_LABELS[value]!) }))} />
         <Select id="f-stale" label="Stale verdict" name="stale" value={filter.stale === undefined ? undefined : String(filter.stale)}
           options={[{ value: "true", label: "stale: judged on an older guideline" }, { value: "false", label: "not stale" }]} />
+        <Select id="f-judge" label="Policy verdicts of" name="judge" value={filter.judge}
+          blank={judges.primary === null ? "latest of any judge" : `primary judge (${shortName(judges.primary, 30)})`}
+          options={judges.names.map((name) => ({ value: name, label: `${shortName(name, 36)} alone` }))} />
       </div>
       <div className="flex flex-wrap items-end gap-4">
         <Select id="f-expected" label="Ground truth" name="expectedIntent" value={one(filter.expectedIntent)} options={intents.map((intent) => ({ value: intent.id, label: withCount("expectedIntent", intent.id, intent.id) }))} />

@@ -89,8 +89,8 @@ const OUTCOME_AGREEMENT = {
  * the filter is not of that form.
  */
 export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ cases: number; runs: number } | null> {
-  const { agreement, run, ...others } = filter;
-  if (!agreement || Object.values(others).some((value) => value !== undefined)) return null;
+  const { agreement, run, judge, ...others } = filter;
+  if (!agreement || (judge !== undefined && agreement.success !== "intent") || Object.values(others).some((value) => value !== undefined)) return null;
   const { rows: counted } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE project_id = $1", [projectId]);
   const runs = new Set(agreement.runs).size;
   // Run ids are the project's own (resolved from names), so as many distinct ones as it has runs are all of them.

@@ -8,7 +8,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
-import { completionWhere, parameters, resolveCompletionFilter, staleSql, type ResolvedCompletionFilter } from "./completions";
+import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
 import { agreementCount, statsCount, statsCountable } from "./aggregate-counts";
 import { encodeCursor } from "./cursor";
 
@@ -61,8 +61,9 @@ export const FIRST_MESSAGE_SQL = `left(coalesce((SELECT m->>'content' FROM jsonb
  * run's completions, from completion_counts when it can count the filter; an agreement over every run alone, from case_outcome_counts too.
  */
 export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
-  const resolved = await resolveCompletionFilter(db, projectId, filter);
-  if (!resolved) return 0;
+  const found = await resolveCompletionFilter(db, projectId, filter);
+  if (!found) return 0;
+  const resolved = matchingFilter(found);
   if (Object.values(resolved).every((value) => value === undefined)) {
     const { rows } = await db.query<{ n: number }>("SELECT coalesce(sum(n), 0)::int AS n FROM case_outcome_counts WHERE project_id = $1", [projectId]);
     return rows[0]!.n;
@@ -113,8 +114,9 @@ export async function runVerdicts(
   if (caseIds.length === 0 || runs.length === 0) return byCase;
   const { values, bind } = parameters();
   const matched = filter === null ? "false" : completionWhere(projectId, filter, bind);
+  const policy = policySql(filter?.judge, bind);
   const { rows } = await db.query<{ case_id: number; run: string; predicted_intent: string | null; intent_verdict: IntentVerdict; format_error: string | null; policy_verdict: PolicyVerdict; policy_stale: boolean; matched: boolean }>(
-    `SELECT c.case_id, r.name AS run, c.predicted_intent, c.intent_verdict, c.format_error, c.policy_verdict, ${staleSql("c")} AS policy_stale, (${matched}) AS matched
+    `SELECT c.case_id, r.name AS run, c.predicted_intent, c.intent_verdict, c.format_error, ${policy.verdict("c")} AS policy_verdict, ${policy.stale("c")} AS policy_stale, (${matched}) AS matched
        FROM completions c JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id
       WHERE c.project_id = ${bind(projectId)} AND c.case_id = ANY(${bind(caseIds)}::bigint[]) AND r.name = ANY(${bind([...runs])}::text[])`,
     values,

@@ -6,6 +6,7 @@
  * judge jobs and the case table all build on it.
  */
 import type pg from "pg";
+import { GRADER } from "../judging/counted";
 import { SUCCESS_SQL } from "../metrics/queries";
 import type { Agreement, CompletionFilter, SuccessKind } from "../validations/filters";
 import { searchPredicate } from "../search/match";
@@ -17,7 +18,9 @@ export type Bind = (value: unknown) => string;
  * The filter as SQL sees it: run names resolved to this project's run ids, and
  * the case-level filters carrying what they need (`success` folds into them).
  */
-export type ResolvedCompletionFilter = Omit<CompletionFilter, "run" | "winner" | "agreement" | "success"> & {
+export type ResolvedCompletionFilter = Omit<CompletionFilter, "run" | "winner" | "agreement" | "success" | "judge"> & {
+  /** `?judge=J`: J's policy verdicts stand for the counted ones in every policy predicate (see policySql). */
+  judge?: string;
   run?: number[];
   /** `projectId`: the set form's subquery names the project itself, so it is not correlated with each row. */
   winner?: { projectId: number; runs: number[]; success: SuccessKind };
@@ -38,8 +41,57 @@ const AGREEMENT_SQL: Record<Agreement, (s: string) => string> = {
  * older guideline version of the predicted intent than the one in force (no
  * version, or an intent not in the taxonomy: not stale).
  */
-export function staleSql(c: string): string {
-  return `coalesce((SELECT ${c}.policy_guideline_version < i.current_version FROM intents i WHERE i.project_id = ${c}.project_id AND i.id = ${c}.predicted_intent), false)`;
+export function staleSql(c: string, guidelineVersion = `${c}.policy_guideline_version`): string {
+  return `coalesce((SELECT ${guidelineVersion} < i.current_version FROM intents i WHERE i.project_id = ${c}.project_id AND i.id = ${c}.predicted_intent), false)`;
+}
+
+/** A completion's policy verdict as SQL, and what follows from it: the counted one, or one judge's alone. */
+export interface PolicySql {
+  verdict(c: string): string;
+  stale(c: string): string;
+  success(kind: SuccessKind, c: string): string;
+}
+
+/**
+ * The policy verdict of completion `c`: the counted one (the column), or with
+ * `judge` that judge's most recent verdict (pending where it has none), as
+ * `latestVerdictsSql` picks it for the metrics, through the (project,
+ * judge, completion) index: one probe per name and row.
+ */
+export function policySql(judge: string | undefined, bind: Bind): PolicySql {
+  if (judge === undefined) {
+    return { verdict: (c) => `${c}.policy_verdict`, stale: (c) => staleSql(c), success: (kind, c) => SUCCESS_SQL[kind](c) };
+  }
+  // Bound when first used: a placeholder no statement names has no type, and PostgreSQL refuses it.
+  let names: string | undefined;
+  const latest = (c: string, column: string) =>
+    `(SELECT v.${column} FROM policy_verdicts v WHERE v.project_id = ${c}.project_id AND v.judge_name = ANY(${(names ??= bind([judge, GRADER]))}::text[]) AND v.completion_id = ${c}.id AND NOT v.superseded ORDER BY v.id DESC LIMIT 1)`;
+  const verdict = (c: string) => `coalesce(${latest(c, "verdict")}, 'pending'::policy_verdict)`;
+  return {
+    verdict,
+    stale: (c) => staleSql(c, latest(c, "guideline_version")),
+    success: (kind, c) =>
+      kind === "intent" ? SUCCESS_SQL.intent(c) : kind === "policy" ? `(${verdict(c)} = 'pass')` : `(${c}.intent_verdict = 'correct' AND ${verdict(c)} = 'pass')`,
+  };
+}
+
+/** Whether a filter's matches depend on which policy verdict counts. */
+export function dependsOnPolicy(filter: ResolvedCompletionFilter): boolean {
+  return (
+    filter.policyVerdict !== undefined || filter.systemSuccess !== undefined || filter.stale !== undefined ||
+    (filter.winner !== undefined && filter.winner.success !== "intent") || (filter.agreement !== undefined && filter.agreement.success !== "intent")
+  );
+}
+
+/**
+ * The filter as far as which completions match: without its judge when no
+ * predicate reads a policy verdict, so that counting it can still use the
+ * aggregates (the judge then only changes the verdicts shown).
+ */
+export function matchingFilter(filter: ResolvedCompletionFilter): ResolvedCompletionFilter {
+  if (filter.judge === undefined || dependsOnPolicy(filter)) return filter;
+  const { judge: _judge, ...rest } = filter;
+  return rest;
 }
 
 /** `column = $n` for one value (an index equality, rows in id order), `= ANY($n)` for several. */
@@ -62,24 +114,26 @@ function anyOf(column: string, type: string, values: readonly (string | number)[
  */
 export type PredicateUse = "rows" | "set";
 
-export const COMPLETION_FILTER_SQL: { [K in keyof ResolvedCompletionFilter]-?: (value: NonNullable<ResolvedCompletionFilter[K]>, bind: Bind, use: PredicateUse) => string } = {
+type PredicateId = Exclude<keyof ResolvedCompletionFilter, "judge">;
+
+export const COMPLETION_FILTER_SQL: { [K in PredicateId]-?: (value: NonNullable<ResolvedCompletionFilter[K]>, bind: Bind, use: PredicateUse, policy: PolicySql) => string } = {
   run: (ids, bind) => anyOf("c.run_id", "int4", ids, bind),
   expectedIntent: (ids, bind) => anyOf("c.expected_intent", "text", ids, bind),
   predictedIntent: (ids, bind) => anyOf("c.predicted_intent", "text", ids, bind),
   intentVerdict: (verdicts, bind) => anyOf("c.intent_verdict", "intent_verdict", verdicts, bind),
-  policyVerdict: (verdicts, bind) => anyOf("c.policy_verdict", "policy_verdict", verdicts, bind),
-  systemSuccess: (success) => (success ? SUCCESS_SQL.system("c") : `NOT ${SUCCESS_SQL.system("c")}`),
-  stale: (stale) => `${stale ? "" : "NOT "}${staleSql("c")}`,
+  policyVerdict: (verdicts, bind, _use, policy) => anyOf(policy.verdict("c"), "policy_verdict", verdicts, bind),
+  systemSuccess: (success, _bind, _use, policy) => (success ? policy.success("system", "c") : `NOT ${policy.success("system", "c")}`),
+  stale: (stale, _bind, _use, policy) => `${stale ? "" : "NOT "}${policy.stale("c")}`,
   // The case's tags, as the completion carries them (kept in step with the case by a trigger).
   tag: (tags, bind) => `c.case_tags && ${bind([...new Set(tags)])}::text[]`,
   // Case-level: the same case's completions in other runs, through the (project, case, run) unique index.
-  winner: ({ projectId, runs, success }, bind, use) =>
+  winner: ({ projectId, runs, success }, bind, use, policy) =>
     use === "rows"
-      ? `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`
-      : `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = ${bind(projectId)} AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${SUCCESS_SQL[success]("w")})`,
-  agreement: ({ projectId, value, runs, success }, bind, use) => {
+      ? `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${policy.success(success, "w")})`
+      : `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = ${bind(projectId)} AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${policy.success(success, "w")})`,
+  agreement: ({ projectId, value, runs, success }, bind, use, policy) => {
     const distinct = [...new Set(runs)];
-    const holds = `count(*) = ${bind(distinct.length)} AND ${AGREEMENT_SQL[value](SUCCESS_SQL[success]("o"))}`;
+    const holds = `count(*) = ${bind(distinct.length)} AND ${AGREEMENT_SQL[value](policy.success(success, "o"))}`;
     const runsIn = `o.run_id = ANY(${bind(distinct)}::int4[])`;
     return use === "rows"
       ? `(SELECT ${holds} FROM completions o WHERE o.project_id = c.project_id AND ${runsIn} AND o.case_id = c.case_id)`
@@ -98,10 +152,11 @@ export function parameters(): { values: unknown[]; bind: Bind } {
 /** The WHERE clause over `completions c` for one project and a resolved filter; project first, always. */
 export function completionWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind, use: PredicateUse = "rows"): string {
   const predicates = [`c.project_id = ${bind(projectId)}`];
-  for (const id of Object.keys(COMPLETION_FILTER_SQL) as (keyof ResolvedCompletionFilter)[]) {
+  const policy = policySql(filter.judge, bind);
+  for (const id of Object.keys(COMPLETION_FILTER_SQL) as PredicateId[]) {
     const value = filter[id];
     if (value === undefined) continue;
-    predicates.push((COMPLETION_FILTER_SQL[id] as (v: unknown, b: Bind, u: PredicateUse) => string)(value, bind, use));
+    predicates.push((COMPLETION_FILTER_SQL[id] as (v: unknown, b: Bind, u: PredicateUse, p: PolicySql) => string)(value, bind, use, policy));
   }
   return predicates.join(" AND ");
 }

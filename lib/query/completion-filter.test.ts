@@ -46,7 +46,7 @@ describe("strict filter parsing (API)", () => {
   it("names unknown parameters and the allowed ones", () => {
     const message = firstMessage(listQuery("run=a&colour=red&size=2"));
     expect(message).toContain("'colour', 'size'");
-    expect(message).toContain("allowed: run, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, stale, tag, success, agreement, winner, q, limit, cursor, sort");
+    expect(message).toContain("allowed: run, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, stale, tag, success, agreement, winner, q, judge, limit, cursor, sort");
   });
 
   it("names the allowed values of enum filters", () => {
@@ -106,8 +106,9 @@ describe("tolerant filter parsing (pages)", () => {
 
 describe("filter to SQL", () => {
   it("has one SQL mapping for every filter id", () => {
-    // `success` is no predicate of its own: it says what `agreement` and `winner` count as success.
-    expect(Object.keys(COMPLETION_FILTER_SQL).sort()).toEqual(COMPLETION_FILTER_IDS.filter((id) => id !== "success").sort());
+    // `success` and `judge` are no predicates of their own: they say what `agreement` and `winner` count
+    // as success, and whose policy verdicts the policy predicates read.
+    expect(Object.keys(COMPLETION_FILTER_SQL).sort()).toEqual(COMPLETION_FILTER_IDS.filter((id) => id !== "success" && id !== "judge").sort());
   });
 
   it("binds every value and starts with the project", () => {

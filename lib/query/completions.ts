@@ -16,17 +16,21 @@ import { agreementCount, statsCount, statsCountable } from "./aggregate-counts";
 import type { CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict } from "../validations/filters";
 import { exactSearchPredicate } from "../search/match";
 import { encodeCursor } from "./cursor";
-import { completionWhere, parameters, resolveCompletionFilter, staleSql, type ResolvedCompletionFilter } from "./completion-filter-sql";
+import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completion-filter-sql";
 
 export { containsPattern } from "../search/match";
 export {
   COMPLETION_FILTER_SQL,
   completionWhere,
+  dependsOnPolicy,
+  matchingFilter,
+  policySql,
   parameters,
   resolveCompletionFilter,
   resolveRunNames,
   staleSql,
   type Bind,
+  type PolicySql,
   type PredicateUse,
   type ResolvedCompletionFilter,
 } from "./completion-filter-sql";
@@ -90,8 +94,9 @@ interface ItemRow {
 
 /** How many completions match the filter: exact (the browse page's match count); from the aggregates when they can say. */
 export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
-  const resolved = await resolveCompletionFilter(db, projectId, filter);
-  if (!resolved) return 0;
+  const found = await resolveCompletionFilter(db, projectId, filter);
+  if (!found) return 0;
+  const resolved = matchingFilter(found);
   if (statsCountable(resolved)) return statsCount(db, projectId, resolved);
   const outcome = await agreementCount(db, projectId, resolved);
   if (outcome) return outcome.cases * outcome.runs;
@@ -110,8 +115,9 @@ export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: n
  */
 export const SEARCH_SCAN_ROWS = 2_000;
 
-const PAGE_COLUMNS = `c.id, k.external_id AS case_external_id, r.name AS run, r.model, c.expected_intent, c.predicted_intent, c.predicted_intent_truncated,
-            c.intent_verdict, c.format_error, c.unknown_intent, c.policy_verdict, ${staleSql("c")} AS policy_stale, c.reward, c.reply, c.text,
+/** A page's columns; the policy verdict is the counted one, or the filter's judge's (`policy`). */
+const pageColumns = (policy: PolicySql) => `c.id, k.external_id AS case_external_id, r.name AS run, r.model, c.expected_intent, c.predicted_intent, c.predicted_intent_truncated,
+            c.intent_verdict, c.format_error, c.unknown_intent, ${policy.verdict("c")} AS policy_verdict, ${policy.stale("c")} AS policy_stale, c.reward, c.reply, c.text,
             c.latency_ms, c.prompt_tokens, c.completion_tokens, c.created_at`;
 
 /** A text search's page from the first SEARCH_SCAN_ROWS rows in order, or null when they do not settle it. */
@@ -123,7 +129,7 @@ async function scannedSearchPage(db: pg.ClientBase | pg.Pool, projectId: number,
   const { rows } = await db.query<ItemRow & { scanned: number }>(
     `WITH scanned AS (SELECT * FROM completions c WHERE ${others}${keyset} ORDER BY c.id ${sort.direction} LIMIT ${bind(scanRows)}),
           matched AS (SELECT * FROM scanned c WHERE ${exactSearchPredicate(filter.q, bind)} ORDER BY c.id ${sort.direction} LIMIT ${bind(query.limit + 1)})
-     SELECT ${PAGE_COLUMNS}, (SELECT count(*) FROM scanned)::int AS scanned
+     SELECT ${pageColumns(policySql(filter.judge, bind))}, (SELECT count(*) FROM scanned)::int AS scanned
        FROM matched c
        JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id
        JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id
@@ -159,7 +165,7 @@ export async function listCompletions(db: pg.ClientBase | pg.Pool, projectId: nu
   const keyset = query.after === null ? "" : ` AND c.id ${sort.after} ${bind(query.after)}`;
   // The page is chosen on completions alone (index order, LIMIT), then joined for names.
   const { rows } = await db.query<ItemRow>(
-    `SELECT ${PAGE_COLUMNS}
+    `SELECT ${pageColumns(policySql(filter.judge, bind))}
        FROM (SELECT * FROM completions c WHERE ${where}${keyset} ORDER BY c.id ${sort.direction} LIMIT ${bind(query.limit + 1)}) c
        JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id
        JOIN runs r ON r.project_id = c.project_id AND r.id = c.run_id

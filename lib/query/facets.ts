@@ -12,10 +12,9 @@
  */
 import type pg from "pg";
 import { INTENT_VERDICTS } from "../grading/intent";
-import { SUCCESS_SQL } from "../metrics/queries";
 import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
 import { statsCountable, statsCountBy } from "./aggregate-counts";
-import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
+import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
 
 function omit(filter: CompletionFilter, id: keyof CompletionFilter): CompletionFilter {
   const { [id]: _own, ...rest } = filter;
@@ -40,19 +39,24 @@ function withoutFacet(filter: ResolvedCompletionFilter, id: FacetId): ResolvedCo
   return rest as ResolvedCompletionFilter;
 }
 
-/** The facet's values as SQL over `c` for the GROUP BY path. */
-const FACET_VALUE_SQL: Record<FacetId, string> = {
-  run: "c.run_id::text",
-  expectedIntent: "c.expected_intent",
-  predictedIntent: "c.predicted_intent",
-  intentVerdict: "c.intent_verdict::text",
-  policyVerdict: "c.policy_verdict::text",
-  systemSuccess: `${SUCCESS_SQL.system("c")}::text`,
+/** The facet's values as SQL over `c` for the GROUP BY path (`policy`: the counted verdict, or the filter's judge's). */
+const FACET_VALUE_SQL: Record<FacetId, (policy: PolicySql) => string> = {
+  run: () => "c.run_id::text",
+  expectedIntent: () => "c.expected_intent",
+  predictedIntent: () => "c.predicted_intent",
+  intentVerdict: () => "c.intent_verdict::text",
+  policyVerdict: (policy) => `${policy.verdict("c")}::text`,
+  systemSuccess: (policy) => `${policy.success("system", "c")}::text`,
 };
+
+/** Facets whose values follow from the policy verdict: with one judge's verdicts alone, the aggregates cannot count them. */
+const POLICY_FACETS: ReadonlySet<FacetId> = new Set(["policyVerdict", "systemSuccess"]);
 
 /** Counts per value from completion_counts, or undefined when the other filters are not among its keys. */
 async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, others: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
-  return statsCountable(others) ? statsCountBy(db, projectId, id, others) : undefined;
+  if (others.judge !== undefined && POLICY_FACETS.has(id)) return undefined;
+  const matching = matchingFilter(others);
+  return statsCountable(matching) ? statsCountBy(db, projectId, id, matching) : undefined;
 }
 
 /** Counts per value by a GROUP BY over the matching completions, or null past the time limit. */
@@ -60,7 +64,8 @@ async function fromCompletions(client: pg.ClientBase, projectId: number, id: Fac
   const { values, bind } = parameters();
   const where = completionWhere(projectId, filter, bind, "set");
   try {
-    const { rows } = await client.query<{ value: string | null; n: number }>(`SELECT ${FACET_VALUE_SQL[id]} AS value, count(*)::float8 AS n FROM completions c WHERE ${where} GROUP BY 1`, values);
+    const value = FACET_VALUE_SQL[id](policySql(filter.judge, bind));
+    const { rows } = await client.query<{ value: string | null; n: number }>(`SELECT ${value} AS value, count(*)::float8 AS n FROM completions c WHERE ${where} GROUP BY 1`, values);
     return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
   } catch (error) {
     if ((error as { code?: string }).code === "57014") return null; // canceled by statement_timeout

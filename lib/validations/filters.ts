@@ -114,6 +114,12 @@ export const completionFilterShape = {
   }),
   winner: repeatable(FILTER_VALUES.winner, "Cases whose completion in this run succeeds (as `success` says); with `agreement=disagree`, the cases this run wins."),
   q: searchText,
+  judge: name("judge name")
+    .optional()
+    .meta({
+      description:
+        "Policy verdicts of this judge alone: its most recent verdict of each completion (pending where it has none; a format error's `fail` counts under every judge) stands for the counted one in `policyVerdict`, `systemSuccess`, `stale`, the `success` of `agreement` and `winner`, and the verdicts listed. Without it, each completion's counted verdict (the primary judge's, or the most recent of any judge).",
+    }),
 };
 
 export const COMPLETION_FILTER_IDS = Object.keys(completionFilterShape) as (keyof typeof completionFilterShape)[];

@@ -139,7 +139,8 @@ export const primaryJudgeFormSchema = z.object({
 // ---------------------------------------------------------------------------
 // Judge jobs
 
-const { run: _run, ...otherFilters } = completionFilterShape;
+// A job's `judge` is the one judging; its scope cannot select by another judge's verdicts.
+const { run: _run, judge: _viewed, ...otherFilters } = completionFilterShape;
 
 /** POST /api/v1/judge-jobs: a judge, a run, and any filter of GET /api/v1/completions. */
 export const judgeJobRequestSchema = z.strictObject({

@@ -141,6 +141,16 @@ describe("GET /api/v1/completions", () => {
     expect((await list("run=nobody")).items).toEqual([]);
   });
 
+  it("judge=J filters and lists judge J's verdicts alone; an unknown judge is a 404", async () => {
+    // rubric has judged nothing in run alpha: all pending there, but the format error's fail, which counts under every judge.
+    expect(keysOf((await list("run=alpha&judge=rubric&policyVerdict=pending")).items)).toEqual(["c1/alpha", "c2/alpha", "c4/alpha"]);
+    expect((await list("run=alpha&judge=rubric")).items.map((i) => i.policyVerdict).sort()).toEqual(["fail", "pending", "pending", "pending"]);
+    expect(keysOf((await list("run=alpha&policyVerdict=pending")).items)).toEqual([]);
+    const unknown = await get("/api/v1/completions?judge=nobody");
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.message).toBe("no judge named 'nobody' in this project (judges: 'offline-judge', 'rubric')");
+  });
+
   it("searches the customer's messages and the completions as text", async () => {
     expect(keysOf((await list("q=BLENDER")).items)).toEqual(["c2/alpha", "c2/beta"]);
     expect(keysOf((await list("q=sent%20on%20monday")).items)).toEqual(["c4/beta"]);

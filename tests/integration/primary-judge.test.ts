@@ -3,7 +3,9 @@ import { setPrimaryJudge } from "../../lib/judging/counted";
 import { createJudgeJob, runJudgeJob } from "../../lib/judging/jobs";
 import { leaderboard, leaderboardForJudge, leaderboardFromCompletions, verdictJudges } from "../../lib/metrics/queries";
 import { caseDetail } from "../../lib/query/cases";
+import { countCases, listCaseRows } from "../../lib/query/case-rows";
 import { countCompletions, listCompletions } from "../../lib/query/completions";
+import { facetCounts } from "../../lib/query/facets";
 import { upsertIntents } from "../../lib/taxonomy/intents";
 import { completionListQuerySchema, completionFilterSchema } from "../../lib/validations/filters";
 import { taxonomySchema, type IntentInput } from "../../lib/validations/taxonomy";
@@ -147,5 +149,50 @@ describe("stale verdicts", () => {
     expect(Object.fromEntries(page.items.map((i) => [i.caseId, i.policyStale]))).toEqual({ c1: false, c2: true, c3: true });
     await rubricJob(project);
     expect(await stale(true)).toEqual([]);
+  });
+});
+
+describe("the table with one judge's verdicts alone (judge=)", () => {
+  it("reads that judge's verdicts in every policy filter, count, facet and listed verdict; without it, the counted ones", async () => {
+    const project = await sampleProject();
+    await rubricJob(project);
+    // Counted (no primary judge: the latest of any): the rubric's c1 pass, c2 pass, c3 fail.
+    // human alone: c1 fail, c2 pass, c3 pending (human never judged it).
+    const listed = async (filter: Record<string, unknown>) =>
+      (await listCompletions(db.pool, project.id, completionListQuerySchema.parse(filter))).items.map((item) => [item.caseId, item.policyVerdict]);
+    expect(await listed({})).toEqual([["c1", "pass"], ["c2", "pass"], ["c3", "fail"]]);
+    expect(await listed({ judge: "human" })).toEqual([["c1", "fail"], ["c2", "pass"], ["c3", "pending"]]);
+    expect(await listed({ judge: "human", policyVerdict: "pending" })).toEqual([["c3", "pending"]]);
+    expect(await listed({ judge: "rubric", policyVerdict: "fail" })).toEqual([["c3", "fail"]]);
+
+    const count = (filter: Record<string, unknown>) => countCompletions(db.pool, project.id, completionFilterSchema.parse(filter));
+    expect(await count({ policyVerdict: "fail" })).toBe(1);
+    expect(await count({ judge: "human", policyVerdict: "fail" })).toBe(1);
+    expect(await count({ judge: "human", policyVerdict: ["pass", "pending"] })).toBe(2);
+    expect(await count({ systemSuccess: "true" })).toBe(2);
+    expect(await count({ judge: "human", systemSuccess: "true" })).toBe(1);
+    // No policy filter: the judge changes the verdicts shown, not which completions match.
+    expect(await count({ judge: "human", run: "a" })).toBe(3);
+    expect(await countCases(db.pool, project.id, completionFilterSchema.parse({ judge: "human", policyVerdict: "pending" }))).toBe(1);
+
+    const facets = async (filter: Record<string, unknown>) => {
+      const got = await facetCounts(db.pool, project.id, completionFilterSchema.parse(filter), new Map(), { timeLimitMs: 60_000 });
+      return { policy: Object.fromEntries(got.policyVerdict!), system: Object.fromEntries(got.systemSuccess!), intent: Object.fromEntries(got.intentVerdict!) };
+    };
+    expect(await facets({})).toEqual({ policy: { pass: 2, fail: 1 }, system: { true: 2, false: 1 }, intent: { correct: 3 } });
+    expect(await facets({ judge: "human" })).toEqual({ policy: { pass: 1, fail: 1, pending: 1 }, system: { true: 1, false: 2 }, intent: { correct: 3 } });
+    expect(await facets({ judge: "human", policyVerdict: "fail" })).toEqual({ policy: { pass: 1, fail: 1, pending: 1 }, system: { false: 1 }, intent: { correct: 1 } });
+
+    // Stale by the judge's own verdict: a new guideline version of cancel_order leaves the rubric's
+    // verdicts on c2 and c3 behind, and human's import on c2 (imported under version 1); human never judged c3.
+    const intents = taxonomySchema.parse({ intents: TWO_INTENTS.map((i): IntentInput => (i.id === "cancel_order" ? { ...i, policy: `${i.policy} (reviewed)` } : i)) }).intents;
+    await upsertIntents(project.id, intents);
+    expect(await listed({ judge: "rubric", stale: "true" })).toEqual([["c2", "pass"], ["c3", "fail"]]);
+    expect(await listed({ judge: "human", stale: "true" })).toEqual([["c2", "pass"]]);
+    expect(await listed({ stale: "true" })).toEqual([["c2", "pass"], ["c3", "fail"]]);
+
+    // One row per case: the verdict cells are the judge's too.
+    const rows = await listCaseRows(db.pool, project.id, { filter: completionFilterSchema.parse({ judge: "human" }), limit: 10, sort: "id", after: null }, ["a"]);
+    expect(rows.items.map((row) => [row.caseId, row.verdicts.a!.policyVerdict])).toEqual([["c1", "fail"], ["c2", "pass"], ["c3", "pending"]]);
   });
 });

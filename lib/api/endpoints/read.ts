@@ -209,15 +209,21 @@ export const listCompletionsEndpoint = defineEndpoint({
   summary: "Filter completions, one page at a time",
   description: [
     "Filters: run, expectedIntent, predictedIntent, intentVerdict, policyVerdict (repeat a parameter for several values: any of them matches) and q (text search); different filters must all match.",
+    "With `judge=J`, judge J's verdicts alone stand for the counted ones, in the policy filters and in the verdicts listed.",
     "Pages follow the completion id (`sort=id`, oldest first, or `sort=-id`); pass `nextCursor` back as `cursor` until it is null.",
     "Unknown parameters, bad values and bad cursors are a 400 naming them. A run name that the project does not have matches nothing.",
   ].join(" "),
   tags: ["read"],
   permission: "read",
   query: completionListQuerySchema,
-  responses: { 200: { description: "One page of completions.", schema: completionListSchema }, 400: { description: "Unknown parameter, bad value or bad cursor.", schema: apiErrorSchema } },
+  responses: {
+    200: { description: "One page of completions.", schema: completionListSchema },
+    400: { description: "Unknown parameter, bad value or bad cursor.", schema: apiErrorSchema },
+    404: { description: "No judge of the `judge` name in this project.", schema: apiErrorSchema },
+  },
 });
 
 export async function readCompletions(key: VerifiedKey, query: CompletionListQuery) {
+  await viewedJudge(key.projectId, query.filter.judge);
   return listCompletions(pool(), key.projectId, query);
 }

@@ -6,12 +6,11 @@ import { FilterForm } from "@/components/cases/filter-form";
 import { ChoiceLinks, ColumnChooser } from "@/components/cases/view-controls";
 import { Notice } from "@/components/notice";
 import { pool } from "@/lib/db/pool";
-import { listRuns } from "@/lib/metrics/queries";
+import { listRuns, verdictJudges } from "@/lib/metrics/queries";
 import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
 import { countCompletions, listCompletions } from "@/lib/query/completions";
 import { matchCountWithin } from "@/lib/query/match-count";
 import { JudgeShown } from "@/components/judging/judge-view";
-import { readPrimaryJudge } from "@/lib/judging/counted";
 import { facetCounts } from "@/lib/query/facets";
 import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
@@ -36,7 +35,12 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   const { project } = await projectAccess(name);
   const state = casesState(await searchParams);
   const db = pool();
-  const runs = await listRuns(db, project.id);
+  const [runs, judges] = await Promise.all([listRuns(db, project.id), verdictJudges(db, project.id)]);
+  // `judge=J` shows J's verdicts alone; a name with no judge in the project is dropped, like any bad value.
+  if (state.filter.judge !== undefined && !judges.names.includes(state.filter.judge)) {
+    state.dropped.push({ parameter: "judge", value: state.filter.judge, reason: "no judge of that name in this project" });
+    delete state.filter.judge;
+  }
   const base = `/projects/${encodeURIComponent(project.name)}/cases`;
   const filterQuery = completionFilterSearchParams(state.filter);
   const href = (query: URLSearchParams) => `${base}${query.size > 0 ? `?${query}` : ""}`;
@@ -46,14 +50,13 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   // One row per case shows the filter's runs (all runs without a run filter).
   const shownRuns = state.filter.run ? runs.filter((run) => state.filter.run!.includes(run.name)).map((run) => run.name) : runs.map((run) => run.name);
 
-  const [listing, matches, intents, facets, primary] = await Promise.all([
+  const [listing, matches, intents, facets] = await Promise.all([
     state.rows === "case"
       ? listCaseRows(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }, shownRuns).then((page) => ({ kind: "case" as const, ...page }))
       : listCompletions(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }).then((page) => ({ kind: "completion" as const, ...page })),
     matchCountWithin(db, project.id, state.filter, state.rows, (client) => (state.rows === "case" ? countCases(client, project.id, state.filter) : countCompletions(client, project.id, state.filter))),
     intentLabels(project.id),
     facetCounts(db, project.id, state.filter, new Map(runs.map((run) => [run.id, run.name]))),
-    readPrimaryJudge(db, project.id),
   ]);
 
   const total = matches.n;
@@ -95,14 +98,14 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
           the whole view: copy it to share exactly these rows. The filters are those of <code>GET /api/v1/completions</code>,
           by the same names; the count beside each value is how many completions it would match with the other filters kept.
         </p>
-        <JudgeShown primary={primary} />
+        <JudgeShown primary={judges.primary} shown={state.filter.judge ?? null} />
       </header>
       {state.dropped.length > 0 ? (
         <Notice testId="dropped-parameters">
           Ignored in the address: {state.dropped.map((d, i) => <span key={i}>{i > 0 ? "; " : ""}<code>{d.parameter}</code> ({d.reason})</span>)}.
         </Notice>
       ) : null}
-      <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facets} keep={viewFields(state)} />
+      <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facets} keep={viewFields(state)} judges={judges} />
       {Object.values(facets).some((counts) => counts === null) ? (
         <p className="text-xs text-muted">Some counts beside the filters (shown as –) took too long for this filter and were left out; the match count below is exact.</p>
       ) : null}
