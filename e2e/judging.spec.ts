@@ -74,6 +74,18 @@ test("a changed guideline makes the verdicts stale in the table; the leaderboard
   await expect(page.getByTestId("stale")).toHaveCount(4);
   await expect(page.getByTestId("judge-shown")).toContainText("most recent one, from any judge");
 
+  // The table with one judge's verdicts alone, chosen in its filter form; an unknown name is dropped.
+  await page.goto(`/projects/${PROJECT}/cases`);
+  await page.getByLabel("Policy verdicts of").selectOption("rubric");
+  await page.getByRole("checkbox", { name: /^pass/ }).check();
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/[?&]judge=rubric/);
+  await expect(page.getByTestId("judge-shown")).toContainText("rubric's verdicts alone");
+  await expect(page.getByTestId("match-count")).toHaveText("2");
+  await page.goto(`/projects/${PROJECT}/cases?judge=nobody&policyVerdict=pass`);
+  await expect(page.getByTestId("dropped-parameters")).toContainText("no judge of that name in this project");
+  await expect(page.getByTestId("match-count")).toHaveText("2");
+
   await page.goto(`/projects/${PROJECT}`);
   await page.getByLabel("Policy verdicts of").selectOption("rubric");
   await page.getByRole("button", { name: "Show" }).click();

@@ -97,7 +97,7 @@ describe("tolerant filter parsing (pages)", () => {
   });
 
   it("round-trips through search params", () => {
-    const filter = { run: ["a", "b c"], expectedIntent: ["get_refund"], policyVerdict: ["fail" as const], q: "50% off_" };
+    const filter = { run: ["a", "b c"], expectedIntent: ["get_refund"], policyVerdict: ["fail" as const], q: "50% off_", judge: "human review" };
     const params = completionFilterSearchParams(filter);
     expect(parseCompletionFilter(params).data).toEqual(filter);
     expect(tolerantCompletionFilter(params)).toEqual(filter);

@@ -66,6 +66,7 @@ const SINGLE_VALUES = {
     .transform((value) => value === "true"),
   success: oneOf(SUCCESS_KINDS, "a kind of success"),
   agreement: oneOf(AGREEMENTS, "an agreement"),
+  judge: name("judge name"),
 } as const;
 
 type SingleFilter = keyof typeof SINGLE_VALUES;
@@ -114,7 +115,7 @@ export const completionFilterShape = {
   }),
   winner: repeatable(FILTER_VALUES.winner, "Cases whose completion in this run succeeds (as `success` says); with `agreement=disagree`, the cases this run wins."),
   q: searchText,
-  judge: name("judge name")
+  judge: SINGLE_VALUES.judge
     .optional()
     .meta({
       description:
