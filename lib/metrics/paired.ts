@@ -44,8 +44,8 @@ export interface PairedGroup {
   n: number;
 }
 
-/** Success of one side of a run_pair_counts row (`a` or `b`), per kind. */
-const PAIR_SUCCESS_SQL: Record<SuccessKind, (side: "a" | "b") => string> = {
+/** Success of one side of a run_pair_counts row `p` (`a` or `b`), per kind. */
+export const PAIR_SUCCESS_SQL: Record<SuccessKind, (side: "a" | "b") => string> = {
   intent: (side) => `(p.intent_${side} = 'correct')`,
   policy: (side) => `(p.policy_${side} = 'pass')`,
   system: (side) => `(p.intent_${side} = 'correct' AND p.policy_${side} = 'pass')`,

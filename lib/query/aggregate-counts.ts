@@ -9,6 +9,7 @@
  * case-level filters (agreement, winner) are not among its keys.
  */
 import type pg from "pg";
+import { PAIR_SUCCESS_SQL } from "../metrics/paired";
 import { parameters, type Bind, type ResolvedCompletionFilter } from "./completions";
 
 /** The filters completion_counts answers, each as SQL over its row `s`. */
@@ -98,4 +99,38 @@ export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: num
   const condition = OUTCOME_AGREEMENT[agreement.value](OUTCOME_SUCCESS[agreement.success]);
   const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM case_outcome_counts WHERE project_id = $1 AND runs = $2 AND ${condition}`, [projectId, runs]);
   return { cases: rows[0]!.n, runs };
+}
+
+/** Each agreement of the two runs of a run_pair_counts row, given each side's success. */
+const PAIR_AGREEMENT = {
+  paired: () => "TRUE",
+  disagree: (a: string, b: string) => `${a} <> ${b}`,
+  allSucceed: (a: string, b: string) => `${a} AND ${b}`,
+  allFail: (a: string, b: string) => `NOT ${a} AND NOT ${b}`,
+} as const;
+
+/**
+ * The cases matching what a run comparison links to: two runs (`run`), an
+ * `agreement` over them, maybe a `winner` among them and a ground truth,
+ * from the trigger-maintained run_pair_counts (rows per pair and outcome),
+ * where the set form groups every completion of the two runs per case. Each
+ * such case has one completion in each run. Null when the filter is not of
+ * that form.
+ */
+export async function pairAgreementCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ cases: number; runs: number } | null> {
+  const { agreement, run, winner, expectedIntent, judge, ...others } = filter;
+  if (!agreement || !run || Object.values(others).some((value) => value !== undefined)) return null;
+  const runs = [...new Set(run)].sort((x, y) => x - y);
+  const over = new Set(agreement.runs);
+  if (runs.length !== 2 || over.size !== 2 || !runs.every((id) => over.has(id))) return null;
+  if (judge !== undefined && agreement.success !== "intent") return null; // the pair counts hold the counted verdicts
+  if (winner && (winner.success !== agreement.success || !winner.runs.every((id) => over.has(id)))) return null;
+  const [a, b] = runs as [number, number];
+  const side = PAIR_SUCCESS_SQL[agreement.success];
+  const { values, bind } = parameters();
+  const where = [`p.project_id = ${bind(projectId)}`, `p.run_a = ${bind(a)}`, `p.run_b = ${bind(b)}`, PAIR_AGREEMENT[agreement.value](side("a"), side("b"))];
+  if (winner) where.push(`(${[...new Set(winner.runs)].map((id) => side(id === a ? "a" : "b")).join(" OR ")})`);
+  if (expectedIntent) where.push(`p.expected_intent = ANY(${bind([...new Set(expectedIntent)])}::text[])`);
+  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(p.n), 0)::float8 AS n FROM run_pair_counts p WHERE ${where.join(" AND ")}`, values);
+  return { cases: rows[0]!.n, runs: 2 };
 }

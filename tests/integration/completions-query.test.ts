@@ -7,7 +7,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
-import { countCompletions, listCompletions, type CompletionListItem } from "../../lib/query/completions";
+import { pairAgreementCount } from "../../lib/query/aggregate-counts";
+import { countCompletions, listCompletions, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
 import { FACET_IDS, facetCounts, type FacetId } from "../../lib/query/facets";
@@ -214,6 +215,10 @@ describe("completion filters", () => {
     ["both succeed on intent", { run: ["run-a", "run-b"], agreement: "allSucceed", success: "intent" }],
     ["both fail", { run: ["run-a", "run-b"], agreement: "allFail" }],
     ["only run-a succeeds on intent (a comparison's discordant pairs)", { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] }],
+    ["both succeed as a system", { run: ["run-b", "run-c"], agreement: "allSucceed" }],
+    ["a comparison's intent bar: paired cases of two runs, one ground truth", { run: ["run-a", "run-b"], agreement: "paired", expectedIntent: ["get_refund"] }],
+    ["only run-b passes policy, one ground truth", { run: ["run-a", "run-b"], agreement: "disagree", success: "policy", winner: ["run-b"], expectedIntent: ["get_refund"] }],
+    ["two runs disagree, won by a third run", { run: ["run-a", "run-b"], agreement: "disagree", winner: ["run-c"] }],
     ["the winner alone: run-c's intent successes, all runs' completions", { winner: ["run-c"], success: "intent" }],
     ["an unknown winner", { winner: ["ghost"] }],
     ["agreement with a run that does not exist", { run: ["run-a", "ghost"], agreement: "paired" }],
@@ -234,6 +239,28 @@ describe("completion filters", () => {
     }
     expect(await countCompletions(db.pool, project.id, filter)).toBe(want.length); // the browse page's match count
     expect(await countCases(db.pool, project.id, filter)).toBe(new Set(want.map((key) => key.slice(0, key.lastIndexOf("/")))).size);
+  });
+
+  it("counts what a run comparison links to from run_pair_counts, not by grouping the completions", async () => {
+    const comparisonLinks: CompletionFilter[] = [
+      { run: ["run-a", "run-b"], agreement: "disagree", success: "intent", winner: ["run-a"] },
+      { run: ["run-c", "run-a"], agreement: "allFail", success: "system" },
+      { run: ["run-a", "run-b"], agreement: "paired", expectedIntent: ["get_refund"] },
+      { run: ["run-a", "run-b"], agreement: "disagree", success: "policy", winner: ["run-b"], expectedIntent: ["get_refund"] },
+    ];
+    for (const filter of comparisonLinks) {
+      const counted = await pairAgreementCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!);
+      expect(counted, JSON.stringify(filter)).toEqual({ cases: new Set(expectedKeys(filter).map((key) => key.slice(0, key.lastIndexOf("/")))).size, runs: 2 });
+    }
+    // Not of that form: a third run, a winner outside the two, another filter, three runs.
+    for (const filter of [
+      { run: ["run-a", "run-b"], agreement: "disagree", winner: ["run-c"] },
+      { run: ["run-a", "run-b"], agreement: "disagree", tag: ["vip"] },
+      { run: [...RUNS], agreement: "paired" },
+      { run: ["run-a", "run-b"], winner: ["run-a"] },
+    ] satisfies CompletionFilter[]) {
+      expect(await pairAgreementCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!), JSON.stringify(filter)).toBeNull();
+    }
   });
 
   it("a few filters actually select something, and narrow", () => {
