@@ -109,28 +109,90 @@ const PAIR_AGREEMENT = {
   allFail: (a: string, b: string) => `NOT ${a} AND NOT ${b}`,
 } as const;
 
+type Side = "a" | "b";
+
+/** The per-completion filters as SQL over one side of a run_pair_counts row `p` (format errors' predicted '' never matches a value). */
+const PAIR_SIDE_SQL = {
+  predictedIntent: (ids: string[], bind: Bind, side: Side) => `p.predicted_${side} = ANY(${bind([...new Set(ids)])}::text[])`,
+  intentVerdict: (verdicts: string[], bind: Bind, side: Side) => `p.intent_${side} = ANY(${bind([...new Set(verdicts)])}::intent_verdict[])`,
+  policyVerdict: (verdicts: string[], bind: Bind, side: Side) => `p.policy_${side} = ANY(${bind([...new Set(verdicts)])}::policy_verdict[])`,
+  systemSuccess: (success: boolean, _bind: Bind, side: Side) => (success ? PAIR_SUCCESS_SQL.system(side) : `NOT ${PAIR_SUCCESS_SQL.system(side)}`),
+} satisfies { [K in keyof ResolvedCompletionFilter]?: (value: NonNullable<ResolvedCompletionFilter[K]>, bind: Bind, side: Side) => string };
+
+/** What each facet groups one side of a run_pair_counts row by. */
+const PAIR_GROUP_SQL: Record<StatsGroup, (side: Side) => string> = {
+  run: (side) => `p.run_${side}::text`,
+  expectedIntent: () => "p.expected_intent",
+  predictedIntent: (side) => `nullif(p.predicted_${side}, '')`,
+  intentVerdict: (side) => `p.intent_${side}::text`,
+  policyVerdict: (side) => `p.policy_${side}::text`,
+  systemSuccess: (side) => `${PAIR_SUCCESS_SQL.system(side)}::text`,
+};
+
 /**
- * The cases matching what a run comparison links to: two runs (`run`), an
- * `agreement` over them, maybe a `winner` among them and a ground truth,
- * from the trigger-maintained run_pair_counts (rows per pair and outcome),
- * where the set form groups every completion of the two runs per case. Each
- * such case has one completion in each run. Null when the filter is not of
- * that form.
+ * A filter of the form a run comparison links to, over run_pair_counts: two
+ * runs (`run`), an `agreement` over them, maybe a `winner` among them and a
+ * ground truth (conditions on the case), and any of the per-completion
+ * filters that the rows key (conditions on each side). Null for any other filter.
  */
-export async function pairAgreementCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ cases: number; runs: number } | null> {
-  const { agreement, run, winner, expectedIntent, judge, ...others } = filter;
+function pairForm(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): { where: string; side: Record<Side, string> } | null {
+  const { agreement, run, winner, expectedIntent, judge, predictedIntent, intentVerdict, policyVerdict, systemSuccess, ...others } = filter;
   if (!agreement || !run || Object.values(others).some((value) => value !== undefined)) return null;
   const runs = [...new Set(run)].sort((x, y) => x - y);
   const over = new Set(agreement.runs);
   if (runs.length !== 2 || over.size !== 2 || !runs.every((id) => over.has(id))) return null;
-  if (judge !== undefined && agreement.success !== "intent") return null; // the pair counts hold the counted verdicts
+  // The rows hold the counted verdicts: one judge's alone only when nothing reads a policy verdict.
+  if (judge !== undefined && (agreement.success !== "intent" || policyVerdict !== undefined || systemSuccess !== undefined)) return null;
   if (winner && (winner.success !== agreement.success || !winner.runs.every((id) => over.has(id)))) return null;
   const [a, b] = runs as [number, number];
-  const side = PAIR_SUCCESS_SQL[agreement.success];
-  const { values, bind } = parameters();
-  const where = [`p.project_id = ${bind(projectId)}`, `p.run_a = ${bind(a)}`, `p.run_b = ${bind(b)}`, PAIR_AGREEMENT[agreement.value](side("a"), side("b"))];
-  if (winner) where.push(`(${[...new Set(winner.runs)].map((id) => side(id === a ? "a" : "b")).join(" OR ")})`);
+  const success = PAIR_SUCCESS_SQL[agreement.success];
+  const where = [`p.project_id = ${bind(projectId)}`, `p.run_a = ${bind(a)}`, `p.run_b = ${bind(b)}`, PAIR_AGREEMENT[agreement.value](success("a"), success("b"))];
+  if (winner) where.push(`(${[...new Set(winner.runs)].map((id) => success(id === a ? "a" : "b")).join(" OR ")})`);
   if (expectedIntent) where.push(`p.expected_intent = ANY(${bind([...new Set(expectedIntent)])}::text[])`);
-  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(p.n), 0)::float8 AS n FROM run_pair_counts p WHERE ${where.join(" AND ")}`, values);
-  return { cases: rows[0]!.n, runs: 2 };
+  const perCompletion = { predictedIntent, intentVerdict, policyVerdict, systemSuccess };
+  const sideWhere = (side: Side) => {
+    const conditions = (Object.keys(PAIR_SIDE_SQL) as (keyof typeof PAIR_SIDE_SQL)[]).flatMap((id) => {
+      const value = perCompletion[id];
+      return value === undefined ? [] : [(PAIR_SIDE_SQL[id] as (v: unknown, b: Bind, s: Side) => string)(value, bind, side)];
+    });
+    return conditions.length === 0 ? "TRUE" : conditions.join(" AND ");
+  };
+  return { where: where.join(" AND "), side: { a: sideWhere("a"), b: sideWhere("b") } };
+}
+
+/**
+ * The completions and cases matching a filter of the pair form (see
+ * pairForm) from the trigger-maintained run_pair_counts, where the set form
+ * groups every completion of the two runs per case (seconds at a million
+ * cases): each row's cases have one completion in each run, matching where
+ * its side does. Null when the filter is not of that form.
+ */
+export async function pairCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ completions: number; cases: number } | null> {
+  const { values, bind } = parameters();
+  const form = pairForm(projectId, filter, bind);
+  if (!form) return null;
+  const { rows } = await db.query<{ completions: number; cases: number }>(
+    `SELECT coalesce(sum(p.n * ((${form.side.a})::int + (${form.side.b})::int)), 0)::float8 AS completions,
+            coalesce(sum(p.n) FILTER (WHERE (${form.side.a}) OR (${form.side.b})), 0)::float8 AS cases
+       FROM run_pair_counts p WHERE ${form.where}`,
+    values,
+  );
+  return rows[0]!;
+}
+
+/** Completions by one facet's values for a filter of the pair form (run ids as text for `run`); undefined for another filter. */
+export async function pairCountBy(db: pg.ClientBase | pg.Pool, projectId: number, by: StatsGroup, filter: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
+  const { values, bind } = parameters();
+  const form = pairForm(projectId, filter, bind);
+  if (!form) return undefined;
+  const { rows } = await db.query<{ value: string | null; n: number }>(
+    `WITH m AS (SELECT * FROM run_pair_counts p WHERE ${form.where})
+     SELECT value, sum(n)::float8 AS n
+       FROM (SELECT ${PAIR_GROUP_SQL[by]("a")} AS value, p.n FROM m p WHERE ${form.side.a}
+             UNION ALL
+             SELECT ${PAIR_GROUP_SQL[by]("b")}, p.n FROM m p WHERE ${form.side.b}) x
+      GROUP BY 1 HAVING sum(n) > 0`,
+    values,
+  );
+  return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
 }

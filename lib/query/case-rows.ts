@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
 import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
-import { agreementCount, pairAgreementCount, statsCount, statsCountable } from "./aggregate-counts";
+import { agreementCount, pairCount, statsCount, statsCountable } from "./aggregate-counts";
 import { encodeCursor } from "./cursor";
 
 /** A page of cases continues after [sort, case id]; "case" marks it so a completion cursor is never taken for one. */
@@ -69,8 +69,10 @@ export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number,
     return rows[0]!.n;
   }
   if (resolved.run && new Set(resolved.run).size === 1 && statsCountable(resolved)) return statsCount(db, projectId, resolved);
-  const outcome = (await agreementCount(db, projectId, resolved)) ?? (await pairAgreementCount(db, projectId, resolved));
+  const outcome = await agreementCount(db, projectId, resolved);
   if (outcome) return outcome.cases;
+  const paired = await pairCount(db, projectId, resolved);
+  if (paired) return paired.cases;
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT c.case_id)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;

@@ -6,14 +6,15 @@
  * Where the other filters are among the keys of the trigger-maintained
  * completion_counts (runs, ground truths, predictions, verdicts, system
  * success, tags: see ./aggregate-counts), the counts come from it: thousands
- * of rows whatever the data size. Text search and the case-level filters
+ * of rows whatever the data size; what a run comparison links to (two runs
+ * and an agreement over them) comes from run_pair_counts the same way. Text search and the case-level filters
  * need a GROUP BY over the matching completions, under a time limit: a facet
  * that cannot be counted in time says so instead of slowing the page.
  */
 import type pg from "pg";
 import { INTENT_VERDICTS } from "../grading/intent";
 import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
-import { statsCountable, statsCountBy } from "./aggregate-counts";
+import { pairCountBy, statsCountable, statsCountBy } from "./aggregate-counts";
 import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
 
 function omit(filter: CompletionFilter, id: keyof CompletionFilter): CompletionFilter {
@@ -56,7 +57,7 @@ const POLICY_FACETS: ReadonlySet<FacetId> = new Set(["policyVerdict", "systemSuc
 async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, others: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
   if (others.judge !== undefined && POLICY_FACETS.has(id)) return undefined;
   const matching = matchingFilter(others);
-  return statsCountable(matching) ? statsCountBy(db, projectId, id, matching) : undefined;
+  return statsCountable(matching) ? statsCountBy(db, projectId, id, matching) : pairCountBy(db, projectId, id, matching);
 }
 
 /** Counts per value by a GROUP BY over the matching completions, or null past the time limit. */

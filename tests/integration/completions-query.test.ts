@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
-import { pairAgreementCount } from "../../lib/query/aggregate-counts";
+import { pairCount } from "../../lib/query/aggregate-counts";
 import { countCompletions, listCompletions, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
@@ -249,8 +249,9 @@ describe("completion filters", () => {
       { run: ["run-a", "run-b"], agreement: "disagree", success: "policy", winner: ["run-b"], expectedIntent: ["get_refund"] },
     ];
     for (const filter of comparisonLinks) {
-      const counted = await pairAgreementCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!);
-      expect(counted, JSON.stringify(filter)).toEqual({ cases: new Set(expectedKeys(filter).map((key) => key.slice(0, key.lastIndexOf("/")))).size, runs: 2 });
+      const counted = await pairCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!);
+      const keys = expectedKeys(filter);
+      expect(counted, JSON.stringify(filter)).toEqual({ completions: keys.length, cases: new Set(keys.map((key) => key.slice(0, key.lastIndexOf("/")))).size });
     }
     // Not of that form: a third run, a winner outside the two, another filter, three runs.
     for (const filter of [
@@ -259,7 +260,7 @@ describe("completion filters", () => {
       { run: [...RUNS], agreement: "paired" },
       { run: ["run-a", "run-b"], winner: ["run-a"] },
     ] satisfies CompletionFilter[]) {
-      expect(await pairAgreementCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!), JSON.stringify(filter)).toBeNull();
+      expect(await pairCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!), JSON.stringify(filter)).toBeNull();
     }
   });
 
@@ -430,6 +431,40 @@ describe("facet counts", () => {
       fc.asyncProperty(filterArbitrary, async (raw) => {
         const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter;
         const got = await facetCounts(db.pool, project.id, filter, names);
+        const want = expectedFacets(filter);
+        for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("any filter of what a run comparison links to, with per-completion filters, counts and facets exactly from run_pair_counts", async () => {
+    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
+    const names = new Map(rows.map((row) => [row.id, row.name]));
+    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+    const filterArbitrary = fc
+      .record({
+        runs: fc.uniqueArray(fc.constantFrom(...RUNS), { minLength: 2, maxLength: 2 }),
+        agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
+        success: fc.constantFrom("system", "intent", "policy" as const),
+        winner: fc.constantFrom("none", "first", "second", "both"),
+        expectedIntent: pick(INTENTS),
+        predictedIntent: pick([...INTENTS, "pizza_order"]),
+        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+        policyVerdict: pick(VERDICTS),
+        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+      })
+      .map(({ runs, winner, ...rest }): CompletionFilter => {
+        const winners = { none: undefined, first: [runs[0]!], second: [runs[1]!], both: runs }[winner];
+        return Object.fromEntries(Object.entries({ ...rest, run: runs, winner: winners }).filter(([, v]) => v !== undefined)) as CompletionFilter;
+      });
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        const keys = expectedKeys(filter);
+        expect(await pairCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!)).not.toBeNull();
+        expect(await countCompletions(db.pool, project.id, filter)).toBe(keys.length);
+        expect(await countCases(db.pool, project.id, filter)).toBe(new Set(keys.map((key) => key.slice(0, key.lastIndexOf("/")))).size);
+        const got = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000 });
         const want = expectedFacets(filter);
         for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
       }),
