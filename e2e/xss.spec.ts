@@ -164,7 +164,7 @@ for (const target of appPages(SUBJECTS)) {
     expect(sourcesOf(policy, "style-src")).not.toContain("'unsafe-inline'");
     expect(sourcesOf(policy, "frame-ancestors")).toEqual(["'none'"]);
     expect(response!.headers()["x-content-type-options"]).toBe("nosniff");
-    expect(response!.headers()["referrer-policy"]).toBe("no-referrer");
+    expect(response!.headers()["referrer-policy"]).toBe("same-origin");
 
     // The app's scripts ran under the policy: React hydrated (Next mounts its route announcer then).
     await expect(page.locator("next-route-announcer")).toBeAttached();
@@ -208,7 +208,7 @@ test("API answers are JSON that browsers may not sniff, with no referrer", async
     const response = await request.get(path);
     expect(response.headers()["content-type"]).toMatch(/^application\/json/);
     expect(response.headers()["x-content-type-options"]).toBe("nosniff");
-    expect(response.headers()["referrer-policy"]).toBe("no-referrer");
+    expect(response.headers()["referrer-policy"]).toBe("same-origin");
   }
 });
 

@@ -56,6 +56,6 @@ describe("newNonce", () => {
 
 describe("BASE_SECURITY_HEADERS", () => {
   it("forbids sniffing, referrers and framing", () => {
-    expect(BASE_SECURITY_HEADERS).toEqual({ "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY" });
+    expect(BASE_SECURITY_HEADERS).toEqual({ "x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY" });
   });
 });

@@ -13,8 +13,10 @@
 /** Headers for every answer, whatever its type. */
 export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
-  // The app needs no referrer, and its addresses carry filter values (run names, search text).
-  "referrer-policy": "no-referrer",
+  // Its addresses carry filter values (run names, search text): never sent to another site. Not
+  // `no-referrer`: under it a browser sends `Origin: null` with a plain form post (a form submitted
+  // before the page's scripts ran, or without them), which the same-origin check must refuse.
+  "referrer-policy": "same-origin",
   // For browsers that predate CSP's frame-ancestors.
   "x-frame-options": "DENY",
 };
