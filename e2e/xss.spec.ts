@@ -203,7 +203,7 @@ test("every page gets a nonce of its own", async ({ request }) => {
   expect(nonces.has("")).toBe(false);
 });
 
-test("API answers are JSON that browsers may not sniff, with no referrer", async ({ request }) => {
+test("API answers are JSON that browsers may not sniff, and their addresses go to no other site", async ({ request }) => {
   for (const path of ["/api/v1/health", "/api/v1/runs", "/api/v1/nope"]) {
     const response = await request.get(path);
     expect(response.headers()["content-type"]).toMatch(/^application\/json/);
