@@ -472,6 +472,21 @@ describe("facet counts", () => {
     );
   });
 
+  it("leaves out, untried, a GROUP BY facet that would read more completions than allowed; the aggregates' facets stay", async () => {
+    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
+    const names = new Map(rows.map((row) => [row.id, row.name]));
+    const filter: CompletionFilter = { agreement: "disagree", success: "intent", intentVerdict: ["wrong"] };
+    const want = expectedFacets(filter);
+    const exact = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000 });
+    for (const id of FACET_IDS) expect({ id, counts: sorted(exact[id]) }).toEqual({ id, counts: sorted(want[id]) });
+    // Every facet here groups the completions (the agreement is case-level), each reading more than one completion.
+    const capped = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000, maxGroupRows: 1 });
+    for (const id of FACET_IDS) expect({ id, counts: capped[id] }).toEqual({ id, counts: null });
+    // A filter the aggregates answer is never capped.
+    const counted = await facetCounts(db.pool, project.id, { intentVerdict: ["wrong"] }, names, { timeLimitMs: 60_000, maxGroupRows: 1 });
+    for (const id of FACET_IDS) expect({ id, counts: sorted(counted[id]) }).toEqual({ id, counts: sorted(expectedFacets({ intentVerdict: ["wrong"] })[id]) });
+  });
+
   it("the aggregates and the GROUP BY agree (a filter that forces the second for every facet)", async () => {
     const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
     const names = new Map(rows.map((row) => [row.id, row.name]));

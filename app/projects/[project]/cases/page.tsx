@@ -107,7 +107,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
       ) : null}
       <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facets} keep={viewFields(state)} judges={judges} />
       {Object.values(facets).some((counts) => counts === null) ? (
-        <p className="text-xs text-muted">Some counts beside the filters (shown as –) took too long for this filter and were left out; the match count below is exact.</p>
+        <p className="text-xs text-muted">Some counts beside the filters (shown as –) take too long to count for this filter at this size and were left out; the match count below is exact.</p>
       ) : null}
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
         <p className="text-sm text-ink">
