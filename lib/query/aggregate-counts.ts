@@ -9,7 +9,7 @@
  * case-level filters (agreement, winner) are not among its keys.
  */
 import type pg from "pg";
-import { PAIR_SUCCESS_SQL } from "../metrics/paired";
+import { PAIR_SUCCESS_SQL, SUCCESS_SQL } from "../metrics/paired";
 import { parameters, type Bind, type ResolvedCompletionFilter } from "./completions";
 
 /** The filters completion_counts answers, each as SQL over its row `s`. */
@@ -161,14 +161,18 @@ function pairForm(projectId: number, filter: ResolvedCompletionFilter, bind: Bin
   if (winner) where.push(`(${[...new Set(winner.runs)].map((id) => success(id === a ? "a" : "b")).join(" OR ")})`);
   if (expectedIntent) where.push(`p.expected_intent = ANY(${bind([...new Set(expectedIntent)])}::text[])`);
   const perCompletion = { predictedIntent, intentVerdict, policyVerdict, systemSuccess };
-  const sideWhere = (side: Side) => {
-    const conditions = (Object.keys(PAIR_SIDE_SQL) as (keyof typeof PAIR_SIDE_SQL)[]).flatMap((id) => {
-      const value = perCompletion[id];
-      return value === undefined ? [] : [(PAIR_SIDE_SQL[id] as (v: unknown, b: Bind, s: Side) => string)(value, bind, side)];
-    });
-    return conditions.length === 0 ? "TRUE" : conditions.join(" AND ");
-  };
-  return { where: where.join(" AND "), side: { a: sideWhere("a"), b: sideWhere("b") } };
+  return { where: where.join(" AND "), side: { a: pairSideWhere(perCompletion, bind, "a"), b: pairSideWhere(perCompletion, bind, "b") } };
+}
+
+type PerCompletion = Pick<ResolvedCompletionFilter, keyof typeof PAIR_SIDE_SQL>;
+
+/** The per-completion filters over one side of a run_pair_counts row `p`. */
+function pairSideWhere(filter: PerCompletion, bind: Bind, side: Side): string {
+  const conditions = (Object.keys(PAIR_SIDE_SQL) as (keyof typeof PAIR_SIDE_SQL)[]).flatMap((id) => {
+    const value = filter[id];
+    return value === undefined ? [] : [(PAIR_SIDE_SQL[id] as (v: unknown, b: Bind, s: Side) => string)(value, bind, side)];
+  });
+  return conditions.length === 0 ? "TRUE" : conditions.join(" AND ");
 }
 
 /**
@@ -206,4 +210,48 @@ export async function pairCountBy(db: pg.ClientBase | pg.Pool, projectId: number
     values,
   );
   return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
+}
+
+/**
+ * The completions matching `winner` of one run W alone (no agreement), from
+ * the aggregates: W's own succeeding completions (completion_counts), and
+ * each other run's completions in the cases where W succeeds
+ * (run_pair_counts, W's side succeeding), each with the per-completion
+ * filters and the ground truth. `cases` too where it follows: with no
+ * per-completion filter and W among the runs, one case per W success. Null
+ * for any other filter.
+ */
+export async function winnerCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ completions: number; cases: number | null } | null> {
+  const { winner, run, judge, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, ...others } = filter;
+  if (!winner || Object.values(others).some((value) => value !== undefined)) return null;
+  const winners = [...new Set(winner.runs)];
+  if (winners.length !== 1) return null;
+  // The rows hold the counted verdicts: one judge's alone only when nothing reads a policy verdict.
+  if (judge !== undefined && (winner.success !== "intent" || policyVerdict !== undefined || systemSuccess !== undefined)) return null;
+  const w = winners[0]!;
+  const runs = run ? [...new Set(run)] : (await db.query<{ id: number }>("SELECT id FROM runs WHERE project_id = $1", [projectId])).rows.map((row) => row.id);
+  const perCompletion: PerCompletion = { predictedIntent, intentVerdict, policyVerdict, systemSuccess };
+  const { values, bind } = parameters();
+  const parts: string[] = [];
+  if (runs.includes(w)) {
+    const own = Object.fromEntries(Object.entries({ run: [w], expectedIntent, ...perCompletion }).filter(([, value]) => value !== undefined)) as ResolvedCompletionFilter;
+    parts.push(`(SELECT coalesce(sum(s.n), 0) FROM completion_counts s WHERE ${statsWhere(projectId, own, bind)} AND ${SUCCESS_SQL[winner.success]("s")})`);
+  }
+  for (const x of runs.filter((id) => id !== w)) {
+    const [wSide, xSide]: [Side, Side] = w < x ? ["a", "b"] : ["b", "a"];
+    const where = [`p.project_id = ${bind(projectId)}`, `p.run_a = ${bind(Math.min(w, x))}`, `p.run_b = ${bind(Math.max(w, x))}`, PAIR_SUCCESS_SQL[winner.success](wSide), pairSideWhere(perCompletion, bind, xSide)];
+    if (expectedIntent) where.push(`p.expected_intent = ANY(${bind([...new Set(expectedIntent)])}::text[])`);
+    parts.push(`(SELECT coalesce(sum(p.n), 0) FROM run_pair_counts p WHERE ${where.join(" AND ")})`);
+  }
+  if (parts.length === 0) return { completions: 0, cases: 0 };
+  const { rows } = await db.query<{ n: number }>(`SELECT (${parts.join(" + ")})::float8 AS n`, values);
+  const completions = rows[0]!.n;
+  const plain = Object.values(perCompletion).every((value) => value === undefined) && runs.includes(w);
+  if (!plain) return { completions, cases: null };
+  const own = parameters();
+  const { rows: cases } = await db.query<{ n: number }>(
+    `SELECT coalesce(sum(s.n), 0)::float8 AS n FROM completion_counts s WHERE ${statsWhere(projectId, expectedIntent ? { run: [w], expectedIntent } : { run: [w] }, own.bind)} AND ${SUCCESS_SQL[winner.success]("s")}`,
+    own.values,
+  );
+  return { completions, cases: cases[0]!.n };
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
 import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
-import { agreementCount, pairCount, statsCount, statsCountable } from "./aggregate-counts";
+import { agreementCount, pairCount, statsCount, statsCountable, winnerCount } from "./aggregate-counts";
 import { encodeCursor } from "./cursor";
 
 /** A page of cases continues after [sort, case id]; "case" marks it so a completion cursor is never taken for one. */
@@ -73,6 +73,8 @@ export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number,
   if (outcome) return outcome.cases;
   const paired = await pairCount(db, projectId, resolved);
   if (paired) return paired.cases;
+  const won = await winnerCount(db, projectId, resolved);
+  if (won?.cases != null) return won.cases;
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT c.case_id)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;

@@ -12,7 +12,7 @@
  */
 import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
-import { agreementCount, pairCount, statsCount, statsCountable } from "./aggregate-counts";
+import { agreementCount, pairCount, statsCount, statsCountable, winnerCount } from "./aggregate-counts";
 import type { CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict } from "../validations/filters";
 import { exactSearchPredicate } from "../search/match";
 import { encodeCursor } from "./cursor";
@@ -100,7 +100,7 @@ export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: n
   if (statsCountable(resolved)) return statsCount(db, projectId, resolved);
   const outcome = await agreementCount(db, projectId, resolved);
   if (outcome) return outcome.cases * outcome.runs;
-  const paired = await pairCount(db, projectId, resolved);
+  const paired = (await pairCount(db, projectId, resolved)) ?? (await winnerCount(db, projectId, resolved));
   if (paired) return paired.completions;
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
-import { pairCount } from "../../lib/query/aggregate-counts";
+import { pairCount, winnerCount } from "../../lib/query/aggregate-counts";
 import { countCompletions, listCompletions, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
@@ -262,6 +262,39 @@ describe("completion filters", () => {
     ] satisfies CompletionFilter[]) {
       expect(await pairCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!), JSON.stringify(filter)).toBeNull();
     }
+  });
+
+  it("counts a winner alone (one run, no agreement) from the aggregates, with any per-completion filter", async () => {
+    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+    const filterArbitrary = fc
+      .record({
+        winner: fc.constantFrom(...RUNS),
+        run: pick(RUNS),
+        success: fc.constantFrom("system", "intent", "policy" as const),
+        expectedIntent: pick(INTENTS),
+        predictedIntent: pick([...INTENTS, "pizza_order"]),
+        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+        policyVerdict: pick(VERDICTS),
+        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+      })
+      .map(({ winner, ...rest }) => Object.fromEntries(Object.entries({ ...rest, winner: [winner] }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        const keys = expectedKeys(filter);
+        const counted = await winnerCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!);
+        expect(counted?.completions).toBe(keys.length);
+        const cases = new Set(keys.map((key) => key.slice(0, key.lastIndexOf("/")))).size;
+        if (counted!.cases !== null) expect(counted!.cases).toBe(cases);
+        expect(await countCompletions(db.pool, project.id, filter)).toBe(keys.length);
+        expect(await countCases(db.pool, project.id, filter)).toBe(cases);
+      }),
+      { numRuns: 80 },
+    );
+    // Two winners, or a winner with an agreement or a tag: not of that form.
+    for (const filter of [{ winner: ["run-a", "run-b"] }, { winner: ["run-a"], agreement: "disagree" }, { winner: ["run-a"], tag: ["vip"] }] satisfies CompletionFilter[]) {
+      expect(await winnerCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, filter))!), JSON.stringify(filter)).toBeNull();
+    }
+    expect((await winnerCount(db.pool, project.id, (await resolveCompletionFilter(db.pool, project.id, { winner: ["run-b"], success: "intent" }))!))?.cases).toBeGreaterThan(0);
   });
 
   it("a few filters actually select something, and narrow", () => {
