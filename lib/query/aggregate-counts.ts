@@ -6,7 +6,9 @@
  * prediction, verdicts, the case's tag array): thousands whatever the data
  * size, where a count over the completions reads every match (a third of a
  * million rows for one verdict at a million cases). Text search and the
- * case-level filters (agreement, winner) are not among its keys.
+ * case-level filters (agreement, winner) are not among its keys; an
+ * agreement over every run comes from case_outcome_counts, and two runs'
+ * agreement or one run's winner from run_pair_counts (pairCount, winnerCount).
  */
 import type pg from "pg";
 import { PAIR_SUCCESS_SQL, SUCCESS_SQL } from "../metrics/paired";
