@@ -104,7 +104,8 @@ const OUTCOME_AGREEMENT = {
  */
 export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ cases: number; runs: number } | null> {
   const { agreement, run, judge, ...others } = filter;
-  if (!agreement || (judge !== undefined && agreement.success !== "intent") || Object.values(others).some((value) => value !== undefined)) return null;
+  // The aggregates hold the counted verdicts; a judge is left in a filter (matchingFilter) only where a policy verdict is read.
+  if (!agreement || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
   const { rows: counted } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE project_id = $1", [projectId]);
   const runs = new Set(agreement.runs).size;
   // Run ids are the project's own (resolved from names), so as many distinct ones as it has runs are all of them.
@@ -150,12 +151,11 @@ const PAIR_GROUP_SQL: Record<StatsGroup, (side: Side) => string> = {
  */
 function pairForm(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): { where: string; side: Record<Side, string> } | null {
   const { agreement, run, winner, expectedIntent, judge, predictedIntent, intentVerdict, policyVerdict, systemSuccess, ...others } = filter;
-  if (!agreement || !run || Object.values(others).some((value) => value !== undefined)) return null;
+  // A judge, as in agreementCount: left in a filter only where a policy verdict is read.
+  if (!agreement || !run || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
   const runs = [...new Set(run)].sort((x, y) => x - y);
   const over = new Set(agreement.runs);
   if (runs.length !== 2 || over.size !== 2 || !runs.every((id) => over.has(id))) return null;
-  // The rows hold the counted verdicts: one judge's alone only when nothing reads a policy verdict.
-  if (judge !== undefined && (agreement.success !== "intent" || policyVerdict !== undefined || systemSuccess !== undefined)) return null;
   if (winner && (winner.success !== agreement.success || !winner.runs.every((id) => over.has(id)))) return null;
   const [a, b] = runs as [number, number];
   const success = PAIR_SUCCESS_SQL[agreement.success];
@@ -225,35 +225,29 @@ export async function pairCountBy(db: pg.ClientBase | pg.Pool, projectId: number
  */
 export async function winnerCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ completions: number; cases: number | null } | null> {
   const { winner, run, judge, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, ...others } = filter;
-  if (!winner || Object.values(others).some((value) => value !== undefined)) return null;
+  // A judge, as in agreementCount: left in a filter only where a policy verdict is read.
+  if (!winner || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
   const winners = [...new Set(winner.runs)];
   if (winners.length !== 1) return null;
-  // The rows hold the counted verdicts: one judge's alone only when nothing reads a policy verdict.
-  if (judge !== undefined && (winner.success !== "intent" || policyVerdict !== undefined || systemSuccess !== undefined)) return null;
   const w = winners[0]!;
   const runs = run ? [...new Set(run)] : (await db.query<{ id: number }>("SELECT id FROM runs WHERE project_id = $1", [projectId])).rows.map((row) => row.id);
   const perCompletion: PerCompletion = { predictedIntent, intentVerdict, policyVerdict, systemSuccess };
   const { values, bind } = parameters();
-  const parts: string[] = [];
-  if (runs.includes(w)) {
-    const own = Object.fromEntries(Object.entries({ run: [w], expectedIntent, ...perCompletion }).filter(([, value]) => value !== undefined)) as ResolvedCompletionFilter;
-    parts.push(`(SELECT coalesce(sum(s.n), 0) FROM completion_counts s WHERE ${statsWhere(projectId, own, bind)} AND ${SUCCESS_SQL[winner.success]("s")})`);
-  }
-  for (const x of runs.filter((id) => id !== w)) {
+  const own = runs.includes(w)
+    ? `(SELECT coalesce(sum(s.n), 0) FROM completion_counts s WHERE ${statsWhere(projectId, definedOnly({ run: [w], expectedIntent, ...perCompletion }), bind)} AND ${SUCCESS_SQL[winner.success]("s")})`
+    : "0";
+  const pairs = runs.filter((id) => id !== w).map((x) => {
     const [wSide, xSide]: [Side, Side] = w < x ? ["a", "b"] : ["b", "a"];
     const where = [`p.project_id = ${bind(projectId)}`, `p.run_a = ${bind(Math.min(w, x))}`, `p.run_b = ${bind(Math.max(w, x))}`, PAIR_SUCCESS_SQL[winner.success](wSide), pairSideWhere(perCompletion, bind, xSide)];
     if (expectedIntent) where.push(`p.expected_intent = ANY(${bind([...new Set(expectedIntent)])}::text[])`);
-    parts.push(`(SELECT coalesce(sum(p.n), 0) FROM run_pair_counts p WHERE ${where.join(" AND ")})`);
-  }
-  if (parts.length === 0) return { completions: 0, cases: 0 };
-  const { rows } = await db.query<{ n: number }>(`SELECT (${parts.join(" + ")})::float8 AS n`, values);
-  const completions = rows[0]!.n;
+    return `(SELECT coalesce(sum(p.n), 0) FROM run_pair_counts p WHERE ${where.join(" AND ")})`;
+  });
+  const { rows } = await db.query<{ own: number; completions: number }>(`SELECT own::float8 AS own, (${["own", ...pairs].join(" + ")})::float8 AS completions FROM (SELECT ${own} AS own) w`, values);
+  // With no per-completion filter, each case W wins has W's completion matching: one case per success of W.
   const plain = Object.values(perCompletion).every((value) => value === undefined) && runs.includes(w);
-  if (!plain) return { completions, cases: null };
-  const own = parameters();
-  const { rows: cases } = await db.query<{ n: number }>(
-    `SELECT coalesce(sum(s.n), 0)::float8 AS n FROM completion_counts s WHERE ${statsWhere(projectId, expectedIntent ? { run: [w], expectedIntent } : { run: [w] }, own.bind)} AND ${SUCCESS_SQL[winner.success]("s")}`,
-    own.values,
-  );
-  return { completions, cases: cases[0]!.n };
+  return { completions: rows[0]!.completions, cases: plain ? rows[0]!.own : null };
+}
+
+function definedOnly(filter: Record<string, unknown>): ResolvedCompletionFilter {
+  return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as ResolvedCompletionFilter;
 }
