@@ -171,6 +171,15 @@ async function all(filter: CompletionFilter, options: { limit?: number; sort?: C
   throw new Error("pagination did not end");
 }
 
+/** None, or some distinct values of `values`: a filter that may be left out. */
+const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+
+/** The project's run ids to names, as the pages pass them to facetCounts. */
+async function runNames(): Promise<Map<number, string>> {
+  const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 function expectedKeys(filter: CompletionFilter): string[] {
   const wanted = new Set(expected.filter((row) => matches(row, filter)).map((row) => row.key));
   return order.filter((key) => wanted.has(key));
@@ -265,7 +274,6 @@ describe("completion filters", () => {
   });
 
   it("counts a winner alone (one run, no agreement) from the aggregates, with any per-completion filter", async () => {
-    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
     const filterArbitrary = fc
       .record({
         winner: fc.constantFrom(...RUNS),
@@ -310,7 +318,6 @@ describe("completion filters", () => {
   });
 
   it("any combination of filters returns exactly the matching completions", async () => {
-    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
     const filterArbitrary = fc.record(
       {
         run: pick([...RUNS, "ghost"]),
@@ -438,16 +445,13 @@ describe("facet counts", () => {
     ["text", { q: "reply from run-b" }],
     ["an unknown run", { run: ["ghost"] }],
   ])("%s", async (_name, filter) => {
-    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
-    const got = await facetCounts(db.pool, project.id, filter, new Map(rows.map((row) => [row.id, row.name])), { timeLimitMs: 60_000 });
+    const got = await facetCounts(db.pool, project.id, filter, await runNames(), { timeLimitMs: 60_000 });
     const want = expectedFacets(filter);
     for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
   });
 
   it("any combination of the aggregates' filters (runs, intents, verdicts, system success, tags) counts every facet exactly", async () => {
-    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
-    const names = new Map(rows.map((row) => [row.id, row.name]));
-    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+    const names = await runNames();
     const filterArbitrary = fc.record(
       {
         run: pick(RUNS),
@@ -472,9 +476,7 @@ describe("facet counts", () => {
   });
 
   it("any filter of what a run comparison links to, with per-completion filters, counts and facets exactly from run_pair_counts", async () => {
-    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
-    const names = new Map(rows.map((row) => [row.id, row.name]));
-    const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+    const names = await runNames();
     const filterArbitrary = fc
       .record({
         runs: fc.uniqueArray(fc.constantFrom(...RUNS), { minLength: 2, maxLength: 2 }),
@@ -506,8 +508,7 @@ describe("facet counts", () => {
   });
 
   it("leaves out, untried, a GROUP BY facet that would read more completions than allowed; the aggregates' facets stay", async () => {
-    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
-    const names = new Map(rows.map((row) => [row.id, row.name]));
+    const names = await runNames();
     const filter: CompletionFilter = { agreement: "disagree", success: "intent", intentVerdict: ["wrong"] };
     const want = expectedFacets(filter);
     const exact = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000 });
@@ -521,8 +522,7 @@ describe("facet counts", () => {
   });
 
   it("the aggregates and the GROUP BY agree (a filter that forces the second for every facet)", async () => {
-    const { rows } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
-    const names = new Map(rows.map((row) => [row.id, row.name]));
+    const names = await runNames();
     // q matching every completion's text ("Reply from" is in every reply) takes the GROUP BY path.
     expect(expectedKeys({ q: "reply from" })).toEqual(order);
     const viaCompletions = await facetCounts(db.pool, project.id, { q: "reply from" }, names, { timeLimitMs: 60_000 });
