@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { TEST_PORTS } from "../tests/support/ports";
+import { submitSignIn } from "./fixtures/sign-in";
 
 const PORT = TEST_PORTS.IB_E2E_PORT + 1;
 let server: ChildProcess;
@@ -69,8 +70,6 @@ test("the one-time link of a fresh install creates the first admin and signs the
   // The admin signs in again with what they chose.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
-  await page.getByLabel("Email").fill("first-admin@example.com");
-  await page.getByLabel("Password").fill("the first admin's password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitSignIn(page, { email: "first-admin@example.com", password: "the first admin's password" });
   await expect(page.getByTestId("signed-in-as")).toHaveText("first-admin@example.com");
 });

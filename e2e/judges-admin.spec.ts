@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { apiKey, ib, ibWithInput } from "./fixtures/cli";
+import { signInFrom } from "./fixtures/sign-in";
 
 /**
  * The judges page for a project admin: add an LLM judge (its key shown only
@@ -108,11 +109,7 @@ test("a lead of the project sees which verdicts count, but neither admin form", 
   const context = await browser.newContext({ baseURL, storageState: SIGNED_OUT });
   try {
     const lead = await context.newPage();
-    await lead.goto(`/sign-in?next=${encodeURIComponent(`/projects/${PROJECT}/judges`)}`);
-    await lead.getByLabel("Email").fill(email);
-    await lead.getByLabel("Password").fill(password);
-    await lead.getByRole("button", { name: "Sign in" }).click();
-    await expect(lead).toHaveURL(new RegExp(`/projects/${PROJECT}/judges$`));
+    await signInFrom(lead, `/projects/${PROJECT}/judges`, { email, password });
     await expect(lead.getByTestId("counted-rule")).toBeVisible();
     await expect(lead.getByRole("form", { name: "Judge runs" })).toBeVisible();
     await expect(lead.getByRole("form", { name: "Judge settings" })).toHaveCount(0);
