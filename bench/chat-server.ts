@@ -7,7 +7,7 @@
  * serves a slow judge and a fast one. GET /stats gives the requests answered
  * so far. Prints `{"port": N}` on stdout once it listens.
  *
- * Started by bench/judge.ts: `node --import tsx bench/chat-server.ts`.
+ * Started by bench/chat-client.ts for bench/judge.ts: `node --import tsx bench/chat-server.ts`.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";

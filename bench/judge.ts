@@ -21,10 +21,7 @@
  * exactly one new verdict of the judge for each, none pending, and
  * run_intent_stats equal to counting the completions afterwards.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { createInterface } from "node:readline";
 import { pool } from "../lib/db/pool";
 import { DEMO_INTENTS, DEMO_RUNS } from "../lib/demo/generate";
 import { storeStream } from "../lib/ingest/stream";
@@ -37,7 +34,7 @@ import { recordSchema, type IngestRecord } from "../lib/validations/record";
 import { taxonomySchema } from "../lib/validations/taxonomy";
 import { upsertIntents } from "../lib/taxonomy/intents";
 import type { ProjectContext } from "../lib/projects";
-import { ROOT } from "../scripts/build";
+import { startChatServer, type ChatServer } from "./chat-client";
 import { cpuMeter, describeCpu } from "./cpu";
 import { loadBenchData } from "./load";
 import { createBenchProject } from "./project";
@@ -56,37 +53,6 @@ const CACHED_COMPLETIONS = 100_000;
 const QUICK_CACHED_COMPLETIONS = 20_000;
 const RUBRIC_TARGET = 20_000;
 const CACHED_TARGET = 20_000;
-
-interface ChatServer {
-  /** The base URL of a judge whose answers take `delayMs`. */
-  url(delayMs: number): string;
-  requests(): Promise<number>;
-  close(): Promise<void>;
-}
-
-async function startChatServer(): Promise<ChatServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench/chat-server.ts")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`the loopback chat server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
-  });
-  child.removeAllListeners("exit");
-  const stop = () => child.kill("SIGTERM");
-  process.once("exit", stop); // an interrupted run leaves no server behind
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    url: (delayMs) => `${base}/${delayMs}/v1`,
-    requests: async () => ((await (await fetch(`${base}/stats`)).json()) as { requests: number }).requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        process.off("exit", stop);
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
 
 /**
  * `cases` records whose conversations all differ (each names its own order),
