@@ -6,7 +6,7 @@
  */
 export function Name({ text, max = 60, className = "" }: { text: string; max?: number; className?: string }) {
   const short = shortName(text, max);
-  if (short === text) return <bdi className={className}>{text}</bdi>;
+  if (short === text) return <bdi className={className || undefined}>{text}</bdi>;
   return (
     <span className="group relative inline-block max-w-full align-bottom">
       <bdi tabIndex={0} title={text} aria-label={text} className={`${className} cursor-help rounded-sm`}>

@@ -29,7 +29,8 @@ test("the confusion matrix of small-base shows every cell, the format errors and
     const cell = page.getByTestId(`cell-${truth}-${predicted}`);
     await expect(cell).toHaveText(String(n));
     const label = truth === predicted ? `${truth} read correctly: ${n}` : `${truth} read as ${predicted}: ${n}`;
-    await expect(cell).toHaveAttribute("aria-label", label);
+    await expect(cell.getByRole("link", { name: label, exact: true })).toHaveText(String(n));
+    await expect(cell).toHaveAttribute("title", label);
     await expect(cell).toHaveAttribute("data-kind", truth === predicted ? "correct" : "confusion");
   }
   for (const [truth, n] of expected.formatErrors) {

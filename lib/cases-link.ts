@@ -4,7 +4,8 @@
  * schema (lib/validations/filters.ts), so the table shows that count.
  */
 import type { IntentVerdict } from "./grading/intent";
-import { completionFilterSearchParams, type PolicyVerdict } from "./validations/filters";
+import { completionFilterSearchParams } from "./validations/filter-params";
+import type { PolicyVerdict } from "./validations/filters";
 
 export interface CasesLinkFilter {
   run?: string;

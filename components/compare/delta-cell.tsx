@@ -30,23 +30,23 @@ export interface DeltaCellLinks {
 /**
  * One cell of the delta matrix: B − A with its sign, then A's count → B's
  * count, each a link to that run's confusion cell in the table. `label`
- * says all of it in words (title and screen readers).
+ * says all of it in words (the tooltip); a screen reader reads the change
+ * and each link's run and count, within the row and column headers. A matrix
+ * has hundreds of cells, so each carries one class (`delta-cell`, app/globals.css).
  */
 export function DeltaCell({ diagonal, max, label, testId, links }: { diagonal: boolean; max: number; label: string; testId: string; links: DeltaCellLinks | null }) {
-  const base = "min-w-14 border-b border-r border-line px-1.5 py-1 text-center tabular-nums";
-  if (links === null) return <td data-testid={testId} className={`${base} ${diagonal ? "bg-good/5" : ""}`} />;
+  if (links === null) return <td data-testid={testId} className={diagonal ? "delta-cell bg-good/5" : "delta-cell"} />;
   const delta = links.b.count - links.a.count;
   const tone = deltaTone(delta, diagonal);
   const { shade, dark } = toneShade(tone, Math.abs(delta), max);
   const text = tone === "same" ? "text-muted" : dark ? "text-white" : tone === "better" ? "text-good" : "text-bad";
   return (
-    <td title={label} data-testid={testId} data-tone={tone} className={`${base} ${shade} ${text}`}>
-      <span className="sr-only">{label}</span>
-      <span aria-hidden="true" className="block font-semibold" data-testid="delta">{signedCount(delta)}</span>
+    <td title={label} data-testid={testId} data-tone={tone} className={`delta-cell ${shade} ${text}`}>
+      <span className="block font-semibold" data-testid="delta">{signedCount(delta)}</span>
       <span className="block whitespace-nowrap text-[10px]">
-        <a href={links.a.href} aria-label={links.a.label} data-testid="count-a" className="underline-offset-2 hover:underline">{links.a.count}</a>
+        <a href={links.a.href} aria-label={links.a.label} data-testid="count-a" className="cell-link">{links.a.count}</a>
         <span aria-hidden="true">→</span>
-        <a href={links.b.href} aria-label={links.b.label} data-testid="count-b" className="underline-offset-2 hover:underline">{links.b.count}</a>
+        <a href={links.b.href} aria-label={links.b.label} data-testid="count-b" className="cell-link">{links.b.count}</a>
       </span>
     </td>
   );

@@ -1,26 +1,16 @@
+"use client";
+
+// A client component for its size, not for state: hundreds of cells, each two
+// links, rendered from the counts (see components/confusion/confusion-table.tsx).
 import { casesHref, type CasesLinkFilter } from "@/lib/cases-link";
-import type { DeltaCell as Cell } from "@/lib/metrics/paired";
+import { ColumnHeader, HEADER_MAX, stickyCell } from "../confusion/matrix-header";
 import { Name, shortName } from "../name";
 import { DeltaCell } from "./delta-cell";
 import { signedCount } from "./delta-format";
-import type { DeltaView } from "./delta-view";
+import type { DeltaCounts, DeltaView } from "./delta-view";
 
-const stickyCell = "sticky left-0 z-10 border-b border-r border-line bg-white";
-/** Longest header shown whole: a predicted intent is model output. */
-const HEADER_MAX = 24;
 /** Run names inside labels (attributes take text only). */
 const RUN_MAX = 40;
-
-function ColumnHeader({ intent, title, unknown = false }: { intent: string; title: string; unknown?: boolean }) {
-  return (
-    <th scope="col" title={title} className={`border-b border-r border-line px-1 py-2 align-bottom font-medium ${unknown ? "bg-amber-50 text-amber-950" : ""}`}>
-      <span className="inline-block whitespace-nowrap [writing-mode:vertical-rl] rotate-180">
-        <Name text={intent} max={HEADER_MAX} />
-        {unknown ? <span className="ml-1 rounded bg-amber-200 px-0.5 py-1 text-[10px] uppercase">unknown</span> : null}
-      </span>
-    </th>
-  );
-}
 
 interface Props {
   view: DeltaView;
@@ -32,7 +22,7 @@ interface Props {
 /** Ground truth (rows) × predicted (columns): B's paired count minus A's, and both counts, each linked to its run's cases. */
 export function DeltaMatrix({ view, project, a, b }: Props) {
   const [nameA, nameB] = [shortName(a, RUN_MAX), shortName(b, RUN_MAX)];
-  const cell = (expected: string, predicted: string | null, found: Cell | null, testId: string) => {
+  const cell = (expected: string, predicted: string | null, found: DeltaCounts | null, testId: string) => {
     const diagonal = predicted === expected;
     const reading = predicted === null ? `${shortName(expected, HEADER_MAX)} answered with a format error` : diagonal ? `${shortName(expected, HEADER_MAX)} read correctly` : `${shortName(expected, HEADER_MAX)} read as ${shortName(predicted, HEADER_MAX)}`;
     const filter: CasesLinkFilter = predicted === null ? { expectedIntent: expected, intentVerdict: "format_error" } : { expectedIntent: expected, predictedIntent: predicted };

@@ -13,12 +13,18 @@ export interface DeltaColumn {
   unknown: boolean;
 }
 
+/** One cell's paired counts of run A and run B. */
+export interface DeltaCounts {
+  a: number;
+  b: number;
+}
+
 export interface DeltaRow {
   intent: string;
   label: string | null;
   /** In column order; null where neither run has a paired case. */
-  cells: (DeltaCell | null)[];
-  formatErrors: DeltaCell | null;
+  cells: (DeltaCounts | null)[];
+  formatErrors: DeltaCounts | null;
 }
 
 export interface DeltaView {
@@ -37,7 +43,7 @@ export function deltaView(cells: readonly DeltaCell[], taxonomy: readonly { id: 
   const unknown = [...predicted].filter((id) => !labels.has(id)).sort();
   const columns = [...known.map((intent) => ({ intent, unknown: false })), ...unknown.map((intent) => ({ intent, unknown: true }))];
 
-  const byKey = new Map(cells.map((cell) => [JSON.stringify([cell.expected, cell.predicted]), cell]));
+  const byKey = new Map(cells.map((cell) => [JSON.stringify([cell.expected, cell.predicted]), { a: cell.a, b: cell.b }]));
   const at = (expected: string, predicted: string) => byKey.get(JSON.stringify([expected, predicted])) ?? null;
   const rows = rowIds.map((intent) => ({
     intent,

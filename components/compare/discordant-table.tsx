@@ -1,3 +1,6 @@
+"use client";
+
+// A client component for its size (see components/confusion/confusion-table.tsx).
 import { count } from "@/lib/format";
 import type { DiscordantCase } from "@/lib/metrics/discordant";
 import { Name } from "../name";

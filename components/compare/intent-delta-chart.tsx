@@ -1,3 +1,6 @@
+"use client";
+
+// A client component for its size (see components/confusion/confusion-table.tsx).
 import { casesHref, comparisonCasesHref } from "@/lib/cases-link";
 import { count, percent } from "@/lib/format";
 import type { IntentDelta, SuccessKind } from "@/lib/metrics/paired";

@@ -1,27 +1,19 @@
+"use client";
+
+// A client component for its size, not for state: hundreds of cells, each a
+// link, rendered from the matrix's counts. As a server component the page
+// carried every cell twice (its HTML and the same tree in the React payload);
+// this way the payload carries the counts alone (about a third of the page's
+// bytes and server time at 27 intents, measured).
 import { casesHref } from "@/lib/cases-link";
 import { count } from "@/lib/format";
 import { Name } from "../name";
+import { ColumnHeader, HEADER_MAX, stickyCell } from "./matrix-header";
 import { MatrixCell } from "./matrix-cell";
-import type { MatrixView } from "./matrix-view";
-
-const stickyCell = "sticky left-0 z-10 border-b border-r border-line bg-white";
-
-/** Longest column header shown whole: a predicted intent is model output and may be thousands of characters. */
-const HEADER_MAX = 24;
-
-function ColumnHeader({ intent, title, unknown = false }: { intent: string; title: string; unknown?: boolean }) {
-  return (
-    <th scope="col" title={title} className={`border-b border-r border-line px-1 py-2 align-bottom font-medium ${unknown ? "bg-amber-50 text-amber-950" : ""}`}>
-      <span className="inline-block whitespace-nowrap [writing-mode:vertical-rl] rotate-180">
-        <Name text={intent} max={HEADER_MAX} />
-        {unknown ? <span className="ml-1 rounded bg-amber-200 px-0.5 py-1 text-[10px] uppercase">unknown</span> : null}
-      </span>
-    </th>
-  );
-}
+import type { MatrixTable } from "./matrix-view";
 
 /** Ground truth (rows) × predicted intent (columns), format errors and row totals last; scrolls sideways. */
-export function ConfusionTable({ view, run, project }: { view: MatrixView; run: string; project: string }) {
+export function ConfusionTable({ view, run, project }: { view: MatrixTable; run: string; project: string }) {
   return (
     // The frame scrolls both ways within the window, so its scroll bars are always in reach; the
     // header row and the ground-truth column stay in view while it scrolls.

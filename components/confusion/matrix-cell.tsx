@@ -13,27 +13,25 @@ function confusionShade(n: number, max: number): { shade: string; dark: boolean 
   return { shade: CONFUSION_SHADES[step]!, dark: step >= 4 };
 }
 
-/** One count of the confusion matrix; the label says in words what the cell counts. */
-/** The count, as a link to exactly its completions. */
-function Count({ n, href, label }: { n: number; href: string; label: string }) {
-  return <a href={href} aria-label={label} className="block rounded-sm underline-offset-2 hover:underline">{n}</a>;
-}
-
+/**
+ * One count of the confusion matrix, a link to exactly its completions. The
+ * label says in words what the cell counts: the link's name, and the cell's
+ * tooltip. An empty cell (0) is blank, named by its row and column headers.
+ * A matrix has hundreds of cells, so each carries one class (`matrix-cell`,
+ * app/globals.css) and its label no more often than that.
+ */
 export function MatrixCell({ n, kind, max, label, testId, href }: { n: number; kind: CellKind; max: number; label: string; testId: string; href: string }) {
-  const base = "min-w-9 border-b border-r border-line px-1.5 py-1 text-center tabular-nums";
-  if (n === 0) {
-    return <td aria-label={label} title={label} data-testid={testId} className={`${base} ${kind === "correct" ? "bg-good/5" : ""}`} />;
+  if (n === 0) return <td data-testid={testId} className={kind === "correct" ? "matrix-cell bg-good/5" : "matrix-cell"} />;
+  let tone: string;
+  if (kind === "correct") tone = "bg-good/15 text-good";
+  else if (kind === "format-error") tone = "bg-amber-100 text-amber-950";
+  else {
+    const { shade, dark } = confusionShade(n, max);
+    tone = `${shade} ${dark ? "text-white" : "text-bad"}`;
   }
-  if (kind === "correct") {
-    return <td aria-label={label} title={label} data-testid={testId} data-kind="correct" className={`${base} bg-good/15 font-semibold text-good`}><Count n={n} href={href} label={label} /></td>;
-  }
-  if (kind === "format-error") {
-    return <td aria-label={label} title={label} data-testid={testId} data-kind="format-error" className={`${base} bg-amber-100 font-semibold text-amber-950`}><Count n={n} href={href} label={label} /></td>;
-  }
-  const { shade, dark } = confusionShade(n, max);
   return (
-    <td aria-label={label} title={label} data-testid={testId} data-kind="confusion" className={`${base} ${shade} font-semibold ${dark ? "text-white" : "text-bad"}`}>
-      <Count n={n} href={href} label={label} />
+    <td title={label} data-testid={testId} data-kind={kind} className={`matrix-cell font-semibold ${tone}`}>
+      <a href={href} aria-label={label} className="cell-link block rounded-sm">{n}</a>
     </td>
   );
 }

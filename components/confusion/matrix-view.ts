@@ -79,3 +79,10 @@ export function matrixView(matrix: ConfusionMatrix, taxonomy: readonly { id: str
     },
   };
 }
+
+/** What the matrix's table shows (the list of confusions stays on the server). */
+export type MatrixTable = Pick<MatrixView, "columns" | "rows" | "maxConfusion" | "totals">;
+
+export function matrixTable({ columns, rows, maxConfusion, totals }: MatrixView): MatrixTable {
+  return { columns, rows, maxConfusion, totals };
+}

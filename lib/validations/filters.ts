@@ -12,7 +12,10 @@ import { z } from "zod";
 import { INTENT_VERDICTS, type IntentVerdict } from "../grading/intent";
 import { CURSOR_MAX_LENGTH, decodeCursor } from "../query/cursor";
 import { searchParamsObject, type SearchParams } from "../url-state";
+import { COMPLETION_FILTER_IDS, type CompletionFilterId } from "./filter-params";
 import { isStorableText, NOT_STORABLE_MESSAGE } from "./text";
+
+export { COMPLETION_FILTER_IDS, completionFilterSearchParams } from "./filter-params";
 
 export const POLICY_VERDICTS = ["pass", "fail", "pending"] as const;
 export type PolicyVerdict = (typeof POLICY_VERDICTS)[number];
@@ -121,9 +124,9 @@ export const completionFilterShape = {
       description:
         "Policy verdicts of this judge alone: its most recent verdict of each completion (pending where it has none; a format error's `fail` counts under every judge) stands for the counted one in `policyVerdict`, `systemSuccess`, `stale`, the `success` of `agreement` and `winner`, and the verdicts listed. Without it, each completion's counted verdict (the primary judge's, or the most recent of any judge).",
     }),
-};
+  // Exactly the parameters links write (./filter-params.ts): a missing or an extra one does not compile.
+} satisfies Record<CompletionFilterId, z.ZodType>;
 
-export const COMPLETION_FILTER_IDS = Object.keys(completionFilterShape) as (keyof typeof completionFilterShape)[];
 
 export function unknownParameters(allowed: readonly string[]) {
   return (issue: { code?: string; keys?: string[] }) =>
@@ -235,13 +238,3 @@ export function tolerantCompletionFilter(params: URLSearchParams | SearchParams)
   return readCompletionFilter(params).filter;
 }
 
-/** The query string for a filter (links from the UI, a failure set replayed against the API). */
-export function completionFilterSearchParams(filter: CompletionFilter): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const id of COMPLETION_FILTER_IDS) {
-    const value = filter[id];
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) params.append(id, String(item));
-  }
-  return params;
-}

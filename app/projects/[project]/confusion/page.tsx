@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Name } from "@/components/name";
 import { Notice } from "@/components/notice";
 import { ConfusionTable } from "@/components/confusion/confusion-table";
-import { matrixView } from "@/components/confusion/matrix-view";
+import { matrixTable, matrixView } from "@/components/confusion/matrix-view";
 import { RunForm } from "@/components/confusion/run-form";
 import { TopConfusions } from "@/components/confusion/top-confusions";
 import { count } from "@/lib/format";
@@ -48,7 +48,7 @@ export default async function ConfusionPage({ params, searchParams }: { params: 
               {count(view.totals.all - view.totals.correct - view.totals.formatErrors)} with another,{" "}
               {count(view.totals.formatErrors)} {view.totals.formatErrors === 1 ? "format error" : "format errors"}.
             </p>
-            <div className="mt-3"><ConfusionTable view={view} run={run.name} project={project.name} /></div>
+            <div className="mt-3"><ConfusionTable view={matrixTable(view)} run={run.name} project={project.name} /></div>
           </section>
           <section aria-labelledby="top-heading">
             <h2 id="top-heading" className="text-lg font-semibold">Most frequent confusions</h2>
