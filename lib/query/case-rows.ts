@@ -87,13 +87,16 @@ export async function listCaseRows(db: pg.ClientBase | pg.Pool, projectId: numbe
   const { values, bind } = parameters();
   const where = completionWhere(projectId, filter, bind);
   const direction = DIRECTION[query.sort];
-  const keyset = query.after === null ? "" : ` AND k.id ${direction.after} ${bind(query.after)}`;
-  // Cases in index order (project_id, id); each probed through the (project, case, run) index.
+  const keyset = (column: string) => (query.after === null ? "" : ` AND ${column} ${direction.after} ${bind(query.after)}`);
+  // Cases in index order (project_id, id), each with a matching completion. The keyset bound is
+  // written on the completions too: PostgreSQL does not carry an inequality across the join, and
+  // its merge semi join then read the (project, case, run) index from the project's first case
+  // (60-80 ms for a case a tenth of the way into 1,000,000, growing with the position).
   const cases = await db.query<{ id: number; external_id: string; expected_intent: string; tags: string[]; message: string }>(
     `SELECT k.id, k.external_id, k.expected_intent, k.tags, ${FIRST_MESSAGE_SQL} AS message
        FROM cases k
-      WHERE k.project_id = ${bind(projectId)}${keyset}
-        AND EXISTS (SELECT 1 FROM completions c WHERE c.case_id = k.id AND ${where})
+      WHERE k.project_id = ${bind(projectId)}${keyset("k.id")}
+        AND EXISTS (SELECT 1 FROM completions c WHERE c.case_id = k.id${keyset("c.case_id")} AND ${where})
       ORDER BY k.id ${direction.order} LIMIT ${bind(query.limit + 1)}`,
     values,
   );
