@@ -3,8 +3,8 @@
 // A client component for its size, not for state: hundreds of cells, each a
 // link, rendered from the matrix's counts. As a server component the page
 // carried every cell twice (its HTML and the same tree in the React payload);
-// this way the payload carries the counts alone (about a third of the page's
-// bytes and server time at 27 intents, measured).
+// this way the payload carries the counts alone. Measured at 27 intents: the
+// page 593 → 156 KB, server CPU 58 → 42 ms a request.
 import { casesHref } from "@/lib/cases-link";
 import { count } from "@/lib/format";
 import { Name } from "../name";

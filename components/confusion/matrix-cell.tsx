@@ -18,7 +18,7 @@ function confusionShade(n: number, max: number): { shade: string; dark: boolean 
  * label says in words what the cell counts: the link's name, and the cell's
  * tooltip. An empty cell (0) is blank, named by its row and column headers.
  * A matrix has hundreds of cells, so each carries one class (`matrix-cell`,
- * app/globals.css) and its label no more often than that.
+ * app/globals.css) and its label only where it is read: the tooltip and the link.
  */
 export function MatrixCell({ n, kind, max, label, testId, href }: { n: number; kind: CellKind; max: number; label: string; testId: string; href: string }) {
   if (n === 0) return <td data-testid={testId} className={kind === "correct" ? "matrix-cell bg-good/5" : "matrix-cell"} />;
