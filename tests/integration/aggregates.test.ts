@@ -4,12 +4,14 @@
  * written here independently of the triggers (tags read from `cases`, pairs by
  * a self-join), after random sequences of what changes completions: ingested
  * batches (new cases and completions, replaced texts, changed tags and ground
- * truths), policy verdicts set in bulk, single completions and whole cases
+ * truths), ground truths corrected with the texts kept (the grader's
+ * re-grade), policy verdicts set in bulk, single completions and whole cases
  * deleted, several statements in one transaction, and a rollback.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../../lib/db/pool";
+import { regradeCases } from "../../lib/ingest/regrade";
 import { storeRecords } from "../../lib/ingest/store";
 import { leaderboard, leaderboardFromCompletions } from "../../lib/metrics/queries";
 import { recordSchema, type RecordInput } from "../../lib/validations/record";
@@ -49,6 +51,7 @@ const change = fc.oneof(
   fc.record({ kind: fc.constant("verdicts" as const), run: fc.constantFrom(...RUNS), verdict: fc.constantFrom("pass", "fail", "pending"), everyOther: fc.boolean() }),
   fc.record({ kind: fc.constant("deleteCompletion" as const), no: fc.integer({ min: 0, max: 6 }), run: fc.constantFrom(...RUNS) }),
   fc.record({ kind: fc.constant("deleteCase" as const), no: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({ kind: fc.constant("correctTruth" as const), no: fc.integer({ min: 0, max: 6 }), intent: fc.constantFrom(...INTENTS) }),
   fc.record({ kind: fc.constant("retagInTransaction" as const), no: fc.integer({ min: 0, max: 6 }), tags: fc.subarray(["typo", "vip"]), rollback: fc.boolean() }),
 );
 
@@ -88,6 +91,17 @@ async function apply(projectId: number, project: Awaited<ReturnType<typeof fresh
     case "deleteCase":
       await db.pool.query("DELETE FROM cases WHERE project_id = $1 AND external_id = $2", [projectId, `c${step.no}`]);
       return;
+    case "correctTruth": {
+      // A corrected ground truth with the texts kept: the intent verdicts move, the predictions stay.
+      await withTransaction(async (client) => {
+        const { rows: found } = await client.query<{ id: string }>(
+          "UPDATE cases SET expected_intent = $3 WHERE project_id = $1 AND external_id = $2 RETURNING id",
+          [projectId, `c${step.no}`, step.intent],
+        );
+        await regradeCases(client, project, found.map((row) => Number(row.id)));
+      });
+      return;
+    }
     case "retagInTransaction": {
       // Tags changed, a completion's verdict changed and another case's tags changed back, in one transaction.
       const client = await db.pool.connect();
@@ -146,6 +160,10 @@ async function expectExact(projectId: number): Promise<void> {
   const outcome = "runs, intent_split, policy_split, predicted_kinds, intent_correct, policy_pass, system_success";
   expect(await rows(`SELECT case_id, ${outcome} FROM case_outcomes WHERE project_id = $1 AND runs > 0 ORDER BY 1`, projectId)).toEqual(
     await rows(`${ranking} ORDER BY 1`, projectId),
+  );
+  // What a verdict change adds to without a recount.
+  expect(await rows(`SELECT case_id, policy_fail FROM case_outcomes WHERE project_id = $1 AND runs > 0 ORDER BY 1`, projectId)).toEqual(
+    await rows(`SELECT case_id, count(*) FILTER (WHERE policy_verdict = 'fail')::int AS policy_fail FROM completions WHERE project_id = $1 GROUP BY 1 ORDER BY 1`, projectId),
   );
   expect(await rows(`SELECT ${outcome}, n::int FROM case_outcome_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`, projectId)).toEqual(
     await rows(`SELECT ${outcome}, count(*)::int AS n FROM (${ranking}) r GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`, projectId),
