@@ -10,6 +10,20 @@ import { DEMO_FIXTURE } from "./fixtures/demo-60";
  */
 const matchCount = (page: Page) => page.getByTestId("match-count");
 
+/**
+ * Opens the shortcut list with "?", pressing again only while it is still
+ * closed: until the case page has hydrated, a key reaches no listener. Once it
+ * opens, every shortcut is live.
+ */
+async function openShortcuts(page: Page) {
+  const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(async () => {
+    if (!(await dialog.isVisible())) await page.keyboard.press("?");
+    await expect(dialog).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+  return dialog;
+}
+
 test("the story: filter, open a case, read both answers, and walk the filter with j and k", async ({ page }) => {
   const filter = "run=hosted-baseline&intentVerdict=wrong&policyVerdict=pass";
   await page.goto(`/projects/demo/cases?${filter}`);
@@ -20,6 +34,9 @@ test("the story: filter, open a case, read both answers, and walk the filter wit
   await expect(matchCount(page)).toHaveText(String(ids.length));
 
   await rows.first().getByRole("link", { name: ids[0], exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${ids[0]}`);
+  await openShortcuts(page);
+  await page.keyboard.press("Escape");
   for (let i = 0; i < ids.length; i++) {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${ids[i]}`);
     await expect(page).toHaveURL(new RegExp(`/cases/${ids[i]}\\?${filter}$`));
@@ -42,9 +59,10 @@ test("the story: filter, open a case, read both answers, and walk the filter wit
 test("? lists the shortcuts, and typing in a field is not a shortcut", async ({ page }) => {
   await page.goto("/projects/demo/cases?run=small-base&intentVerdict=wrong");
   await page.getByTestId("completion-row").first().getByRole("link").first().click();
+  // The case page's own heading, not the table's that is still shown while it loads.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Case /);
   const heading = await page.getByRole("heading", { level: 1 }).textContent();
-  await page.keyboard.press("?");
-  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await openShortcuts(page);
   await expect(page.getByTestId("shortcuts")).toContainText("next case of the filter");
   await page.keyboard.press("Escape");
   await expect(page.getByRole("dialog")).toBeHidden();
@@ -173,6 +191,8 @@ test("the disagreement inbox: the rule in one sentence, every listed case a real
   await rows.first().getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${listed[0]}`);
   await expect(page.getByRole("link", { name: "Back to the inbox" })).toBeVisible();
+  await openShortcuts(page);
+  await page.keyboard.press("Escape");
   await page.keyboard.press("j");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${listed[1]}`);
   await expect(page).toHaveURL(/from=inbox&run=small-base&run=small-rft/);

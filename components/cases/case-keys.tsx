@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect, useEffectEvent, useRef } from "react";
 
 const SHORTCUTS: [string, string][] = [
   ["j  or  →", "next case of the filter"],
@@ -25,28 +25,33 @@ function ignored(event: KeyboardEvent): boolean {
 export function CaseKeys({ next, previous, toggleView, table }: { next: string | null; previous: string | null; toggleView: string; table: string }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (ignored(event)) return;
-      const go = (href: string | null) => {
-        if (href === null) return;
-        event.preventDefault();
-        router.push(href);
-      };
-      if (event.key === "j" || event.key === "ArrowRight") go(next);
-      else if (event.key === "k" || event.key === "ArrowLeft") go(previous);
-      else if (event.key === "f") go(toggleView);
-      else if (event.key === "u") go(table);
-      else if (event.key === "?") {
-        event.preventDefault();
-        const open = dialog.current;
-        if (open?.open) open.close();
-        else open?.showModal();
-      }
+  // An effect event reads this render's links: the listener is attached once,
+  // so a key pressed right after a client-side move to the next case goes to
+  // that case's neighbours, never to the previous page's (which a listener
+  // re-attached in a passive effect would still hold for a moment).
+  const onKey = useEffectEvent((event: KeyboardEvent) => {
+    if (ignored(event)) return;
+    const go = (href: string | null) => {
+      if (href === null) return;
+      event.preventDefault();
+      router.push(href);
     };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [next, previous, toggleView, table, router]);
+    if (event.key === "j" || event.key === "ArrowRight") go(next);
+    else if (event.key === "k" || event.key === "ArrowLeft") go(previous);
+    else if (event.key === "f") go(toggleView);
+    else if (event.key === "u") go(table);
+    else if (event.key === "?") {
+      event.preventDefault();
+      const open = dialog.current;
+      if (open?.open) open.close();
+      else open?.showModal();
+    }
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onKey(event);
+    window.addEventListener("keydown", listener);
+    return () => window.removeEventListener("keydown", listener);
+  }, []);
   return (
     <>
       <button type="button" onClick={() => dialog.current?.showModal()} className="rounded px-2 py-1 text-sm text-muted hover:bg-white" aria-haspopup="dialog">
