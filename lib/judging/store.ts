@@ -16,8 +16,12 @@ export interface CachedVerdict {
 
 export async function cachedVerdicts(db: pg.Pool, projectId: number, keys: readonly string[]): Promise<Map<string, CachedVerdict>> {
   if (keys.length === 0) return new Map();
+  // One index probe per key: `key = ANY($2)`, or a plain join with the keys, was planned as a scan of the
+  // project's whole cache (PostgreSQL 18: 28 and 64 ms a page of 2,000 keys at 100,000 entries; probed: 8 ms).
+  // The LIMIT keeps the lateral subquery from being flattened into that join; the key is unique.
   const { rows } = await db.query<CachedVerdict & { key: string }>(
-    "SELECT key, verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = ANY($2::text[])",
+    `SELECT j.key, j.verdict, j.rationale, j.agreement FROM unnest($2::text[]) AS k(key)
+       CROSS JOIN LATERAL (SELECT j.key, j.verdict, j.rationale, j.agreement FROM judge_cache j WHERE j.project_id = $1 AND j.key = k.key LIMIT 1) j`,
     [projectId, [...new Set(keys)]],
   );
   return new Map(rows.map(({ key, ...verdict }) => [key, verdict]));

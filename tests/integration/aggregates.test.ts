@@ -184,6 +184,36 @@ describe("the aggregates stay exact", () => {
     );
   }, 120_000);
 
+  it("when two transactions move verdicts of the same cases at once: the second waits for the first and adds to what it committed", async () => {
+    const project = await freshProject(TWO_INTENTS);
+    const cases = Array.from({ length: 12 }, (_, no) => ({ no, intent: "get_refund", tags: [], runs: { a: "pending" as const, b: "pending" as const } }));
+    await withTransaction((client) => storeRecords(client, project, records(cases).map((r) => recordSchema.parse(r))));
+    const moveRun = (run: string, verdict: string) =>
+      `UPDATE completions c SET policy_verdict = '${verdict}', policy_guideline_version = 1 FROM runs r
+        WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = '${run}'`;
+    const first = await db.pool.connect();
+    const second = await db.pool.connect();
+    try {
+      await first.query("BEGIN");
+      await first.query(moveRun("a", "pass"), [project.id]);
+      await second.query("BEGIN");
+      const { rows: me } = await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      const moving = second.query(moveRun("b", "fail"), [project.id]);
+      // The second writer's trigger reaches the cases the first holds, and waits there.
+      await expect.poll(async () => (await db.pool.query<{ waiting: boolean }>("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1", [me[0]!.pid])).rows[0]?.waiting, { timeout: 20_000 }).toBe(true);
+      await first.query("COMMIT");
+      await moving;
+      await second.query("COMMIT");
+    } finally {
+      first.release();
+      second.release();
+    }
+    // Every case: one pass (run a) and one fail (run b), which a writer reading the cases before the other committed would have lost.
+    const { rows: split } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM case_outcomes WHERE project_id = $1 AND policy_pass = 1 AND policy_fail = 1 AND policy_split = 1", [project.id]);
+    expect(split[0]!.n).toBe(12);
+    await expectExact(project.id);
+  });
+
   it("when one statement inserts several runs' completions of one case (a pair within the new rows)", async () => {
     const project = await freshProject(TWO_INTENTS);
     const three = records([{ no: 1, intent: "get_refund", tags: ["vip"], runs: { a: "ok", b: "wrong", c: "format" } }]);
