@@ -17,6 +17,7 @@ import type { ResolvedJudge } from "./judges";
 import { createLlmJudge, JudgeError, type RetryPolicy } from "./llm";
 import { FORMAT_ERROR_RATIONALE, judgeWithRubric } from "./rubric";
 import { lackingVerdicts, type LackingTarget } from "./scope";
+import { SharedAnswers } from "./shared-answers";
 import { cachedVerdicts, storeVerdicts, type CachedVerdict, type NewVerdict } from "./store";
 
 export const UNKNOWN_INTENT_RATIONALE = "unknown intent";
@@ -27,8 +28,10 @@ const BATCH_LIMIT = 2000;
 
 export interface RunOptions {
   retry?: RetryPolicy;
-  /** Called after each stored batch. */
-  onProgress?: (view: { done: number; errors: number; total: number }) => void;
+  /** Called after each stored batch; `heldAnswers`: LLM answers kept in memory for identical inputs still to come. */
+  onProgress?: (view: { done: number; errors: number; total: number; heldAnswers: number }) => void;
+  /** Completions read per page (tests use small pages to span many). */
+  pageSize?: number;
 }
 
 interface ScopeJob extends RunOptions {
@@ -78,7 +81,8 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     let failure: unknown = null;
     let reported = 0;
     let hadErrors = job.hadErrors;
-    const sameInput = new Map<string, Promise<Judged>>();
+    // Identical inputs in one job are asked once, their answers held only until the judge cache has them.
+    const shared = new SharedAnswers<Judged>();
 
     /** Batches being stored, each in a transaction of its own (at most two at once). */
     const storing = new Set<Promise<void>>();
@@ -94,8 +98,9 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
       const store = async () => {
         if (failure) return;
         const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore);
+        shared.committedBatch(batch.flatMap((j) => (j.ok && j.verdict.cache ? [j.verdict.key] : [])));
         cancelled ||= counters.status === "cancelled";
-        job.onProgress?.(counters);
+        job.onProgress?.({ done: counters.done, errors: counters.errors, total: counters.total, heldAnswers: shared.size });
       };
       const stored = store().catch((error: unknown) => {
         failure ??= error;
@@ -107,8 +112,10 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
     const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
 
-    outer: for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity))) {
+    outer: for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity, job.pageSize))) {
+      const committedBefore = shared.committed;
       const cache = judge.kind === "openai" ? await cachedVerdicts(db, projectId, page.map((t) => t.key)) : new Map<string, CachedVerdict>();
+      shared.forget(committedBefore);
       for (const t of page) {
         if (cancelled || failure) break outer;
         const fixed = fixedVerdict(t);
@@ -119,15 +126,17 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
           buffer.push(rubricVerdict(t)); // no request to wait for
         } else {
           await queue.onSizeLessThan(queue.concurrency * 4);
-          void queue.add(async () => {
-            // Identical inputs in one job (the same reply to the same conversation in two runs) are asked once.
-            let shared = sameInput.get(t.key);
-            if (!shared) sameInput.set(t.key, (shared = judgeOne.judge(t)));
-            const judged = forCompletion(await shared, t.id); // awaited before reading `buffer`: a flush may have replaced it meanwhile
-            buffer.push(judged);
-            if (judged.asked) asked += 1;
-            if (full() && storing.size <= 1) void flush();
-          });
+          shared.queue(t.key);
+          void queue
+            .add(async () => {
+              const judged = forCompletion(await shared.answer(t.key, () => judgeOne.judge(t)), t.id); // awaited before reading `buffer`: a flush may have replaced it meanwhile
+              buffer.push(judged);
+              if (judged.asked) asked += 1;
+              if (full() && storing.size <= 1) void flush();
+            })
+            .catch((error: unknown) => {
+              failure ??= error; // not a judge's answer (those are Judged values): a fault of ours, which ends the job
+            });
         }
         // Storing runs beside judging; judging waits only when stores fall behind (for the oldest to finish).
         if (full()) void flush();

@@ -219,6 +219,35 @@ describe("a judge job over several batches", () => {
   }, 120_000);
 });
 
+describe("identical inputs on different pages of one job", () => {
+  it("are asked once, and answers are not held in memory once the judge cache has them", async () => {
+    const project = await freshProject(TWO_INTENTS, "judge");
+    // Run b answers every case exactly as run a. Ingested 16 cases at a time, a then b, b's copies come 16 ids
+    // (pages of 10) after a's: some while a's answer is still being asked or stored, some once it is in the cache.
+    const cases = 400;
+    for (let first = 0; first < cases; first += 16) {
+      for (const run of ["a", "b"]) {
+        await ingest(project, Array.from({ length: 16 }, (_, k) => ({
+          case: { id: `s${first + k}`, messages: message(`my order ${first + k}`), expectedIntent: "get_refund" },
+          completions: [{ run, model: "m", text: completionText("get_refund", `Your refund for order ${first + k} is on its way.`) }],
+        })));
+      }
+    }
+    await llmJudge(project);
+    scripted();
+    const id = await createJudgeJob(db.pool, project.id, { judge: "llm", run: ["a", "b"] });
+    const held: number[] = [];
+    expect(await runJudgeJob(db.pool, id, { retry: FAST, pageSize: 10, onProgress: (p) => held.push(p.heldAnswers) })).toBe(true);
+    expect(await judgeJobView(db.pool, project.id, id)).toMatchObject({ status: "done", total: 2 * cases, done: 2 * cases, errors: 0, requests: cases });
+    // One request per distinct input (each case's conversation and reply), none for run b's copies.
+    expect(server.requests).toHaveLength(cases);
+    expect(new Set(server.requests.map((r) => r.body.messages[0]!.content)).size).toBe(cases);
+    // Answers already in the cache were let go as the job went on: a job that kept them all would end holding 400.
+    expect(held.length).toBeGreaterThan(5);
+    expect(Math.max(...held)).toBeLessThan(cases / 2);
+  });
+});
+
 describe("cancelling a judge job", () => {
   it("stops a running job after its current batch; what was stored stays, nothing more is sent", async () => {
     const project = await freshProject(TWO_INTENTS, "judge");
