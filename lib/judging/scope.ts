@@ -103,12 +103,18 @@ async function runNames(db: pg.Pool, projectId: number): Promise<Map<number, str
 
 /** One page's cases: external id and the conversation, parsed and as key JSON. */
 async function casesOf(db: pg.Pool, projectId: number, ids: number[]): Promise<Map<number, { externalId: string; messages: JudgeTarget["messages"]; json: string }>> {
-  // One index probe per case, as for the judge cache (./store.ts, cachedVerdicts): `id = ANY($2)` was planned as
-  // a scan of every case of the project with the array as a filter (41 ms a page at 100,000 cases; probed: 3 ms).
+  // The page's range of case ids beside the list: a page's cases are mostly consecutive, and with the range the
+  // planner reads them by the primary key (0.5 ms for 2,000 of 100,000 or 333,334 cases on PostgreSQL 18), where
+  // `id = ANY($2)` alone was planned on PostgreSQL 15 as a scan of every case of the project (41 ms).
+  let low = ids[0]!;
+  let high = low;
+  for (const id of ids) {
+    if (id < low) low = id;
+    if (id > high) high = id;
+  }
   const { rows } = await db.query<{ id: number; external_id: string; messages: JudgeTarget["messages"] }>(
-    `SELECT c.id, c.external_id, c.messages FROM unnest($2::bigint[]) AS k(id)
-       CROSS JOIN LATERAL (SELECT c.id, c.external_id, c.messages FROM cases c WHERE c.project_id = $1 AND c.id = k.id LIMIT 1) c`,
-    [projectId, ids],
+    "SELECT id, external_id, messages FROM cases WHERE project_id = $1 AND id = ANY($2::bigint[]) AND id BETWEEN $3 AND $4",
+    [projectId, ids, low, high],
   );
   return new Map(rows.map((row) => [Number(row.id), { externalId: row.external_id, messages: row.messages, json: JSON.stringify(row.messages) }]));
 }
