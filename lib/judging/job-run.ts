@@ -2,7 +2,8 @@
  * Running one judge job's scope (lib/judging/jobs.ts holds the job around
  * it): the completions lacking a verdict are read a page ahead, judged (the
  * rubric inline, cache hits without a request, the LLM judge through a queue
- * of `concurrency` requests in flight) and stored in batches beside the
+ * of `concurrency` requests in flight, identical inputs asked once:
+ * ./shared-answers.ts) and stored in batches beside the
  * judging, each batch in one transaction with the job's progress. At most
  * two batches are being stored at once, side by side (PostgreSQL works on
  * both; the aggregates' rows they share are locked in one order, so one
