@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { apiKey, ib } from "./fixtures/cli";
 
 /**
@@ -22,6 +22,18 @@ test.beforeAll(async ({ request }) => {
   expect((await request.post("/api/v1/ingest", { headers, data: { records } })).status()).toBe(200);
 });
 
+/**
+ * The job the form just started, found by the number it reports: the list's first job may still be an
+ * earlier one, and a later test must not begin while this job could still run (it would judge against
+ * the guideline that test saves).
+ */
+async function startedJob(page: Page): Promise<Locator> {
+  const started = page.getByRole("form", { name: "Judge runs" }).getByText(/Job \d+ started: rubric on r1/);
+  await expect(started).toBeVisible();
+  const id = /Job (\d+) started/.exec((await started.textContent()) ?? "")![1];
+  return page.getByTestId("judge-job").and(page.getByLabel(`Job ${id}`, { exact: true }));
+}
+
 test("edit a guideline, run the rubric judge from the page, watch it finish, and the leaderboard follows", async ({ page }) => {
   await page.goto(`/projects/${PROJECT}`);
   await expect(page.getByTestId("policy-counts").first()).toContainText("0 pass · 0 fail · 4 pending");
@@ -38,8 +50,7 @@ test("edit a guideline, run the rubric judge from the page, watch it finish, and
   await form.getByLabel("Judge").selectOption("rubric");
   await form.getByRole("checkbox", { name: "r1" }).check();
   await form.getByRole("button", { name: "Start judging" }).click();
-  await expect(form.getByText(/Job \d+ started: rubric on r1/)).toBeVisible();
-  const job = page.getByTestId("judge-job").first();
+  const job = await startedJob(page);
   // The page follows the job by itself: no reload here.
   await expect(job.getByTestId("job-status")).toHaveText("done", { timeout: 30_000 });
   await expect(job.getByTestId("job-progress")).toContainText("4 of 4 judged · 0 errors");
@@ -53,8 +64,9 @@ test("edit a guideline, run the rubric judge from the page, watch it finish, and
   await page.goto(`/projects/${PROJECT}/judges`);
   await form.getByRole("checkbox", { name: "r1" }).check();
   await form.getByRole("button", { name: "Start judging" }).click();
-  await expect(page.getByTestId("judge-job").first().getByTestId("job-status")).toHaveText("done", { timeout: 30_000 });
-  await expect(page.getByTestId("judge-job").first().getByTestId("job-progress")).toContainText("0 of 0 judged");
+  const again = await startedJob(page);
+  await expect(again.getByTestId("job-status")).toHaveText("done", { timeout: 30_000 });
+  await expect(again.getByTestId("job-progress")).toContainText("0 of 0 judged");
 });
 
 test("a changed guideline makes the verdicts stale in the table; the leaderboard shows one judge's verdicts alone", async ({ page }) => {

@@ -89,7 +89,9 @@ export default async function JudgesPage({ params, searchParams }: { params: Pro
               </div>
               <progress className="mt-2 h-2 w-full" max={Math.max(job.total, 1)} value={job.status === "done" && job.total === 0 ? 1 : job.done + job.errors} aria-label={`Job ${job.id} progress`} />
               <p className="mt-1 text-xs text-muted tabular-nums" data-testid="job-progress">
-                {count(job.done)} of {count(job.total)} judged · {count(job.errors)} errors · {job.rate === null ? "–" : `${job.rate.toFixed(1)}/s`} · ETA {duration(job.etaSeconds)} · {count(job.requests)} requests to the judge
+                {job.status === "queued" && job.total === 0 && job.done === 0
+                  ? "not started yet: the worker counts its completions when it takes it"
+                  : `${count(job.done)} of ${count(job.total)} judged · ${count(job.errors)} errors · ${job.rate === null ? "–" : `${job.rate.toFixed(1)}/s`} · ETA ${duration(job.etaSeconds)} · ${count(job.requests)} requests to the judge`}
               </p>
               {job.message ? <p className="mt-1 text-xs text-red-700">{job.message}</p> : null}
             </li>
