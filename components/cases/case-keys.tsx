@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useEffectEvent, useRef } from "react";
+import { useEffectEvent, useLayoutEffect, useRef } from "react";
 
 const SHORTCUTS: [string, string][] = [
   ["j  or  →", "next case of the filter"],
@@ -25,10 +25,11 @@ function ignored(event: KeyboardEvent): boolean {
 export function CaseKeys({ next, previous, toggleView, table }: { next: string | null; previous: string | null; toggleView: string; table: string }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
-  // An effect event reads this render's links: the listener is attached once,
-  // so a key pressed right after a client-side move to the next case goes to
-  // that case's neighbours, never to the previous page's (which a listener
-  // re-attached in a passive effect would still hold for a moment).
+  // An effect event reads this render's links, and the listener is attached and
+  // removed in a layout effect: moving to another case mounts a new page, and
+  // a passive effect would leave the old page's listener, with its links, on
+  // the window for a moment after the new case is shown, so a key pressed then
+  // would go to the old case's neighbour (the case now shown, when it was next).
   const onKey = useEffectEvent((event: KeyboardEvent) => {
     if (ignored(event)) return;
     const go = (href: string | null) => {
@@ -47,7 +48,7 @@ export function CaseKeys({ next, previous, toggleView, table }: { next: string |
       else open?.showModal();
     }
   });
-  useEffect(() => {
+  useLayoutEffect(() => {
     const listener = (event: KeyboardEvent) => onKey(event);
     window.addEventListener("keydown", listener);
     return () => window.removeEventListener("keydown", listener);
