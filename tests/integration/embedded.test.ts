@@ -20,6 +20,10 @@ describe("the embedded PostgreSQL", () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "ib-embedded-"));
     const first = await startEmbedded({ dataDir, port: 55480 });
     expect(first.owned).toBe(true);
+    // Started with its own settings, not PostgreSQL's defaults (128 MB of buffers, 1 GB of WAL between checkpoints).
+    const settings = await query(first.url, "SELECT name, setting::bigint * (CASE unit WHEN '8kB' THEN 8192 WHEN 'MB' THEN 1048576 END) / 1048576 AS mb FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size') ORDER BY name");
+    const eighth = Math.floor(os.totalmem() / 8 / 1048576);
+    expect(settings).toEqual([{ name: "max_wal_size", mb: "4096" }, { name: "shared_buffers", mb: String(Math.min(1024, Math.max(128, eighth))) }]);
     await query(first.url, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')");
 
     // A second starter (the CLI beside a running app) attaches instead of starting another server.
