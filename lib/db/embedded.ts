@@ -41,13 +41,13 @@ export interface EmbeddedOptions {
  * A million cases with their completions and verdicts do not fit in 128 MB,
  * and a judge job or an import writes enough WAL to start a checkpoint,
  * after which the first change of every page writes the whole page to the
- * WAL again. Measured with the judge benchmark's fully cached re-judge
- * (100,000 verdicts, 2 cores, 24 GiB): with the defaults, 12,100 and
- * 13,300/s with a CHECKPOINT forced just before the job, and 18,500 and
- * 12,300/s without; with shared_buffers 1 GB and max_wal_size 4 GB, 13,700
- * and 14,500/s with one, and 18,500 and 17,000/s without (1 GB of buffers
- * alone). The load benchmark at 300,000 cases: 92.2 -> 67.6 s. Shared
- * buffers take an eighth of the machine's memory, between 128 MB and 1 GB.
+ * WAL again. Measured on 2 shared cores, back to back: the load benchmark at
+ * 300,000 cases x 3 runs 55.0 -> 52.8 s (COPY 58.9 -> 57.2 s). The same
+ * command took 92.2 s half an hour earlier with the defaults, so the
+ * machine's own speed varies more than these settings change; the judge
+ * benchmark's cached re-judge ranged from 12,100 to 19,000/s with the same
+ * code either way. Shared buffers take an eighth of the machine's memory,
+ * between 128 MB and 1 GB.
  */
 export function serverSettings(totalMemoryBytes = os.totalmem()): string[] {
   const eighthMb = Math.floor(totalMemoryBytes / 8 / 1024 / 1024);
