@@ -89,7 +89,7 @@ export default async function JudgesPage({ params, searchParams }: { params: Pro
               </div>
               <progress className="mt-2 h-2 w-full" max={Math.max(job.total, 1)} value={job.status === "done" && job.total === 0 ? 1 : job.done + job.errors} aria-label={`Job ${job.id} progress`} />
               <p className="mt-1 text-xs text-muted tabular-nums" data-testid="job-progress">
-                {job.status === "queued" && job.total === 0 && job.done === 0
+                {job.status === "queued"
                   ? "not started yet: the worker counts its completions when it takes it"
                   : `${count(job.done)} of ${count(job.total)} judged · ${count(job.errors)} errors · ${job.rate === null ? "–" : `${job.rate.toFixed(1)}/s`} · ETA ${duration(job.etaSeconds)} · ${count(job.requests)} requests to the judge`}
               </p>
