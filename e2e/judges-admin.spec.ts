@@ -102,7 +102,10 @@ test("an admin adds an LLM judge, is refused a new base URL without the key, and
   expect(await page.content()).not.toContain(SECRET);
 });
 
-test("a lead of the project sees which verdicts count, but neither admin form", async ({ browser, baseURL }) => {
+test("a lead of the project sees which verdicts count and the judges, but neither admin form nor a judge's endpoint or key", async ({ browser, baseURL, request }) => {
+  const headers = { authorization: `Bearer ${apiKey(PROJECT, "admin")}` };
+  const judge = { kind: "openai", baseUrl: "http://10.1.2.3:8000/v1", model: "private-model", apiKey: `sk-lead-${randomBytes(8).toString("hex")}` };
+  expect((await request.put("/api/v1/judges/lead-visible", { headers, data: judge })).status()).toBe(200);
   const email = `lead-${randomBytes(4).toString("hex")}@e2e.example`;
   const password = "a lead's password, long enough";
   ibWithInput(`${password}\n`, "user", "create", "--email", email, "--role", "lead", "--project", PROJECT, "--password-stdin");
@@ -115,6 +118,13 @@ test("a lead of the project sees which verdicts count, but neither admin form", 
     await expect(lead.getByRole("form", { name: "Judge settings" })).toHaveCount(0);
     await expect(lead.getByRole("form", { name: "Choose the primary judge" })).toHaveCount(0);
     await expect(lead.getByLabel("Add or change")).toHaveCount(0);
+    const row = lead.getByTestId("judge-row").filter({ hasText: "lead-visible" });
+    await expect(row).toContainText("private-model");
+    await expect(row.getByTestId("judge-key")).toHaveCount(0);
+    await expect(lead.getByRole("columnheader", { name: "Endpoint" })).toHaveCount(0);
+    const html = await lead.content();
+    expect(html).not.toContain("10.1.2.3");
+    expect(html).not.toContain(`sk-…${judge.apiKey.slice(-4)}`);
   } finally {
     await context.close();
   }

@@ -1,14 +1,20 @@
 import type { JudgeListItem } from "@/lib/validations/judging";
 
-/** The project's judges with their settings (keys masked), the primary judge marked. */
-export function JudgeTable({ judges, primary }: { judges: JudgeListItem[]; primary: string | null }) {
+/**
+ * The project's judges, the primary judge marked. `settings`: also each LLM
+ * judge's endpoint and masked key, for project admins only (as through the
+ * API, where listing judges needs an admin key): the endpoint may name a
+ * private server, and the mask shows a few of the key's characters.
+ */
+export function JudgeTable({ judges, primary, settings }: { judges: JudgeListItem[]; primary: string | null; settings: boolean }) {
+  const titles = settings ? ["Judge", "Kind", "Model", "Endpoint", "Key", "Version"] : ["Judge", "Kind", "Model", "Version"];
   return (
     <div className="overflow-x-auto rounded-lg border border-line bg-white">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Judges of this project</caption>
         <thead className="border-b border-line text-xs uppercase tracking-wide text-muted">
           <tr>
-            {["Judge", "Kind", "Model", "Endpoint", "Key", "Version"].map((title) => (
+            {titles.map((title) => (
               <th key={title} scope="col" className="px-3 py-2">{title}</th>
             ))}
           </tr>
@@ -22,8 +28,12 @@ export function JudgeTable({ judges, primary }: { judges: JudgeListItem[]; prima
               </td>
               <td className="px-3 py-2">{judge.kind === "rubric" ? "rubric (built in)" : "LLM"}</td>
               <td className="px-3 py-2"><bdi>{judge.model ?? "–"}</bdi></td>
-              <td className="px-3 py-2 break-all"><bdi>{judge.baseUrl ?? "–"}</bdi></td>
-              <td className="px-3 py-2 font-mono text-xs" data-testid="judge-key">{judge.apiKey ?? "–"}</td>
+              {settings ? (
+                <>
+                  <td className="px-3 py-2 break-all"><bdi>{judge.baseUrl ?? "–"}</bdi></td>
+                  <td className="px-3 py-2 font-mono text-xs" data-testid="judge-key">{judge.apiKey ?? "–"}</td>
+                </>
+              ) : null}
               <td className="px-3 py-2 tabular-nums">{judge.version}</td>
             </tr>
           ))}

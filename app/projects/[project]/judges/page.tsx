@@ -51,10 +51,10 @@ export default async function JudgesPage({ params, searchParams }: { params: Pro
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold tracking-tight">Judges</h1>
         <p className="text-muted">
-          A judge decides whether each reply followed the guideline of the intent the model predicted. <code>rubric</code> is built in and offline; LLM judges on any OpenAI-compatible endpoint are set up by a project admin, on this page or with <code>PUT /api/v1/judges/NAME</code>.
+          A judge decides whether each reply followed the guideline of the intent the model predicted. <code>rubric</code> is built in and offline; LLM judges on any OpenAI-compatible endpoint are set up by a project admin, on this page or with <code>PUT /api/v1/judges/NAME</code>{admin ? null : "; their endpoints and keys are shown to project admins only"}.
         </p>
       </div>
-      <JudgeTable judges={judges} primary={counting.primary} />
+      <JudgeTable judges={judges} primary={counting.primary} settings={admin} />
       <section aria-labelledby="counted-heading" className="space-y-3">
         <h2 id="counted-heading" className="text-lg font-semibold">Which verdicts count</h2>
         <p data-testid="counted-rule">
