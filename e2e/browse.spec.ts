@@ -133,15 +133,23 @@ test("the search text is marked in the rows, and columns and density are part of
   await page.getByRole("checkbox", { name: "Reply" }).uncheck();
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/columns=none&columns=message/);
+  // A row of the new page first: its table, header included, is then there, so "no Reply column" is about it.
+  const tableShown = () => expect(page.getByTestId("completion-row").first()).toBeVisible();
+  await tableShown();
+  await expect(page.getByRole("columnheader", { name: "Customer" })).toBeVisible();
   await expect(page.getByRole("columnheader", { name: "Reply" })).toHaveCount(0);
   await page.getByRole("link", { name: "Compact" }).click();
   await expect(page).toHaveURL(/density=compact/);
+  await expect(page.getByRole("link", { name: "Compact" })).toHaveAttribute("aria-current", "page");
+  await tableShown();
   await expect(page.getByRole("columnheader", { name: "Reply" })).toHaveCount(0);
   // Applying a filter keeps the view.
   await page.getByTestId("facet-run").getByRole("checkbox", { name: /^small-rft/ }).check();
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/run=small-rft/);
   await expect(page).toHaveURL(/density=compact/);
+  await expect(page.getByTestId("facet-run").getByRole("checkbox", { name: /^small-rft/ })).toBeChecked();
+  await tableShown();
   await expect(page.getByRole("columnheader", { name: "Reply" })).toHaveCount(0);
   // The case view opened from a search marks it too.
   await page.goto("/projects/demo/cases?q=refund");

@@ -85,6 +85,11 @@ test("a changed guideline makes the verdicts stale in the table; the leaderboard
   await expect(page.getByTestId("match-count")).toHaveText("4");
   await expect(page.getByTestId("stale")).toHaveCount(4);
   await expect(page.getByTestId("judge-shown")).toContainText("most recent one, from any judge");
+  // Every verdict is stale now, so the other value must match none (an ignored filter would show all 4).
+  await page.getByLabel("Stale verdict").selectOption("false");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/[?&]stale=false/);
+  await expect(page.getByTestId("match-count")).toHaveText("0");
 
   // The table with one judge's verdicts alone, chosen in its filter form; an unknown name is dropped.
   await page.goto(`/projects/${PROJECT}/cases`);

@@ -154,6 +154,9 @@ for (const target of appPages(SUBJECTS)) {
     const seen = await watch(context, page, origin);
     const response = await page.goto(target.path);
     expect(response).not.toBeNull();
+    // The page itself, not an error page or a redirect to the sign-in page.
+    expect(response!.status()).toBe(target.status ?? 200);
+    expect(new URL(page.url()).pathname).toBe(new URL(target.path, origin).pathname);
 
     const policy = response!.headers()["content-security-policy"] ?? "";
     const scriptSources = sourcesOf(policy, "script-src");
