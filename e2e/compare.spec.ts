@@ -77,6 +77,7 @@ test("an unknown run name or metric falls back to the defaults and says so", asy
   const response = await page.goto("/projects/demo/compare?a=no-such-run&b=small-rft&metric=bogus");
   expect(response?.status()).toBe(200);
   await expect(page.getByTestId("unknown-run")).toContainText("No run named “no-such-run”");
+  await expect(page.getByTestId("dropped-parameters")).toHaveText("Ignored in the address: metric (expected one of: system, intent, policy).");
   await expect(page.getByLabel("Run A")).toHaveValue(FIRST_RUN);
   await expect(page.getByLabel("Success means")).toHaveValue("system");
   await expectFigures(page, expectedComparison(FIRST_RUN, "small-rft", "system"));

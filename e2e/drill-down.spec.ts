@@ -91,6 +91,27 @@ test("bad values in the address are dropped with a notice, never an error page",
   await expect(matchCount(page)).toHaveText(wrong);
   await expect(page.getByTestId("facet-intentVerdict").getByRole("checkbox", { name: /^wrong/ })).toBeChecked();
   await expect(page.getByTestId("facet-intentVerdict").getByRole("checkbox", { name: /^correct/ })).not.toBeChecked();
+
+  // The case view too: its own values, the table's it keeps, and a run it has no reply of.
+  const caseId = (await page.getByTestId("completion-row").first().getByRole("cell").first().textContent())!;
+  await page.goto(`/projects/demo/cases/${encodeURIComponent(caseId)}?view=sideways&from=elsewhere&a=no-such-run&run=small-base&intentVerdict=bogus`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${caseId}`);
+  const notice = page.getByTestId("dropped-parameters");
+  await expect(notice).toContainText("intentVerdict");
+  await expect(notice).toContainText("view (expected one of: customer, full)");
+  await expect(notice).toContainText("from (expected one of: table, inbox)");
+  await expect(notice).toContainText("a (no reply of a run of that name in this case");
+  await expect(page.getByRole("link", { name: "Customer view" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("link", { name: "Back to the table" })).toHaveAttribute("href", /run=small-base/);
+});
+
+test("a case view with a plain address says nothing was ignored", async ({ page }) => {
+  await page.goto("/projects/demo/cases?run=small-base");
+  const caseId = (await page.getByTestId("completion-row").first().getByRole("cell").first().textContent())!;
+  await page.goto(`/projects/demo/cases/${encodeURIComponent(caseId)}?run=small-base&view=full`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Case ${caseId}`);
+  await expect(page.getByRole("link", { name: "Full generation" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("dropped-parameters")).toHaveCount(0);
 });
 
 test("a row opens its case: the conversation, then every run's answer side by side", async ({ page }) => {

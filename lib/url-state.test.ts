@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodePathParam } from "./url-state";
+import { decodePathParam, enumParam, parseSearchParamsReporting, textParam } from "./url-state";
 
 describe("decodePathParam", () => {
   it("decodes a percent-encoded segment to the name it stands for, slashes and markup included", () => {
@@ -14,5 +14,22 @@ describe("decodePathParam", () => {
     expect(decodePathParam("%E2%80")).toBeNull();
     expect(decodePathParam("%ED%A0%80")).toBeNull();
     expect(decodePathParam("a%00b")).toBeNull();
+  });
+});
+
+describe("parseSearchParamsReporting", () => {
+  const shape = { view: enumParam(["customer", "full"] as const, "customer"), a: textParam(10) };
+
+  it("falls back like parseSearchParams and names each given value that did not parse, with why", () => {
+    const { values, dropped } = parseSearchParamsReporting(shape, { view: "sideways", a: "x".repeat(11) });
+    expect(values).toEqual({ view: "customer", a: undefined });
+    expect(dropped.map((d) => [d.parameter, d.value])).toEqual([["view", "sideways"], ["a", "x".repeat(11)]]);
+    expect(dropped.map((d) => d.reason)).toEqual(["expected one of: customer, full", "longer than 10 characters"]);
+  });
+
+  it("reports nothing for valid, missing or blank values", () => {
+    expect(parseSearchParamsReporting(shape, { view: "full", a: "run-1" })).toEqual({ values: { view: "full", a: "run-1" }, dropped: [] });
+    expect(parseSearchParamsReporting(shape, { a: "  " }).dropped).toEqual([]);
+    expect(parseSearchParamsReporting(shape, {}).dropped).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  * Pure: no React, no Next.
  */
 import { z } from "zod";
+import type { DroppedParameter } from "./validations/filters";
 import { isStorableText } from "./validations/text";
 
 /** What Next.js hands a page as `searchParams`. */
@@ -45,6 +46,31 @@ export function enumParam<const T extends readonly [string, ...string[]]>(values
 /** Parses search params with a shape whose fields each fall back on their own; never throws on user input. */
 export function parseSearchParams<T extends z.ZodRawShape>(shape: T, params: SearchParams): z.output<z.ZodObject<T>> {
   return z.object(shape).parse(params);
+}
+
+/**
+ * parseSearchParams, and each parameter the URL gave whose value did not
+ * parse and so fell back to its default, with why: the page says so (a blank
+ * value is simply absent, not reported). Each field's schema is read without
+ * its fallback (`.catch`) to tell.
+ */
+export function parseSearchParamsReporting<T extends z.ZodRawShape>(shape: T, params: SearchParams): { values: z.output<z.ZodObject<T>>; dropped: DroppedParameter[] } {
+  const dropped: DroppedParameter[] = [];
+  for (const [parameter, field] of Object.entries(shape)) {
+    const given = params[parameter];
+    if (given === undefined || [given].flat().every((value) => value.trim() === "")) continue;
+    const strict = field instanceof z.ZodCatch ? field.unwrap() : field;
+    const result = z.safeParse(strict, given);
+    if (!result.success) dropped.push({ parameter, value: [given].flat().join(", "), reason: reasonOf(result.error.issues[0]) });
+  }
+  return { values: parseSearchParams(shape, params), dropped };
+}
+
+/** Why a value was dropped, in the words the pages use. */
+function reasonOf(issue: z.core.$ZodIssue | undefined): string {
+  if (issue?.code === "invalid_value") return `expected one of: ${issue.values.map(String).join(", ")}`;
+  if (issue?.code === "too_big") return `longer than ${String(issue.maximum)} characters`;
+  return "not a valid value";
 }
 
 export interface NamedChoice<T> {

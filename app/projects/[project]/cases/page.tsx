@@ -4,7 +4,7 @@ import { CaseTable, type CaseColumn, type CaseTableRow } from "@/components/case
 import { CompletionTable, type CompletionColumn, type CompletionRow } from "@/components/cases/completion-table";
 import { FilterForm } from "@/components/cases/filter-form";
 import { ChoiceLinks, ColumnChooser } from "@/components/cases/view-controls";
-import { Notice } from "@/components/notice";
+import { DroppedNotice } from "@/components/dropped-notice";
 import { pool } from "@/lib/db/pool";
 import { listRuns, verdictJudges } from "@/lib/metrics/queries";
 import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
@@ -100,11 +100,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
         </p>
         <JudgeShown primary={judges.primary} shown={state.filter.judge ?? null} />
       </header>
-      {state.dropped.length > 0 ? (
-        <Notice testId="dropped-parameters">
-          Ignored in the address: {state.dropped.map((d, i) => <span key={i}>{i > 0 ? "; " : ""}<code>{d.parameter}</code> ({d.reason})</span>)}.
-        </Notice>
-      ) : null}
+      <DroppedNotice dropped={state.dropped} />
       <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facets} keep={viewFields(state)} judges={judges} />
       {Object.values(facets).some((counts) => counts === null) ? (
         <p className="text-xs text-muted">Some counts beside the filters (shown as –) take too long to count for this filter at this size and were left out; the match count below is exact.</p>

@@ -8,6 +8,7 @@ import { deltaView } from "@/components/compare/delta-view";
 import { DiscordantTable } from "@/components/compare/discordant-table";
 import { IntentDeltaChart } from "@/components/compare/intent-delta-chart";
 import { Name } from "@/components/name";
+import { DroppedNotice } from "@/components/dropped-notice";
 import { Notice } from "@/components/notice";
 import { pool } from "@/lib/db/pool";
 import { discordantCases } from "@/lib/metrics/discordant";
@@ -92,6 +93,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
       ) : (
         <>
           <CompareForm key={`${state.a.name}|${state.b.name}|${state.metric}`} runs={runs.map((run) => run.name)} a={state.a.name} b={state.b.name} metric={state.metric} />
+          <DroppedNotice dropped={state.dropped} />
           {state.unknown.length > 0 ? (
             <Notice testId="unknown-run">
               No run named {state.unknown.map((run, i) => <span key={i}>{i > 0 ? " or " : ""}“<Name text={run} />”</span>)} in this project, so the comparison shows{" "}

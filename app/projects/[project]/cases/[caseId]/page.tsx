@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { z } from "zod";
 import { CaseKeys } from "@/components/cases/case-keys";
 import { CompletionCard } from "@/components/cases/completion-card";
+import { DroppedNotice } from "@/components/dropped-notice";
 import { ExpandableText } from "@/components/expandable-text";
 import { Highlighted } from "@/components/cases/highlighted";
 import { ReplyDiff } from "@/components/cases/reply-diff";
@@ -17,7 +18,7 @@ import { caseDetail } from "@/lib/query/cases";
 import { projectAccess } from "@/lib/auth/access";
 import { guidelineTexts } from "@/lib/taxonomy/intents";
 import { wordDiff } from "@/lib/text/diff";
-import { decodePathParam, enumParam, parseSearchParams, pickByName, textParam, type SearchParams } from "@/lib/url-state";
+import { decodePathParam, enumParam, parseSearchParamsReporting, pickByName, textParam, type SearchParams } from "@/lib/url-state";
 import { completionFilterSearchParams } from "@/lib/validations/filters";
 import { JudgeView } from "@/components/judging/judge-view";
 import { verdictJudges } from "@/lib/metrics/queries";
@@ -52,7 +53,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   const db = pool();
   // The table's filter and order this case was opened from (the rest of the table's view is not needed here).
   const table = casesState(raw);
-  const state = parseSearchParams(shape, raw);
+  const { values: state, dropped: ownDropped } = parseSearchParamsReporting(shape, raw);
   const inbox = state.from === "inbox";
   const inboxRuns = inbox && table.filter.run ? await resolveRunNames(db, project.id, table.filter.run) : undefined;
   const judges = await verdictJudges(db, project.id);
@@ -95,8 +96,20 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   const guidelineOf = (intent: string | null, version: number | null) => guidelines.find((g) => g.intentId === intent && (version === null ? g.version === g.currentVersion : g.version === version)) ?? null;
   // The word diff: the two runs the URL names, else the first two that replied.
   const replied = completions.filter((completion) => completion.reply !== null).map((completion) => ({ name: completion.run, reply: completion.reply! }));
-  const diffA = pickByName(replied, state.a).chosen ?? replied[0];
-  const diffB = pickByName(replied, state.b).chosen ?? replied.find((run) => run !== diffA);
+  const pickedA = pickByName(replied, state.a);
+  const pickedB = pickByName(replied, state.b);
+  const diffA = pickedA.chosen ?? replied[0];
+  const diffB = pickedB.chosen ?? replied.find((run) => run !== diffA);
+  // What the address asked for that this page could not show: the table's filter values, this page's own, unknown runs.
+  const dropped = [
+    ...table.dropped,
+    ...ownDropped,
+    ...(["a", "b"] as const).flatMap((side) => {
+      const unknown = (side === "a" ? pickedA : pickedB).unknown;
+      return unknown === null ? [] : [{ parameter: side, value: unknown, reason: "no reply of a run of that name in this case: the diff compares another" }];
+    }),
+    ...(completions.length > MAX_COLUMNS ? requested.filter((run) => !completions.some((x) => x.run === run)).map((run) => ({ parameter: "show", value: run, reason: "no answer of a run of that name in this case" })) : []),
+  ];
   const link = "text-accent underline-offset-2 hover:underline";
 
   return (
@@ -114,6 +127,7 @@ export default async function CasePage({ params, searchParams }: { params: Promi
           {c.tags.length > 0 ? <> · tags {c.tags.map((tag, i) => <span key={i} className="ml-1 rounded bg-canvas px-1.5 py-0.5 text-xs text-ink"><Name text={tag} max={40} /></span>)}</> : null}
         </p>
       </header>
+      <DroppedNotice dropped={dropped} />
       <section aria-labelledby="conversation-heading" className="space-y-2">
         <h2 id="conversation-heading" className="text-lg font-semibold">Conversation</h2>
         <ol className="space-y-2">
