@@ -16,7 +16,7 @@ import { pool } from "../db/pool";
 import { searchParamsObject } from "../url-state";
 import { bodyTimeout, checkText, readJson } from "./body";
 import { ApiError, errorReply, isDatabaseUnavailable, issueDetails, JsonReply } from "./errors";
-import type { Endpoint } from "./endpoint";
+import type { Endpoint, ParamsSchema } from "./endpoint";
 import { allows, verifyApiKey, type Permission, type VerifiedKey } from "./keys";
 import { InFlightLimiter } from "./limits";
 
@@ -44,19 +44,20 @@ export interface ApiRequest {
 
 export type ApiHandler = (request: ApiRequest) => Promise<JsonReply>;
 
-export interface RouteContext<B, Q> {
+export interface RouteContext<B, Q, P> {
   key: VerifiedKey;
   body: B;
   query: Q;
-  params: Record<string, string>;
+  params: P;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Handle<BS, QS, PS> = (context: RouteContext<Out<BS>, Out<QS>, Out<PS>>) => Promise<JsonReply | unknown>;
 
 /** An endpoint's whole handling: the domain function `handle` gets checked, parsed input; a plain result is a 200. */
-export function apiHandler<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
-  options: Endpoint<BS, QS>,
-  handle: (context: RouteContext<Out<BS>, Out<QS>>) => Promise<JsonReply | unknown>,
+export function apiHandler<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined, PS extends ParamsSchema | undefined = undefined>(
+  options: Endpoint<BS, QS, PS>,
+  handle: Handle<BS, QS, PS>,
 ): ApiHandler {
   return async (request) => {
     let release: (() => void) | null = null;
@@ -64,12 +65,13 @@ export function apiHandler<BS extends z.ZodType | undefined = undefined, QS exte
       const key = await authenticate(request, options.permission);
       const rawQuery = searchParamsObject(new URLSearchParams(request.search));
       checkRequestText(request.params, rawQuery);
+      const params = options.params ? parse(options.params, request.params, "invalid_path", "path parameter") : undefined;
       const query = options.query ? parse(options.query, rawQuery, "invalid_query", "query parameters") : undefined;
       // Admission only once the body is here: a client still sending (or
       // stalling) holds no slot, and the body has a deadline of its own.
       const body = options.body ? parse(options.body, await readJson(request, options.maxBytes ?? 1_000_000, bodyTimeoutMs), "invalid_body", "request body") : undefined;
       release = limiter.acquire(key.projectName);
-      const result = await handle({ key, body: body as Out<BS>, query: query as Out<QS>, params: request.params });
+      const result = await handle({ key, body: body as Out<BS>, query: query as Out<QS>, params: params as Out<PS> });
       return result instanceof JsonReply ? result : new JsonReply(200, result);
     } catch (error) {
       return replyForError(error);
@@ -99,9 +101,9 @@ export function nextRoute(handler: ApiHandler) {
 }
 
 /** `nextRoute(apiHandler(options, handle))`. */
-export function apiRoute<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
-  options: Endpoint<BS, QS>,
-  handle: (context: RouteContext<Out<BS>, Out<QS>>) => Promise<JsonReply | unknown>,
+export function apiRoute<BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined, PS extends ParamsSchema | undefined = undefined>(
+  options: Endpoint<BS, QS, PS>,
+  handle: Handle<BS, QS, PS>,
 ) {
   return nextRoute(apiHandler(options, handle));
 }

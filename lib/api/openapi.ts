@@ -109,6 +109,15 @@ function queryParameters(defs: Definitions, schema: z.ZodType) {
   });
 }
 
+/** Path parameters, from the schema the handler parses them with: each required, a string as the URL has it. */
+function pathParameters(defs: Definitions, schema: z.ZodType) {
+  const object = defs.jsonSchema(schema, "input") as { properties?: Record<string, JsonSchema> };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return { name, in: "path", required: true, ...(typeof description === "string" ? { description } : {}), schema: rest };
+  });
+}
+
 /** What every keyed endpoint may answer, from the wrapper they all go through (lib/api/handler.ts). */
 function keyedResponses(permission: Permission): Endpoint["responses"] {
   return {
@@ -122,7 +131,7 @@ function keyedResponses(permission: Permission): Endpoint["responses"] {
 function operation(defs: Definitions, endpoint: DocumentedEndpoint) {
   const responses = endpoint.permission === null ? endpoint.responses : { ...keyedResponses(endpoint.permission), ...endpoint.responses };
   const parameters = [
-    ...Object.entries(endpoint.params ?? {}).map(([name, { description }]) => ({ name, in: "path", required: true, description, schema: { type: "string" } })),
+    ...(endpoint.params ? pathParameters(defs, endpoint.params) : []),
     ...(endpoint.query ? queryParameters(defs, endpoint.query) : []),
   ];
   const needs = endpoint.permission === null ? "No key needed." : `Needs a key with scope \`${endpoint.permission}\`${endpoint.permission === "admin" ? "" : " or `admin`"}.`;

@@ -4,6 +4,7 @@
  * /api/v1/judge-jobs and its cancel (ingest: the key that pushes a run may have
  * it judged); GET /api/v1/judge-jobs/{id} (read). The work is lib/judging/.
  */
+import { z } from "zod";
 import { pool } from "../../db/pool";
 import { judgeJobView } from "../../judging/job-view";
 import { cancelJudgeJob, createJudgeJob, JudgeJobInputError } from "../../judging/jobs";
@@ -27,7 +28,7 @@ export const putJudgeEndpoint = defineEndpoint({
   ].join(" "),
   tags: ["judging"],
   permission: "admin",
-  params: { name: { description: "The judge's name (letters, digits, '_', '.', '-')." } },
+  params: z.object({ name: judgeNameSchema.meta({ description: "The judge's name (letters, digits, '_', '.', '-')." }) }),
   body: judgeConfigSchema,
   responses: {
     200: { description: "The judge as stored (key masked); `changed` is false when nothing differed.", schema: judgePutResultSchema },
@@ -64,7 +65,13 @@ export const createJudgeJobEndpoint = defineEndpoint({
   },
 });
 
-const jobParams = { id: { description: "The job's id." } };
+const jobParams = z.object({
+  id: z
+    .string()
+    .regex(/^\d{1,10}$/, "a judge job's id is a whole number")
+    .transform(Number)
+    .meta({ description: "The job's id." }),
+});
 
 export const judgeJobEndpoint = defineEndpoint({
   method: "GET",
@@ -77,6 +84,7 @@ export const judgeJobEndpoint = defineEndpoint({
   params: jobParams,
   responses: {
     200: { description: "The job.", schema: judgeJobSchema },
+    400: { description: "An id that is not a whole number.", schema: apiErrorSchema },
     404: { description: "No such job in this project.", schema: apiErrorSchema },
   },
 });
@@ -92,26 +100,18 @@ export const cancelJudgeJobEndpoint = defineEndpoint({
   params: jobParams,
   responses: {
     200: { description: "The job after the request.", schema: judgeJobSchema },
+    400: { description: "An id that is not a whole number.", schema: apiErrorSchema },
     404: { description: "No such job in this project.", schema: apiErrorSchema },
   },
 });
 
-function judgeName(raw: string): string {
-  const parsed = judgeNameSchema.safeParse(raw);
-  if (!parsed.success) throw new ApiError(400, "invalid_path", parsed.error.issues[0]!.message);
-  return parsed.data;
-}
-
-function jobId(raw: string): number {
-  const id = /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw new ApiError(404, "not_found", `no judge job '${raw}' in this project`);
-  return id;
-}
+/** Job ids are PostgreSQL integers: a larger number names no job (asked of the database, it would be an error). */
+const MAX_JOB_ID = 2_147_483_647;
 
 export async function putJudgeHandler(key: VerifiedKey, name: string, body: JudgeConfig) {
   try {
     // Audited like the judges page's form: who (the key), before and after, the key itself only masked.
-    return await putJudge(key.projectId, judgeName(name), body, undefined, { actor: { type: "api_key", id: `key #${key.id}` } });
+    return await putJudge(key.projectId, name, body, undefined, { actor: { type: "api_key", id: `key #${key.id}` } });
   } catch (error) {
     if (error instanceof JudgeConfigError) throw new ApiError(400, error.code, error.message);
     if (error instanceof SecretKeyMissing) throw new ApiError(400, "no_secret_key", error.message);
@@ -124,7 +124,7 @@ export async function listJudgesHandler(key: VerifiedKey) {
 }
 
 async function view(key: VerifiedKey, id: number) {
-  const job = await judgeJobView(pool(), key.projectId, id);
+  const job = id > MAX_JOB_ID ? null : await judgeJobView(pool(), key.projectId, id);
   if (!job) throw new ApiError(404, "not_found", `no judge job '${id}' in this project`);
   return job;
 }
@@ -139,11 +139,10 @@ export async function createJudgeJobHandler(key: VerifiedKey, body: JudgeJobRequ
   }
 }
 
-export const judgeJobHandler = (key: VerifiedKey, id: string) => view(key, jobId(id));
+export const judgeJobHandler = (key: VerifiedKey, id: number) => view(key, id);
 
-export async function cancelJudgeJobHandler(key: VerifiedKey, raw: string) {
-  const id = jobId(raw);
-  if ((await cancelJudgeJob(pool(), key.projectId, id)) === null) throw new ApiError(404, "not_found", `no judge job '${raw}' in this project`);
+export async function cancelJudgeJobHandler(key: VerifiedKey, id: number) {
+  if (id > MAX_JOB_ID || (await cancelJudgeJob(pool(), key.projectId, id)) === null) throw new ApiError(404, "not_found", `no judge job '${id}' in this project`);
   return view(key, id);
 }
 

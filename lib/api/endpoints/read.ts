@@ -148,6 +148,11 @@ export async function readRuns(key: VerifiedKey) {
   return { runs: await listRunsWithCounts(pool(), key.projectId) };
 }
 
+/** A name in the path: run names and case ids are 1 to 200 characters, so a longer one is refused before any lookup. */
+function pathSegment(what: string) {
+  return z.string().min(1, `${what} must not be empty`).max(200, `${what} is at most 200 characters`);
+}
+
 export const runMetricsEndpoint = defineEndpoint({
   method: "GET",
   path: "/api/v1/runs/{run}/metrics",
@@ -156,11 +161,11 @@ export const runMetricsEndpoint = defineEndpoint({
   description: "Intent accuracy (correct / all completions), policy accuracy (pass / (pass + fail), pending counted apart) and system accuracy (intent correct and policy pass / all completions, measured jointly) of one run: counts, accuracies with 95% Wilson intervals, and the same per ground-truth intent.",
   tags: ["read", "metrics"],
   permission: "read",
-  params: { run: { description: "The run's name (URL-encoded)." } },
+  params: z.object({ run: pathSegment("a run name").meta({ description: "The run's name (URL-encoded)." }) }),
   query: judgeViewQuerySchema,
   responses: {
     200: { description: "The run's metrics.", schema: runMetricsSchema },
-    400: { description: "Unknown query parameter or bad judge name.", schema: apiErrorSchema },
+    400: { description: "A run name longer than any run's, an unknown query parameter or a bad judge name.", schema: apiErrorSchema },
     404: { description: "No run of that name, or no judge of that name, in this project.", schema: apiErrorSchema },
   },
 });
@@ -187,11 +192,11 @@ export const caseEndpoint = defineEndpoint({
   description: "The conversation, ground truth, tags and metadata, and for each run its completion with the intent verdict and the policy verdict (details and history).",
   tags: ["read"],
   permission: "read",
-  params: { id: { description: "The case's external id (URL-encoded)." } },
+  params: z.object({ id: pathSegment("a case id").meta({ description: "The case's external id (URL-encoded)." }) }),
   query: judgeViewQuerySchema,
   responses: {
     200: { description: "The case.", schema: caseDetailSchema },
-    400: { description: "Unknown query parameter or bad judge name.", schema: apiErrorSchema },
+    400: { description: "A case id longer than any case's, an unknown query parameter or a bad judge name.", schema: apiErrorSchema },
     404: { description: "No case with that id, or no judge of that name, in this project.", schema: apiErrorSchema },
   },
 });

@@ -4,4 +4,4 @@ import { judgeJobEndpoint, judgeJobHandler } from "@/lib/api/endpoints/judges";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const GET = apiRoute(judgeJobEndpoint, ({ key, params }) => judgeJobHandler(key, params.id!));
+export const GET = apiRoute(judgeJobEndpoint, ({ key, params }) => judgeJobHandler(key, params.id));

@@ -4,4 +4,4 @@ import { cancelJudgeJobEndpoint, cancelJudgeJobHandler } from "@/lib/api/endpoin
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export const POST = apiRoute(cancelJudgeJobEndpoint, ({ key, params }) => cancelJudgeJobHandler(key, params.id!));
+export const POST = apiRoute(cancelJudgeJobEndpoint, ({ key, params }) => cancelJudgeJobHandler(key, params.id));
