@@ -5,8 +5,12 @@
  * Listens on 127.0.0.1:$PORT: POST /feedback, POST /feedback/batch, GET /health.
  */
 import http from "node:http";
+import { z } from "zod";
 import { DEMO_INTENTS } from "../../lib/demo/generate";
 import { DEFAULT_REWARDS, gradeIntent } from "../../lib/grading/intent";
+
+// The port its parent chose; anything else is a mistake of the benchmark's, not a random port to listen on.
+const { PORT: port } = z.object({ PORT: z.coerce.number().int().min(1).max(65535) }).parse(process.env);
 
 const taxonomy = new Set(DEMO_INTENTS.map((intent) => intent.id));
 
@@ -33,5 +37,5 @@ const server = http.createServer((request, response) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(Number(process.env.PORT), "127.0.0.1");
+server.listen(port, "127.0.0.1");
 process.on("SIGTERM", () => server.close(() => process.exit(0)));
