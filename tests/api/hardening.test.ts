@@ -7,7 +7,7 @@
 import { randomInt } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { call, projectWithKeys, useApi } from "./helpers";
-import { INTENTS } from "./fixtures";
+import { INTENTS, seededProject } from "./fixtures";
 import { rawRequest } from "./raw-http";
 import { testUser } from "../support/users";
 
@@ -125,10 +125,39 @@ describe("NULs and broken encodings are the client's mistake", () => {
   });
 
   it("drops NUL and lone-surrogate values from page query strings instead of failing", async () => {
-    for (const path of ["/projects/demo/compare?a=%00&b=%00", "/projects/demo/confusion?run=%00", "/projects/demo/compare?metric=%ED%A0%80", "/?x=%00"]) {
-      const response = await rawRequest(api.baseUrl, "GET", path);
-      expect(response.status, path).toBeLessThan(500);
+    // Signed in, on a project with runs: signed out, every page is a redirect to sign-in that never reads the query.
+    const p = await seededProject();
+    const { cookie } = await testUser({ admin: true });
+    const page = async (path: string) => {
+      const response = await rawRequest(api.baseUrl, "GET", path, { cookie });
+      expect(response.status, path).toBe(200);
+      return response.body;
+    };
+    /** The text of the first element opened by `open` (React splits text nodes with comments, stripped here with the tags). */
+    const textOf = (body: string, open: RegExp, close: string) => {
+      const start = body.search(open);
+      expect(start, String(open)).toBeGreaterThanOrEqual(0);
+      const from = body.indexOf(">", start) + 1;
+      return body.slice(from, body.indexOf(close, from)).replace(/<[^>]*>/g, "");
+    };
+    // The cases page lists what it ignored in the address.
+    const cases = await page(`/projects/${p.name}/cases?q=%00`);
+    expect(textOf(cases, /data-testid="dropped-parameters"/, "</p>")).toBe("Ignored in the address: q (q contains a NUL character or a lone surrogate).");
+    // Compare and confusion read an unusable value as absent, with no notice: the default runs, not a run named by it.
+    for (const path of [`/projects/${p.name}/compare?a=%00&b=%00`, `/projects/${p.name}/compare?metric=%ED%A0%80`]) {
+      const body = await page(path);
+      expect(textOf(body, /id="result-heading"/, "</h2>"), path).toBe("alpha vs beta");
+      expect(body.replace(/<[^>]*>/g, ""), path).toContain("Success means system (right intent and policy pass), per case.");
+      expect(body, path).not.toContain('data-testid="unknown-run"');
     }
+    const confusion = await page(`/projects/${p.name}/confusion?run=%00`);
+    expect(textOf(confusion, /id="matrix-heading"/, "</h2>")).toBe("alpha");
+    expect(textOf(confusion, /data-testid="matrix-summary"/, "</p>")).toBe("4 completions: 2 with the right intent, 1 with another, 1 format error.");
+    expect(confusion).not.toContain('data-testid="unknown-run"');
+    // The home page sends an admin on to a project, and not to sign in.
+    const home = await rawRequest(api.baseUrl, "GET", "/?x=%00", { cookie });
+    expect(home.status).toBe(307);
+    expect(home.headers.location).toMatch(/^\/projects\/[^/?]+$/);
   });
 
   it("refuses TRACE, CONNECT-like methods and the '*' target with a 4xx", async () => {

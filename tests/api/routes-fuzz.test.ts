@@ -12,6 +12,7 @@ import { openApiDocument } from "../../lib/api/openapi";
 import { INTENTS, RECORDS } from "./fixtures";
 import { call, projectWithKeys, useApi } from "./helpers";
 import { rawRequest } from "./raw-http";
+import { testUser } from "../support/users";
 
 const api = useApi();
 afterAll(() => api.close());
@@ -95,9 +96,12 @@ const PAGES = [
 ];
 
 let project: Awaited<ReturnType<typeof projectWithKeys>>;
+/** An instance admin's session: pages take no API key, and send anyone signed out to /sign-in before reading the URL. */
+let adminCookie: string;
 let sent = 0;
 beforeAll(async () => {
   project = await projectWithKeys(INTENTS);
+  adminCookie = (await testUser({ admin: true, label: "fuzz" })).cookie;
   expect((await call("POST", "/api/v1/ingest", { key: project.keys.ingest, body: { records: RECORDS } })).status).toBe(200);
 });
 
@@ -107,12 +111,18 @@ function fillPath(path: string, valid: Record<string, string>, bad: { name: stri
 }
 
 async function check(method: string, target: string, body?: string, what = ""): Promise<void> {
-  const headers: Record<string, string> = { authorization: `Bearer ${project.keys.admin}` };
+  const page = !target.startsWith("/api/");
+  const headers: Record<string, string> = page ? { cookie: adminCookie } : { authorization: `Bearer ${project.keys.admin}` };
   if (body !== undefined) headers["content-type"] = "application/json";
   const response = await rawRequest(api.baseUrl, method, target, headers, body);
   sent++;
   const context = `${method} ${target.slice(0, 200)} ${what}`.trim();
   expect(response.status, context).toBeLessThan(500);
+  // A page that sent the request to sign in never read the generated path or query: the property would hold vacuously.
+  if (page) {
+    expect(response.headers.location ?? "", context).not.toMatch(/^(https?:\/\/[^/]+)?\/sign-in/);
+    expect(response.body, context).not.toMatch(/http-equiv="refresh"[^>]*url=\/sign-in/); // a redirect after streaming began
+  }
   if (target.startsWith("/api/v1") && response.status >= 400) {
     expect(response.headers["content-type"], context).toMatch(/^application\/json/);
     const parsed = JSON.parse(response.body) as { error?: { code?: unknown; message?: unknown } };
