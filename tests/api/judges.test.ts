@@ -56,13 +56,23 @@ describe("PUT and GET /api/v1/judges", () => {
     const { keys } = await seededProject();
     const body = { kind: "openai", baseUrl: "http://127.0.0.1:8000/v1", model: "m", apiKey: "sk-race-0000" };
     expect((await call("PUT", "/api/v1/judges/race", { key: keys.admin, body })).status).toBe(200);
-    const answers = await Promise.all([0.1, 0.2, 0.3, 0.4, 0.5, 0.6].map((temperature) => call("PUT", "/api/v1/judges/race", { key: keys.admin, body: { ...body, apiKey: undefined, temperature } })));
+    const temperatures = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    const answers = await Promise.all(temperatures.map((temperature) => call("PUT", "/api/v1/judges/race", { key: keys.admin, body: { ...body, apiKey: undefined, temperature } })));
     const saved = answers.filter((a) => a.status === 200);
     for (const refused of answers.filter((a) => a.status !== 200)) expect(refused.json.error.code).toBe("version_conflict");
+    // With none saved every check below would hold vacuously; the first change to read version 1 always lands.
+    expect(saved.length).toBeGreaterThanOrEqual(1);
+    answers.forEach((answer, i) => {
+      if (answer.status === 200) expect(answer.json).toMatchObject({ created: false, changed: true, judge: { temperature: temperatures[i] } });
+    });
     const versions = saved.map((a) => Number(a.json.judge.version)).sort((x, y) => x - y);
     expect(versions).toEqual(versions.map((_, i) => i + 2));
+    // The stored judge is the last saved change, as that answer showed it.
+    const last = saved.find((a) => Number(a.json.judge.version) === 1 + saved.length)!;
     const list = await call("GET", "/api/v1/judges", { key: keys.admin });
-    expect(list.json.judges.find((j: { name: string }) => j.name === "race").version).toBe(String(1 + saved.length));
+    const stored = list.json.judges.find((j: { name: string }) => j.name === "race");
+    expect(stored.version).toBe(String(1 + saved.length));
+    expect(stored).toEqual(last.json.judge);
   });
 
   it("refuses a new baseUrl without the key again, and says why", async () => {

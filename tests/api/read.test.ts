@@ -119,9 +119,16 @@ describe("GET /api/v1/cases/{id}", () => {
   it("answers 404 for a case of another project, exactly as for a missing one", async () => {
     const mine = await get("/api/v1/cases/c1", other.keys.read);
     expect(mine.status).toBe(200); // the other project has its own c1
+    // Both projects hold c1-c4, so a case only the other project has is what tells scoping from a lookup by id alone.
+    const record = { case: { id: "only-other", messages: [{ role: "user", content: "hello" }], expectedIntent: "get_refund" }, completions: [] };
+    expect((await call("POST", "/api/v1/ingest", { key: other.keys.ingest, body: { records: [record] } })).status).toBe(200);
+    expect((await get("/api/v1/cases/only-other", other.keys.read)).status).toBe(200);
+    const elsewhere = await get("/api/v1/cases/only-other");
     const missing = await get("/api/v1/cases/zzz");
     expect(missing.status).toBe(404);
     expect(missing.json.error.code).toBe("not_found");
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.json.error).toEqual({ ...missing.json.error, message: missing.json.error.message.replace("zzz", "only-other") });
   });
 });
 
