@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import frozen from "../../tests/fixtures/demo-rubric-verdicts.json";
 import { parseCompletion } from "../grading/intent";
 import { judgeWithRubric } from "../judging/rubric";
 import { recordSchema, type IngestRecord } from "../validations/record";
@@ -202,15 +204,31 @@ describe("generateDemoRecords", () => {
   });
 
   it("stores the rubric judge's verdict against the predicted intent, failing format errors and policy slips", () => {
+    // Against the verdicts frozen in tests/fixtures/demo-rubric-verdicts.json, not against judgeWithRubric:
+    // the generator calls that judge itself, so comparing with it again would agree with any change to either.
+    const lines: string[] = [];
+    const counts: Record<string, Record<string, number>> = {};
+    for (const record of records.slice(0, frozen.cases)) {
+      for (const completion of record.completions) {
+        const verdict = completion.policy?.verdict ?? "none";
+        lines.push(`${record.case.id}\t${completion.run}\t${verdict}\t${completion.policy?.rationale}`);
+        const run = (counts[completion.run] ??= {});
+        run[verdict] = (run[verdict] ?? 0) + 1;
+      }
+    }
+    lines.sort();
+    expect(lines.filter((line) => line.includes("fail")).slice(0, 5)).toEqual(frozen.sample);
+    expect(counts).toEqual(frozen.counts);
+    expect(createHash("sha256").update(lines.join("\n")).digest("hex")).toBe(frozen.sha256);
+
     const slips = new Map<string, number>();
     for (const record of records.slice(0, 5000)) {
       for (const completion of record.completions) {
         const parsed = parseCompletion(completion.text);
-        const expected = parsed.ok
-          ? judgeWithRubric(parsed.reply, demoIntent(parsed.predictedIntent as DemoIntentId).rubric)
-          : judgeWithRubric(null, []);
-        expect(completion.policy).toEqual({ ...expected, judge: "rubric", judgeVersion: "1" });
-        if (parsed.ok && expected.verdict === "fail") slips.set(completion.run, (slips.get(completion.run) ?? 0) + 1);
+        expect(completion.policy).toMatchObject({ judge: "rubric", judgeVersion: "1" });
+        // A format error has no reply to judge: the rubric judge fails it as the grader does (docs/grading.md).
+        if (!parsed.ok) expect(completion.policy).toEqual({ verdict: "fail", rationale: "format error", judge: "rubric", judgeVersion: "1" });
+        if (parsed.ok && completion.policy?.verdict === "fail") slips.set(completion.run, (slips.get(completion.run) ?? 0) + 1);
         if (parsed.ok && parsed.predictedIntent === "cancel_order" && !parsed.reply.includes("$4.99")) {
           expect(completion.policy?.verdict).toBe("fail");
         }
