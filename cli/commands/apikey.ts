@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { API_KEY_SCOPES, createApiKey, listApiKeys, revokeApiKey } from "../../lib/api/keys";
 import { findProjectId } from "../../lib/projects";
+import { apiKeyRevokeSchema } from "../../lib/validations/admin";
 import { parseOptions, UsageError } from "../args";
 import { projectNameSchema, withDatabase } from "./project";
 
@@ -37,10 +38,13 @@ export async function apikeyCommand(args: string[]): Promise<void> {
   } else if (action === "revoke") {
     const { values, positionals } = parseOptions(rest, { project: { type: "string" } }, z.object({ project: projectNameSchema }));
     if (positionals.length !== 1) throw new UsageError(USAGE);
+    const parsed = apiKeyRevokeSchema.shape.prefix.safeParse(positionals[0]);
+    if (!parsed.success) throw new UsageError(`'${positionals[0]}' is not a key prefix: the 12 lower-case letters and digits that \`apikey list\` shows`);
+    const prefix = parsed.data;
     await withDatabase(async () => {
-      const revoked = await revokeApiKey(await projectId(values.project), positionals[0]!);
-      if (!revoked) throw new UsageError(`no active key with prefix '${positionals[0]}' in project '${values.project}'`);
-      console.log(`revoked key ${positionals[0]}`);
+      const revoked = await revokeApiKey(await projectId(values.project), prefix);
+      if (!revoked) throw new UsageError(`no active key with prefix '${prefix}' in project '${values.project}'`);
+      console.log(`revoked key ${prefix}`);
     });
   } else {
     throw new UsageError(USAGE);
