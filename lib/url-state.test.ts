@@ -27,6 +27,10 @@ describe("parseSearchParamsReporting", () => {
     expect(dropped.map((d) => d.reason)).toEqual(["expected one of: customer, full", "longer than 10 characters"]);
   });
 
+  it("says why a text value no page can use was dropped", () => {
+    expect(parseSearchParamsReporting(shape, { a: "x\u0000" }).dropped).toEqual([{ parameter: "a", value: "x\u0000", reason: "contains a NUL character or a lone surrogate" }]);
+  });
+
   it("reports nothing for valid, missing or blank values", () => {
     expect(parseSearchParamsReporting(shape, { view: "full", a: "run-1" })).toEqual({ values: { view: "full", a: "run-1" }, dropped: [] });
     expect(parseSearchParamsReporting(shape, { a: "  " }).dropped).toEqual([]);

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import type { DroppedParameter } from "./validations/filters";
-import { isStorableText } from "./validations/text";
+import { isStorableText, NOT_STORABLE_MESSAGE } from "./validations/text";
 
 /** What Next.js hands a page as `searchParams`. */
 export type SearchParams = Record<string, string | string[] | undefined>;
@@ -35,7 +35,7 @@ function firstValue(value: unknown): unknown {
 
 /** An optional free-text parameter; blank or over-long values read as absent. */
 export function textParam(max = 200) {
-  return z.preprocess(firstValue, z.string().trim().min(1).max(max).refine(isStorableText).optional()).catch(undefined);
+  return z.preprocess(firstValue, z.string().trim().min(1).max(max).refine(isStorableText, NOT_STORABLE_MESSAGE).optional()).catch(undefined);
 }
 
 /** A parameter from an allowlist; a missing or unknown value reads as the fallback. */
@@ -70,6 +70,7 @@ export function parseSearchParamsReporting<T extends z.ZodRawShape>(shape: T, pa
 function reasonOf(issue: z.core.$ZodIssue | undefined): string {
   if (issue?.code === "invalid_value") return `expected one of: ${issue.values.map(String).join(", ")}`;
   if (issue?.code === "too_big") return `longer than ${String(issue.maximum)} characters`;
+  if (issue?.code === "custom") return issue.message;
   return "not a valid value";
 }
 

@@ -143,17 +143,26 @@ describe("NULs and broken encodings are the client's mistake", () => {
     // The cases page lists what it ignored in the address.
     const cases = await page(`/projects/${p.name}/cases?q=%00`);
     expect(textOf(cases, /data-testid="dropped-parameters"/, "</p>")).toBe("Ignored in the address: q (q contains a NUL character or a lone surrogate).");
-    // Compare and confusion read an unusable value as absent, with no notice: the default runs, not a run named by it.
-    for (const path of [`/projects/${p.name}/compare?a=%00&b=%00`, `/projects/${p.name}/compare?metric=%ED%A0%80`]) {
+    // Compare and confusion read an unusable value as absent and say so: the default runs, not a run named by it.
+    const compareDropped = {
+      [`/projects/${p.name}/compare?a=%00&b=%00`]: "Ignored in the address: a (contains a NUL character or a lone surrogate); b (contains a NUL character or a lone surrogate).",
+      [`/projects/${p.name}/compare?metric=%ED%A0%80`]: "Ignored in the address: metric (expected one of: system, intent, policy).",
+    };
+    for (const [path, notice] of Object.entries(compareDropped)) {
       const body = await page(path);
       expect(textOf(body, /id="result-heading"/, "</h2>"), path).toBe("alpha vs beta");
       expect(body.replace(/<[^>]*>/g, ""), path).toContain("Success means system (right intent and policy pass), per case.");
       expect(body, path).not.toContain('data-testid="unknown-run"');
+      expect(textOf(body, /data-testid="dropped-parameters"/, "</p>"), path).toBe(notice);
     }
     const confusion = await page(`/projects/${p.name}/confusion?run=%00`);
     expect(textOf(confusion, /id="matrix-heading"/, "</h2>")).toBe("alpha");
     expect(textOf(confusion, /data-testid="matrix-summary"/, "</p>")).toBe("4 completions: 2 with the right intent, 1 with another, 1 format error.");
     expect(confusion).not.toContain('data-testid="unknown-run"');
+    expect(textOf(confusion, /data-testid="dropped-parameters"/, "</p>")).toBe("Ignored in the address: run (contains a NUL character or a lone surrogate).");
+    // The leaderboard's judge too: the counted verdicts, and why the value was not used.
+    const board = await page(`/projects/${p.name}?judge=%00`);
+    expect(textOf(board, /data-testid="dropped-parameters"/, "</p>")).toBe("Ignored in the address: judge (contains a NUL character or a lone surrogate).");
     // The home page sends an admin on to a project, and not to sign in.
     const home = await rawRequest(api.baseUrl, "GET", "/?x=%00", { cookie });
     expect(home.status).toBe(307);

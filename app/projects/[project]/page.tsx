@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DroppedNotice } from "@/components/dropped-notice";
 import { IntentBreakdown, type BreakdownRow } from "@/components/leaderboard/intent-breakdown";
 import { RunTable } from "@/components/leaderboard/run-table";
 import { pool } from "@/lib/db/pool";
@@ -6,7 +7,7 @@ import { JudgeView } from "@/components/judging/judge-view";
 import { leaderboard, leaderboardForJudge, verdictJudges, type RunMetrics } from "@/lib/metrics/queries";
 import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
-import { parseSearchParams, textParam, type SearchParams } from "@/lib/url-state";
+import { parseSearchParamsReporting, textParam, type SearchParams } from "@/lib/url-state";
 
 export const dynamic = "force-dynamic";
 
@@ -29,7 +30,7 @@ function breakdown(runs: RunMetrics[], intents: { id: string; label: string }[])
 export default async function LeaderboardPage({ params, searchParams }: { params: Promise<{ project: string }>; searchParams: Promise<SearchParams> }) {
   const { project: name } = await params;
   const { project } = await projectAccess(name);
-  const state = parseSearchParams({ judge: textParam(200) }, await searchParams);
+  const { values: state, dropped } = parseSearchParamsReporting({ judge: textParam(200) }, await searchParams);
   const judges = await verdictJudges(pool(), project.id);
   // `?judge=J`: J's verdicts alone (computed from the completions); an unknown name falls back to the counted verdicts.
   const shown = state.judge !== undefined && judges.names.includes(state.judge) ? state.judge : null;
@@ -44,7 +45,8 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           counts completions with the right intent <em>and</em> a passing policy verdict, measured per completion; the
           product of the first two is shown only as a reference. Ranges are 95% Wilson intervals.
         </p>
-        <div className="mt-4">
+        <div className="mt-4 space-y-3">
+          <DroppedNotice dropped={dropped} />
           <JudgeView judges={judges.names} primary={judges.primary} shown={shown} unknown={state.judge !== undefined && shown === null ? state.judge : null} />
         </div>
         <div className="mt-4">

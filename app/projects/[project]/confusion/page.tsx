@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DroppedNotice } from "@/components/dropped-notice";
 import { Name } from "@/components/name";
 import { Notice } from "@/components/notice";
 import { ConfusionTable } from "@/components/confusion/confusion-table";
@@ -21,7 +22,7 @@ export default async function ConfusionPage({ params, searchParams }: { params: 
   const { project: name } = await params;
   const { project } = await projectAccess(name);
   const runs = await listRuns(pool(), project.id);
-  const { run, unknown } = confusionState(runs, await searchParams);
+  const { run, unknown, dropped } = confusionState(runs, await searchParams);
   const [matrix, intents] = run ? await Promise.all([confusionMatrix(pool(), project.id, run.id), intentLabels(project.id)]) : [null, []];
   const view = matrix ? matrixView(matrix, intents) : null;
 
@@ -40,6 +41,7 @@ export default async function ConfusionPage({ params, searchParams }: { params: 
       ) : (
         <>
           <RunForm key={run.name} runs={runs.map((entry) => entry.name)} run={run.name} />
+          <DroppedNotice dropped={dropped} />
           {unknown !== null ? <Notice testId="unknown-run">No run named “<Name text={unknown} />” in this project, so this shows <Name text={run.name} /> instead.</Notice> : null}
           <section aria-labelledby="matrix-heading">
             <h2 id="matrix-heading" className="text-lg font-semibold"><Name text={run.name} /></h2>
