@@ -31,7 +31,7 @@ export interface CompletionRow {
 const helper = createColumnHelper<typeof tableLayout, CompletionRow>();
 
 export function CaseLink({ href, caseId }: { href: string; caseId: string }) {
-  return <a href={href} className="font-mono text-xs text-accent underline-offset-2 hover:underline"><Name text={caseId} max={40} /></a>;
+  return <a href={href} className="whitespace-nowrap font-mono text-xs text-accent underline-offset-2 hover:underline"><Name text={caseId} max={40} /></a>;
 }
 
 export function Clamped({ text, query }: { text: string; query: string | undefined }) {

@@ -5,6 +5,8 @@ import { AGREEMENTS, POLICY_VERDICTS, SUCCESS_KINDS, type CompletionFilter } fro
 import { shortName } from "../name";
 
 const field = "mt-1 block w-48 rounded-md border border-line bg-white px-3 py-2 text-sm text-ink";
+/** The text search's field: wide enough for its hint and a few words. */
+const wideField = "mt-1 block w-64 rounded-md border border-line bg-white px-3 py-2 text-sm text-ink";
 const legend = "block text-xs font-medium text-muted";
 
 const VERDICT_LABELS: Record<string, string> = {
@@ -98,7 +100,7 @@ export function FilterForm({ filter, runs, intents, facets, keep, judges }: { fi
         </div>
         <div>
           <label htmlFor="f-q" className={legend}>Text</label>
-          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} className={field} placeholder="in messages and replies" />
+          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} className={wideField} placeholder="in messages and replies" />
         </div>
       </div>
       <div className="flex flex-wrap items-end gap-4">
