@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { z } from "zod";
+import { readEnv } from "../lib/config";
 import { startEmbedded, type EmbeddedServer } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { closePool } from "../lib/db/pool";
@@ -56,18 +56,14 @@ async function dropAbandoned(admin: pg.Client, log: (line: string) => void): Pro
  * and drops a database of its own there; nothing else is touched.
  */
 function externalServer(): string | null {
-  const { IB_BENCH_DATABASE_URL: value, DATABASE_URL: own } = benchEnvSchema.parse(process.env);
+  const value = process.env.IB_BENCH_DATABASE_URL;
   if (!value) return null;
-  if (POSTGRES_URL.test(value)) return value;
+  if (/^postgres(ql)?:\/\//.test(value)) return value;
+  // DATABASE_URL as the app reads it, validated there.
+  const own = readEnv().DATABASE_URL;
   if (!own) throw new Error("IB_BENCH_DATABASE_URL is set but is not a URL, and DATABASE_URL is not set");
   return own;
 }
-
-const POSTGRES_URL = /^postgres(ql)?:\/\//;
-const benchEnvSchema = z.object({
-  IB_BENCH_DATABASE_URL: z.string().optional(),
-  DATABASE_URL: z.string().regex(POSTGRES_URL, "DATABASE_URL must be a postgres:// or postgresql:// URL").optional().or(z.literal("").transform(() => undefined)),
-});
 
 export async function openBenchDatabase(log: (line: string) => void): Promise<BenchDatabase> {
   const external = externalServer();

@@ -13,8 +13,8 @@ const SHORTCUTS: [string, string][] = [
 
 /** Typing in a field, or a key with a modifier, is never a shortcut. */
 function ignored(event: KeyboardEvent): boolean {
-  const target = event.target as HTMLElement | null;
-  return event.metaKey || event.ctrlKey || event.altKey || (target !== null && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName)));
+  const target = event.target;
+  return event.metaKey || event.ctrlKey || event.altKey || (target instanceof HTMLElement && (target.isContentEditable || target.matches("input, select, textarea")));
 }
 
 /**

@@ -104,10 +104,9 @@ export default async function CasePage({ params, searchParams }: { params: Promi
   const dropped = [
     ...table.dropped,
     ...ownDropped,
-    ...(["a", "b"] as const).flatMap((side) => {
-      const unknown = (side === "a" ? pickedA : pickedB).unknown;
-      return unknown === null ? [] : [{ parameter: side, value: unknown, reason: "no reply of a run of that name in this case: the diff compares another" }];
-    }),
+    ...[{ parameter: "a", value: pickedA.unknown }, { parameter: "b", value: pickedB.unknown }].flatMap(({ parameter, value }) =>
+      value === null ? [] : [{ parameter, value, reason: "no reply of a run of that name in this case: the diff compares another" }],
+    ),
     ...(completions.length > MAX_COLUMNS ? requested.filter((run) => !completions.some((x) => x.run === run)).map((run) => ({ parameter: "show", value: run, reason: "no answer of a run of that name in this case" })) : []),
   ];
   const link = "text-accent underline-offset-2 hover:underline";
