@@ -6,14 +6,16 @@
  * run the same way: in parallel on the pool). Also page 1,000 against page 1.
  *
  * The hand-written facets are plain GROUP BYs over the completions, each with
- * the other filters' predicates; ours take the aggregates where they can.
+ * the other filters' predicates; ours take the aggregates where they can. Ours
+ * are timed whole: the facets the page streams in after it is sent (those
+ * counted from the completions) are waited for too.
  */
 import pg from "pg";
 import { pool } from "../lib/db/pool";
 import { DEMO_RUNS } from "../lib/demo/generate";
 import { listRuns } from "../lib/metrics/queries";
 import { countCompletions, listCompletions } from "../lib/query/completions";
-import { facetCounts } from "../lib/query/facets";
+import { FACET_TIME_LIMIT_MS, facetCounts } from "../lib/query/facets";
 import type { CompletionFilter } from "../lib/validations/filters";
 import type { BenchResult } from "./report";
 
@@ -191,7 +193,7 @@ export async function runTableBenchmark(options: { projectId: number; cases: num
     const facets = await facetCounts(db, projectId, scenario.filter, runNames);
     const missing = Object.entries(facets).filter(([, counts]) => counts === null).map(([id]) => id);
     log(`  table ${scenario.name}: ours median ${ours.median.toFixed(1)} ms, p95 ${ours.p95.toFixed(1)} ms; hand-written median ${hand.median.toFixed(1)} ms, p95 ${hand.p95.toFixed(1)} ms${missing.length ? `; facets over the time budget: ${missing.join(", ")}` : ""}`);
-    if (missing.length) notes.push(`table ${scenario.name}: facets left out past the 1 s budget: ${missing.join(", ")} (the hand-written side counts them all).`);
+    if (missing.length) notes.push(`table ${scenario.name}: facets left out past the ${FACET_TIME_LIMIT_MS / 1000} s budget: ${missing.join(", ")} (the hand-written side counts them all).`);
     results.push({
       name: `table page: ${scenario.name}`,
       unit: "ms p95",

@@ -125,6 +125,38 @@ test("facet counts beside the filters equal the tallied leaderboard", async ({ p
   }
 });
 
+test("counts the aggregates cannot give (a text search) fill in after the page, each equal to the table's own count with that value", async ({ page }) => {
+  const filter = "q=refund&run=small-base";
+  await page.goto(`/projects/demo/cases?${filter}`);
+  const count = (facet: string, value: string) => page.getByTestId(`facet-${facet}`).locator(`[data-testid=facet-count][data-value=${value}]`);
+  // Once counted, nothing is left as "…" or "–", and the note about counting is gone.
+  await expect(page.getByTestId("facet-count").filter({ hasText: /^(…|–)$/ })).toHaveCount(0);
+  await expect(page.getByTestId("facets-counting")).toHaveCount(0);
+  await expect(page.getByTestId("facets-left-out")).toHaveCount(0);
+  const shown = {
+    correct: await count("intentVerdict", "correct").textContent(),
+    wrong: await count("intentVerdict", "wrong").textContent(),
+    pass: await count("policyVerdict", "pass").textContent(),
+    run: await count("run", "small-rft").textContent(),
+  };
+  // Each against the match count of the table with that value chosen (a count of its own, not the facets' pass).
+  const tableCount = async (query: string) => {
+    const other = await page.context().newPage();
+    try {
+      await other.goto(`/projects/demo/cases?${query}`);
+      return await matchCount(other).textContent();
+    } finally {
+      await other.close();
+    }
+  };
+  expect(shown.correct).toBe(await tableCount(`${filter}&intentVerdict=correct`));
+  expect(shown.wrong).toBe(await tableCount(`${filter}&intentVerdict=wrong`));
+  expect(shown.pass).toBe(await tableCount(`${filter}&policyVerdict=pass`));
+  // The run facet keeps the text and drops its own filter.
+  expect(shown.run).toBe(await tableCount("q=refund&run=small-rft"));
+  expect(Number(shown.wrong)).toBeGreaterThan(0);
+});
+
 test("the search text is marked in the rows, and columns and density are part of the address", async ({ page }) => {
   await page.goto("/projects/demo/cases?q=refund");
   const marks = page.getByTestId("completion-row").first().locator("mark");

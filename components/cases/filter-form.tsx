@@ -1,8 +1,8 @@
-import { count } from "@/lib/format";
 import { INTENT_VERDICTS } from "@/lib/grading/intent";
-import type { FacetCounts, FacetId } from "@/lib/query/facets";
+import type { FacetCountsData, FacetId } from "@/lib/query/facets";
 import { AGREEMENTS, POLICY_VERDICTS, SUCCESS_KINDS, type CompletionFilter } from "@/lib/validations/filters";
 import { shortName } from "../name";
+import { CountedSelect, FacetCount, FacetCountsProvider, FacetNote, PredictedIntentList } from "./facet-counts";
 
 const field = "mt-1 block w-48 rounded-md border border-line bg-white px-3 py-2 text-sm text-ink";
 /** The text search's field: wide enough for its hint and a few words. */
@@ -26,15 +26,8 @@ const AGREEMENT_LABELS: Record<(typeof AGREEMENTS)[number], string> = {
   allFail: "all fail",
 };
 
-/** The count beside a filter value: exact, or a dash when the facet could not be counted in time. */
-function facetLabel(facets: FacetCounts, id: FacetId, value: string): string {
-  const counts = facets[id];
-  if (counts === null) return "–";
-  return count(counts.get(value) ?? 0);
-}
-
 /** Check boxes, one per value, each with its facet count: several checked values are alternatives. */
-function Checks({ id, label, name, values, checked, facets, labels }: { id: FacetId; label: string; name: string; values: readonly string[]; checked: readonly string[] | undefined; facets: FacetCounts; labels?: Record<string, string> }) {
+function Checks({ id, label, name, values, checked, labels }: { id: FacetId; label: string; name: string; values: readonly string[]; checked: readonly string[] | undefined; labels?: Record<string, string> }) {
   return (
     <fieldset data-testid={`facet-${id}`}>
       <legend className={legend}>{label}</legend>
@@ -43,7 +36,7 @@ function Checks({ id, label, name, values, checked, facets, labels }: { id: Face
           <label key={value} className="flex items-center gap-2 text-sm text-ink">
             <input type="checkbox" name={name} value={value} defaultChecked={checked?.includes(value) ?? false} className="accent-ink" />
             <span dir="auto" className="truncate">{labels?.[value] ?? shortName(value, 40)}</span>
-            <span className="ml-auto pl-2 text-xs tabular-nums text-muted" data-testid="facet-count" data-value={value}>{facetLabel(facets, id, value)}</span>
+            <FacetCount id={id} value={value} />
           </label>
         ))}
       </div>
@@ -64,51 +57,54 @@ function Select({ id, label, name, value, options, blank = "any" }: { id: string
 }
 
 /**
- * The table's filters as a plain GET form (works without JavaScript; the URL
- * is the state), with the exact count beside each value. The view's own
- * parameters (row kind, sort, density, columns) ride along as hidden fields.
+ * The table's filters as a plain GET form (the URL is the state), with the
+ * exact count beside each value: `facets` holds those counted before the page
+ * was sent, `rest` the others, which fill in when they arrive
+ * (./facet-counts.tsx). The view's own parameters (row kind, sort, density,
+ * columns) ride along as hidden fields.
  */
-export function FilterForm({ filter, runs, intents, facets, keep, judges }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[]; facets: FacetCounts; keep: [string, string][]; judges: { names: string[]; primary: string | null } }) {
+export function FilterForm({ filter, runs, intents, facets, rest, keep, judges }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[]; facets: FacetCountsData; rest: Promise<FacetCountsData> | null; keep: [string, string][]; judges: { names: string[]; primary: string | null } }) {
   const one = (values: readonly string[] | undefined) => (values?.length === 1 ? values[0] : undefined);
-  const withCount = (id: FacetId, value: string, label: string) => `${label} (${facetLabel(facets, id, value)})`;
-  const predicted = facets.predictedIntent ? [...facets.predictedIntent.keys()] : intents.map((intent) => intent.id);
   return (
-    <form method="get" aria-label="Filter completions" className="space-y-4 rounded-lg border border-line bg-white p-4">
-      {keep.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
-      <div className="flex flex-wrap items-start gap-6">
-        <Checks id="run" label="Runs" name="run" values={runs} checked={filter.run} facets={facets} />
-        <Checks id="intentVerdict" label="Intent verdict" name="intentVerdict" values={INTENT_VERDICTS} checked={filter.intentVerdict} facets={facets} labels={VERDICT_LABELS} />
-        <Checks id="policyVerdict" label="Policy verdict" name="policyVerdict" values={POLICY_VERDICTS} checked={filter.policyVerdict} facets={facets} labels={VERDICT_LABELS} />
-        <Select id="f-system" label="System success" name="systemSuccess" value={filter.systemSuccess === undefined ? undefined : String(filter.systemSuccess)}
-          options={["true", "false"].map((value) => ({ value, label: withCount("systemSuccess", value, VERDICT_LABELS[value]!) }))} />
-        <Select id="f-stale" label="Stale verdict" name="stale" value={filter.stale === undefined ? undefined : String(filter.stale)}
-          options={[{ value: "true", label: "stale: judged on an older guideline" }, { value: "false", label: "not stale" }]} />
-        <Select id="f-judge" label="Policy verdicts of" name="judge" value={filter.judge}
-          blank={judges.primary === null ? "latest of any judge" : `primary judge (${shortName(judges.primary, 30)})`}
-          options={judges.names.map((name) => ({ value: name, label: `${shortName(name, 36)} alone` }))} />
-      </div>
-      <div className="flex flex-wrap items-end gap-4">
-        <Select id="f-expected" label="Ground truth" name="expectedIntent" value={one(filter.expectedIntent)} options={intents.map((intent) => ({ value: intent.id, label: withCount("expectedIntent", intent.id, intent.id) }))} />
-        <div>
-          <label htmlFor="f-predicted" className={legend}>Predicted intent</label>
-          <input id="f-predicted" name="predictedIntent" defaultValue={one(filter.predictedIntent) ?? ""} className={field} list="f-intents" />
-          <datalist id="f-intents">{predicted.map((id) => <option key={id} value={id} label={withCount("predictedIntent", id, shortName(id, 40))} />)}</datalist>
+    <FacetCountsProvider ready={facets} rest={rest}>
+      <form method="get" aria-label="Filter completions" className="space-y-4 rounded-lg border border-line bg-white p-4">
+        {keep.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+        <div className="flex flex-wrap items-start gap-6">
+          <Checks id="run" label="Runs" name="run" values={runs} checked={filter.run} />
+          <Checks id="intentVerdict" label="Intent verdict" name="intentVerdict" values={INTENT_VERDICTS} checked={filter.intentVerdict} labels={VERDICT_LABELS} />
+          <Checks id="policyVerdict" label="Policy verdict" name="policyVerdict" values={POLICY_VERDICTS} checked={filter.policyVerdict} labels={VERDICT_LABELS} />
+          <CountedSelect id="f-system" facet="systemSuccess" label="System success" name="systemSuccess" value={filter.systemSuccess === undefined ? undefined : String(filter.systemSuccess)}
+            options={["true", "false"].map((value) => ({ value, label: VERDICT_LABELS[value]! }))} className={field} labelClassName={legend} />
+          <Select id="f-stale" label="Stale verdict" name="stale" value={filter.stale === undefined ? undefined : String(filter.stale)}
+            options={[{ value: "true", label: "stale: judged on an older guideline" }, { value: "false", label: "not stale" }]} />
+          <Select id="f-judge" label="Policy verdicts of" name="judge" value={filter.judge}
+            blank={judges.primary === null ? "latest of any judge" : `primary judge (${shortName(judges.primary, 30)})`}
+            options={judges.names.map((name) => ({ value: name, label: `${shortName(name, 36)} alone` }))} />
         </div>
-        <div>
-          <label htmlFor="f-tag" className={legend}>Tag</label>
-          <input id="f-tag" name="tag" defaultValue={one(filter.tag) ?? ""} className={field} />
+        <div className="flex flex-wrap items-end gap-4">
+          <CountedSelect id="f-expected" facet="expectedIntent" label="Ground truth" name="expectedIntent" value={one(filter.expectedIntent)} options={intents.map((intent) => ({ value: intent.id, label: intent.id }))} className={field} labelClassName={legend} />
+          <div>
+            <label htmlFor="f-predicted" className={legend}>Predicted intent</label>
+            <input id="f-predicted" name="predictedIntent" defaultValue={one(filter.predictedIntent) ?? ""} className={field} list="f-intents" />
+            <PredictedIntentList id="f-intents" intents={intents.map((intent) => intent.id)} />
+          </div>
+          <div>
+            <label htmlFor="f-tag" className={legend}>Tag</label>
+            <input id="f-tag" name="tag" defaultValue={one(filter.tag) ?? ""} className={field} />
+          </div>
+          <div>
+            <label htmlFor="f-q" className={legend}>Text</label>
+            <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} className={wideField} placeholder="in messages and replies" />
+          </div>
         </div>
-        <div>
-          <label htmlFor="f-q" className={legend}>Text</label>
-          <input id="f-q" name="q" type="search" defaultValue={filter.q ?? ""} className={wideField} placeholder="in messages and replies" />
+        <div className="flex flex-wrap items-end gap-4">
+          <Select id="f-agreement" label="Across the runs" name="agreement" value={filter.agreement} options={AGREEMENTS.map((value) => ({ value, label: AGREEMENT_LABELS[value] }))} />
+          <Select id="f-success" label="Success means" name="success" value={filter.success} options={SUCCESS_KINDS.map((value) => ({ value, label: value === "system" ? "system (intent and policy)" : value }))} />
+          <Select id="f-winner" label="Succeeds in run" name="winner" value={one(filter.winner)} options={runs.map((run) => ({ value: run, label: shortName(run) }))} />
+          <button type="submit" className="rounded-md bg-ink px-4 py-2 text-sm font-medium text-white">Apply</button>
         </div>
-      </div>
-      <div className="flex flex-wrap items-end gap-4">
-        <Select id="f-agreement" label="Across the runs" name="agreement" value={filter.agreement} options={AGREEMENTS.map((value) => ({ value, label: AGREEMENT_LABELS[value] }))} />
-        <Select id="f-success" label="Success means" name="success" value={filter.success} options={SUCCESS_KINDS.map((value) => ({ value, label: value === "system" ? "system (intent and policy)" : value }))} />
-        <Select id="f-winner" label="Succeeds in run" name="winner" value={one(filter.winner)} options={runs.map((run) => ({ value: run, label: shortName(run) }))} />
-        <button type="submit" className="rounded-md bg-ink px-4 py-2 text-sm font-medium text-white">Apply</button>
-      </div>
-    </form>
+      </form>
+      <FacetNote />
+    </FacetCountsProvider>
   );
 }

@@ -149,16 +149,21 @@ export function parameters(): { values: unknown[]; bind: Bind } {
   return { values, bind: (value) => `$${values.push(value)}` };
 }
 
-/** The WHERE clause over `completions c` for one project and a resolved filter; project first, always. */
-export function completionWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind, use: PredicateUse = "rows"): string {
-  const predicates = [`c.project_id = ${bind(projectId)}`];
+/** The filter's predicates over `completions c`, one per filter given (the project's own condition not among them). */
+export function completionPredicates(filter: ResolvedCompletionFilter, bind: Bind, use: PredicateUse = "rows"): string[] {
+  const predicates: string[] = [];
   const policy = policySql(filter.judge, bind);
   for (const id of Object.keys(COMPLETION_FILTER_SQL) as PredicateId[]) {
     const value = filter[id];
     if (value === undefined) continue;
     predicates.push((COMPLETION_FILTER_SQL[id] as (v: unknown, b: Bind, u: PredicateUse, p: PolicySql) => string)(value, bind, use, policy));
   }
-  return predicates.join(" AND ");
+  return predicates;
+}
+
+/** The WHERE clause over `completions c` for one project and a resolved filter; project first, always. */
+export function completionWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind, use: PredicateUse = "rows"): string {
+  return [`c.project_id = ${bind(projectId)}`, ...completionPredicates(filter, bind, use)].join(" AND ");
 }
 
 /** Run names to this project's run ids (names of other projects' runs, or of none, resolve to nothing). */

@@ -21,6 +21,7 @@ import { completionWhere, matchingFilter, parameters, policySql, resolveCompleti
 export { containsPattern } from "../search/match";
 export {
   COMPLETION_FILTER_SQL,
+  completionPredicates,
   completionWhere,
   dependsOnPolicy,
   matchingFilter,

@@ -7,15 +7,19 @@
  * completion_counts (runs, ground truths, predictions, verdicts, system
  * success, tags: see ./aggregate-counts), the counts come from it: thousands
  * of rows whatever the data size; what a run comparison links to (two runs
- * and an agreement over them) comes from run_pair_counts the same way. Text search and the case-level filters
- * need a GROUP BY over the matching completions, under a time limit: a facet
- * that cannot be counted in time says so instead of slowing the page.
+ * and an agreement over them) comes from run_pair_counts the same way.
+ * Text search and the other case-level filters need the matching
+ * completions read: every such facet is counted in one pass over them
+ * (countRest), under a time limit. The page shows the aggregates' counts at
+ * once and streams the rest in when they are done (their cost is linear in
+ * the matches: seconds at a million cases for a common word).
  */
+import PQueue from "p-queue";
 import type pg from "pg";
 import { INTENT_VERDICTS } from "../grading/intent";
 import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
-import { pairCountBy, statsCount, statsCountable, statsCountBy, statsPart } from "./aggregate-counts";
-import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
+import { pairCountBy, statsCountable, statsCountBy } from "./aggregate-counts";
+import { completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
 
 function omit(filter: CompletionFilter, id: keyof CompletionFilter): CompletionFilter {
   const { [id]: _own, ...rest } = filter;
@@ -27,31 +31,32 @@ export type FacetId = (typeof FACET_IDS)[number];
 
 /** Value -> completions; null when the count took longer than the limit. */
 export type FacetCounts = Record<FacetId, Map<string, number> | null>;
+/** Facet counts as plain objects, as a page hands them to the browser. */
+export type FacetCountsData = Partial<Record<FacetId, Record<string, number> | null>>;
 
-/** How long all the GROUP BY facets of one page may take together; those past it are left out. */
-export const FACET_TIME_LIMIT_MS = 1_000;
-/** Below this much time left, a facet is not even started. */
+export function facetCountsData(counts: Partial<FacetCounts>): FacetCountsData {
+  return Object.fromEntries(Object.entries(counts).map(([id, values]) => [id, values === null ? null : Object.fromEntries(values)]));
+}
+
+/**
+ * How long the facets counted from the completions may take, all together:
+ * past it they are left out (shown as a dash). The page does not wait for
+ * them (they stream in), so this bounds only how long one page view may hold
+ * a connection for its counts.
+ */
+export const FACET_TIME_LIMIT_MS = 20_000;
+/** Below this much time left, a pass is not even started. */
 const FACET_MIN_MS = 20;
 /**
- * Completions a GROUP BY facet may have to read, at most, to be tried: past
- * this it cannot finish within FACET_TIME_LIMIT_MS (about 4 µs a row, measured
- * at a million cases x 3 runs), so it is left out at once instead of holding
- * the page for the whole budget.
+ * Pages counting facets from the completions at once, and waiting for their
+ * turn: each holds a connection for up to FACET_TIME_LIMIT_MS, so a burst of
+ * slow filters cannot take the pool (10 connections) from every other page.
+ * Past the queue's length a page's slow facets are left out at once.
  */
-export const FACET_GROUP_MAX_ROWS = 200_000;
+const REST_CONCURRENCY = 2;
+const REST_QUEUE_MAX = 8;
+const restQueue = new PQueue({ concurrency: REST_CONCURRENCY });
 
-/**
- * An upper bound on the completions a GROUP BY over the filter reads, from
- * the aggregates: the matches of its per-completion part, plus each
- * case-level filter's own scan of its runs' completions. Null with text
- * search, whose index decides what it reads.
- */
-async function groupWork(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<number | null> {
-  if (filter.q !== undefined) return null;
-  const scans = [filter.agreement?.runs, filter.winner?.runs].filter((runs) => runs !== undefined);
-  const counts = await Promise.all([statsCount(db, projectId, statsPart(filter)), ...scans.map((runs) => statsCount(db, projectId, { run: runs }))]);
-  return counts.reduce((sum, n) => sum + n, 0);
-}
 /** The most predicted-intent values listed (the largest first); the others are too rare to list. */
 export const PREDICTED_FACET_MAX = 60;
 
@@ -60,7 +65,7 @@ function withoutFacet(filter: ResolvedCompletionFilter, id: FacetId): ResolvedCo
   return rest as ResolvedCompletionFilter;
 }
 
-/** The facet's values as SQL over `c` for the GROUP BY path (`policy`: the counted verdict, or the filter's judge's). */
+/** The facets' values as SQL over `c` for the pass over the completions (`policy`: the counted verdict, or the filter's judge's). */
 const FACET_VALUE_SQL: Record<FacetId, (policy: PolicySql) => string> = {
   run: () => "c.run_id::text",
   expectedIntent: () => "c.expected_intent",
@@ -69,6 +74,7 @@ const FACET_VALUE_SQL: Record<FacetId, (policy: PolicySql) => string> = {
   policyVerdict: (policy) => `${policy.verdict("c")}::text`,
   systemSuccess: (policy) => `${policy.success("system", "c")}::text`,
 };
+const FACET_KEYS: ReadonlySet<string> = new Set<string>(FACET_IDS);
 
 /** Facets whose values follow from the policy verdict: with one judge's verdicts alone, the aggregates cannot count them. */
 const POLICY_FACETS: ReadonlySet<FacetId> = new Set(["policyVerdict", "systemSuccess"]);
@@ -80,18 +86,48 @@ async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id
   return statsCountable(matching) ? statsCountBy(db, projectId, id, matching) : pairCountBy(db, projectId, id, matching);
 }
 
-/** Counts per value by a GROUP BY over the matching completions, or null past the time limit. */
-async function fromCompletions(client: pg.ClientBase, projectId: number, id: FacetId, filter: ResolvedCompletionFilter): Promise<Map<string, number> | null> {
-  const { values, bind } = parameters();
-  const where = completionWhere(projectId, filter, bind, "set");
-  try {
-    const value = FACET_VALUE_SQL[id](policySql(filter.judge, bind));
-    const { rows } = await client.query<{ value: string | null; n: number }>(`SELECT ${value} AS value, count(*)::float8 AS n FROM completions c WHERE ${where} GROUP BY 1`, values);
-    return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
-  } catch (error) {
-    if ((error as { code?: string }).code === "57014") return null; // canceled by statement_timeout
-    throw error;
+/** A facet left to count from the completions, with the other filters it counts under. */
+export type SlowFacet = { id: FacetId; others: ResolvedCompletionFilter };
+
+/** A filter split into the facets' own filters and the rest, which every facet of a pass shares (the judge in both). */
+function split(filter: ResolvedCompletionFilter): { own: ResolvedCompletionFilter; shared: ResolvedCompletionFilter } {
+  const own: Record<string, unknown> = {};
+  const shared: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined) continue;
+    // The judge goes with both: it decides what every policy predicate reads.
+    if (FACET_KEYS.has(key) || key === "judge") own[key] = value;
+    if (!FACET_KEYS.has(key)) shared[key] = value;
   }
+  return { own: own as ResolvedCompletionFilter, shared: shared as ResolvedCompletionFilter };
+}
+
+/**
+ * Several facets counted in one pass over the completions matching what
+ * their filters share: each completion yields one (facet, value) row per
+ * facet whose own other filters it meets, and the rows are grouped. So a
+ * text search with no other filter reads its matches once, not six times.
+ * All of `facets` share the same non-facet filters (`shared`).
+ */
+async function countOnePass(client: pg.ClientBase, projectId: number, shared: ResolvedCompletionFilter, facets: readonly SlowFacet[]): Promise<Map<FacetId, Map<string, number>>> {
+  const { values, bind } = parameters();
+  const where = completionWhere(projectId, shared, bind, "set");
+  const rows = facets.map(({ id, others }, index) => {
+    const keep = completionPredicates(split(others).own, bind, "set");
+    return { index, id, value: FACET_VALUE_SQL[id](policySql(others.judge, bind)), keep: keep.length > 0 ? `(${keep.join(" AND ")})` : "TRUE" };
+  });
+  const any = rows.some((row) => row.keep === "TRUE") ? "" : ` AND (${rows.map((row) => row.keep).join(" OR ")})`;
+  const { rows: counted } = await client.query<{ facet: number; value: string; n: number }>(
+    `SELECT f.facet, f.value, count(*)::float8 AS n
+       FROM completions c
+      CROSS JOIN LATERAL (VALUES ${rows.map((row) => `(${row.index}, ${row.value}, ${row.keep})`).join(", ")}) AS f(facet, value, keep)
+      WHERE ${where}${any} AND f.keep AND f.value IS NOT NULL
+      GROUP BY 1, 2`,
+    values,
+  );
+  const result = new Map<FacetId, Map<string, number>>(facets.map(({ id }) => [id, new Map()]));
+  for (const row of counted) result.get(facets[row.facet]!.id)!.set(row.value, row.n);
+  return result;
 }
 
 /** Run ids in the counts become run names (the filter's values). */
@@ -108,51 +144,80 @@ function largest(counts: Map<string, number>, max: number): Map<string, number> 
   return new Map([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max));
 }
 
-/**
- * Every facet's counts for the filter; `runNames`: the project's run ids to
- * names. The GROUP BYs run one after another on one connection, within one
- * time budget (each statement's timeout is what is left of it), so a slow
- * filter holds one connection, not six, and delays the page by at most the budget.
- * `timeLimitMs` is that budget: the page's is FACET_TIME_LIMIT_MS; exactness
- * tests on a loaded machine give more. A facet whose GROUP BY would read more
- * than `maxGroupRows` completions (FACET_GROUP_MAX_ROWS) is left out untried.
- */
-export async function facetCounts(
-  pool: pg.Pool,
-  projectId: number,
-  filter: CompletionFilter,
-  runNames: Map<number, string>,
-  { timeLimitMs = FACET_TIME_LIMIT_MS, maxGroupRows = FACET_GROUP_MAX_ROWS } = {},
-): Promise<FacetCounts> {
-  const counts = {} as FacetCounts;
-  const slow: [FacetId, ResolvedCompletionFilter][] = [];
+/** A facet's counts as the page shows them: runs by name, the largest predicted intents only. */
+function shown(id: FacetId, counts: Map<string, number>, runNames: Map<number, string>): Map<string, number> {
+  if (id === "run") return byRunName(counts, runNames);
+  if (id === "predictedIntent") return largest(counts, PREDICTED_FACET_MAX);
+  return counts;
+}
+
+export interface FacetStages {
+  /** The facets the aggregates counted (and those no completion can match: empty). */
+  ready: Partial<Record<FacetId, Map<string, number>>>;
+  /** The facets left to count from the completions; empty when the aggregates counted all. */
+  slow: SlowFacet[];
+}
+
+/** Every facet the aggregates can count, at once, and which are left for countRest. */
+export async function facetStages(pool: pg.Pool, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<FacetStages> {
+  const ready: FacetStages["ready"] = {};
+  const slow: SlowFacet[] = [];
   const resolved = await resolveCompletionFilter(pool, projectId, filter);
   await Promise.all(
     FACET_IDS.map(async (id) => {
       // Resolving again without the facet's own filter: a run facet must not depend on the run filter resolving.
       const others = id === "run" ? await resolveCompletionFilter(pool, projectId, omit(filter, "run")) : resolved && withoutFacet(resolved, id);
       if (!others) {
-        counts[id] = new Map();
+        ready[id] = new Map();
         return;
       }
       const fast = await fromAggregates(pool, projectId, id, others);
-      if (fast) counts[id] = fast;
-      else slow.push([id, others]);
+      if (fast) ready[id] = shown(id, fast, runNames);
+      else slow.push({ id, others });
     }),
   );
-  if (slow.length > 0) {
-    const deadline = Date.now() + timeLimitMs;
+  return { ready, slow };
+}
+
+/**
+ * Counts the facets the aggregates could not, from the completions: those
+ * sharing their non-facet filters in one pass (./countOnePass), the passes
+ * one after another on one connection within one time budget (each
+ * statement's timeout is what is left of it). A facet not counted in time is
+ * null. With `queued`, the count waits its turn among the pages' (at most
+ * REST_CONCURRENCY at once; the wait counts against the budget) and gives up
+ * at once when too many are waiting.
+ */
+export async function countRest(
+  pool: pg.Pool,
+  projectId: number,
+  slow: readonly SlowFacet[],
+  runNames: Map<number, string>,
+  { timeLimitMs = FACET_TIME_LIMIT_MS, queued = false }: { timeLimitMs?: number; queued?: boolean } = {},
+): Promise<Partial<FacetCounts>> {
+  const counts: Partial<FacetCounts> = Object.fromEntries(slow.map(({ id }) => [id, null]));
+  if (slow.length === 0) return counts;
+  const deadline = Date.now() + timeLimitMs;
+  const passes = new Map<string, { shared: ResolvedCompletionFilter; facets: SlowFacet[] }>();
+  for (const facet of slow) {
+    const { shared } = split(facet.others);
+    const key = JSON.stringify(shared);
+    const pass = passes.get(key) ?? { shared, facets: [] };
+    pass.facets.push(facet);
+    passes.set(key, pass);
+  }
+  const count = async () => {
     const client = await pool.connect();
     try {
-      for (const [id, resolved] of slow) {
+      for (const { shared, facets } of passes.values()) {
         const left = deadline - Date.now();
-        const work = left < FACET_MIN_MS ? null : await groupWork(client, projectId, resolved);
-        if (left < FACET_MIN_MS || (work !== null && work > maxGroupRows)) {
-          counts[id] = null;
-          continue;
-        }
+        if (left < FACET_MIN_MS) break;
         await client.query(`SET statement_timeout = ${Math.floor(left)}`);
-        counts[id] = await fromCompletions(client, projectId, id, resolved);
+        try {
+          for (const [id, got] of await countOnePass(client, projectId, shared, facets)) counts[id] = shown(id, got, runNames);
+        } catch (error) {
+          if ((error as { code?: string }).code !== "57014") throw error; // 57014: canceled by statement_timeout, the facets stay null
+        }
       }
       await client.query("RESET statement_timeout");
       client.release();
@@ -160,12 +225,24 @@ export async function facetCounts(
       client.release(true); // its session state is unknown: do not reuse it
       throw error;
     }
+  };
+  if (!queued) await count();
+  else if (restQueue.size < REST_QUEUE_MAX) {
+    await restQueue.add(async () => {
+      if (Date.now() < deadline - FACET_MIN_MS) await count();
+    });
   }
-  const run = counts.run;
-  if (run) counts.run = byRunName(run, runNames);
-  const predicted = counts.predictedIntent;
-  if (predicted) counts.predictedIntent = largest(predicted, PREDICTED_FACET_MAX);
   return counts;
+}
+
+/**
+ * Every facet's counts for the filter, exact; those counted from the
+ * completions within `timeLimitMs` (null past it). `runNames`: the
+ * project's run ids to names.
+ */
+export async function facetCounts(pool: pg.Pool, projectId: number, filter: CompletionFilter, runNames: Map<number, string>, options: { timeLimitMs?: number } = {}): Promise<FacetCounts> {
+  const { ready, slow } = await facetStages(pool, projectId, filter, runNames);
+  return { ...ready, ...(await countRest(pool, projectId, slow, runNames, options)) } as FacetCounts;
 }
 
 /** Every value a facet can show, for the verdict facets (zero counts included, in a fixed order). */

@@ -11,7 +11,7 @@ import { pairCount, winnerCount } from "../../lib/query/aggregate-counts";
 import { countCompletions, listCompletions, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
-import { FACET_IDS, facetCounts, type FacetId } from "../../lib/query/facets";
+import { FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
 import type { ProjectContext } from "../../lib/projects";
 import { completionListQuerySchema, type CompletionFilter, type CompletionSort } from "../../lib/validations/filters";
 import type { RecordInput } from "../../lib/validations/record";
@@ -507,18 +507,52 @@ describe("facet counts", () => {
     );
   });
 
-  it("leaves out, untried, a GROUP BY facet that would read more completions than allowed; the aggregates' facets stay", async () => {
+  it("leaves out the facets it must count from the completions when the time is up; the aggregates' facets stay", async () => {
     const names = await runNames();
-    const filter: CompletionFilter = { agreement: "disagree", success: "intent", intentVerdict: ["wrong"] };
+    const filter: CompletionFilter = { agreement: "disagree", success: "intent", intentVerdict: ["wrong"], run: ["run-a", "run-b"] };
     const want = expectedFacets(filter);
     const exact = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000 });
     for (const id of FACET_IDS) expect({ id, counts: sorted(exact[id]) }).toEqual({ id, counts: sorted(want[id]) });
-    // Every facet here groups the completions (the agreement is case-level), each reading more than one completion.
-    const capped = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000, maxGroupRows: 1 });
-    for (const id of FACET_IDS) expect({ id, counts: capped[id] }).toEqual({ id, counts: null });
-    // A filter the aggregates answer is never capped.
-    const counted = await facetCounts(db.pool, project.id, { intentVerdict: ["wrong"] }, names, { timeLimitMs: 60_000, maxGroupRows: 1 });
-    for (const id of FACET_IDS) expect({ id, counts: sorted(counted[id]) }).toEqual({ id, counts: sorted(expectedFacets({ intentVerdict: ["wrong"] })[id]) });
+    // The run facet drops the run filter, so its agreement is over all three runs with an intent verdict: not in the aggregates.
+    const { slow } = await facetStages(db.pool, project.id, filter, names);
+    expect(slow.map((facet) => facet.id)).toContain("run");
+    expect(slow.length).toBeLessThan(FACET_IDS.length);
+    // With no time at all, those are left out; the others are exact.
+    const none = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 0 });
+    const left = new Set(slow.map((facet) => facet.id));
+    for (const id of FACET_IDS) expect({ id, counts: sorted(none[id]) }).toEqual({ id, counts: left.has(id) ? null : sorted(want[id]) });
+  });
+
+  it("any filter with text search or a case-level filter the aggregates cannot answer counts every facet exactly, in one pass per shared filter", async () => {
+    const names = await runNames();
+    const filterArbitrary = fc
+      .record(
+        {
+          q: fc.constantFrom("reply from run-b", "refund", "50%", "order a_b", "no such text anywhere"),
+          agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
+          success: fc.constantFrom("system", "intent", "policy" as const),
+          winner: pick(RUNS),
+          run: pick(RUNS),
+          expectedIntent: pick(INTENTS),
+          predictedIntent: pick([...INTENTS, "pizza_order"]),
+          intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+          policyVerdict: pick(VERDICTS),
+          systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+          tag: pick(["vip", "typo", "none"]),
+        },
+        { requiredKeys: [] },
+      )
+      .map((raw) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter)
+      // Only filters the aggregates cannot count: text, or a case-level filter over other than two runs, or one with a tag.
+      .filter((filter) => filter.q !== undefined || ((filter.agreement !== undefined || filter.winner !== undefined) && (filter.run?.length !== 2 || filter.tag !== undefined)));
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        const got = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000 });
+        const want = expectedFacets(filter);
+        for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+      }),
+      { numRuns: 80 },
+    );
   });
 
   it("the aggregates and the GROUP BY agree (a filter that forces the second for every facet)", async () => {

@@ -11,7 +11,7 @@ import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
 import { countCompletions, listCompletions } from "@/lib/query/completions";
 import { matchCountWithin } from "@/lib/query/match-count";
 import { JudgeShown } from "@/components/judging/judge-view";
-import { facetCounts } from "@/lib/query/facets";
+import { countRest, facetCountsData, facetStages } from "@/lib/query/facets";
 import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
@@ -50,14 +50,20 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   // One row per case shows the filter's runs (all runs without a run filter).
   const shownRuns = state.filter.run ? runs.filter((run) => state.filter.run!.includes(run.name)).map((run) => run.name) : runs.map((run) => run.name);
 
+  const runNames = new Map(runs.map((run) => [run.id, run.name]));
   const [listing, matches, intents, facets] = await Promise.all([
     state.rows === "case"
       ? listCaseRows(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }, shownRuns).then((page) => ({ kind: "case" as const, ...page }))
       : listCompletions(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }).then((page) => ({ kind: "completion" as const, ...page })),
     matchCountWithin(db, project.id, state.filter, state.rows, (client) => (state.rows === "case" ? countCases(client, project.id, state.filter) : countCompletions(client, project.id, state.filter))),
     intentLabels(project.id),
-    facetCounts(db, project.id, state.filter, new Map(runs.map((run) => [run.id, run.name]))),
+    facetStages(db, project.id, state.filter, runNames),
   ]);
+  // Facets the aggregates cannot count are counted from the completions after the page is sent, and stream in.
+  const rest = facets.slow.length === 0 ? null : countRest(db, project.id, facets.slow, runNames, { queued: true }).then(facetCountsData, (error: unknown) => {
+    console.error("facet counts failed", error);
+    return {};
+  });
 
   const total = matches.n;
   let table;
@@ -101,10 +107,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
         <JudgeShown primary={judges.primary} shown={state.filter.judge ?? null} />
       </header>
       <DroppedNotice dropped={state.dropped} />
-      <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facets} keep={viewFields(state)} judges={judges} />
-      {Object.values(facets).some((counts) => counts === null) ? (
-        <p className="text-xs text-muted">Some counts beside the filters (shown as –) take too long to count for this filter at this size and were left out; the match count below is exact.</p>
-      ) : null}
+      <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facetCountsData(facets.ready)} rest={rest} keep={viewFields(state)} judges={judges} />
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
         <p className="text-sm text-ink">
           {matches.exact ? null : "at least "}<span data-testid="match-count" className="font-semibold tabular-nums">{total}</span> {unit}
