@@ -14,11 +14,11 @@
  * once and streams the rest in when they are done (their cost is linear in
  * the matches: seconds at a million cases for a common word).
  */
-import PQueue from "p-queue";
 import type pg from "pg";
 import { INTENT_VERDICTS } from "../grading/intent";
 import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
 import { pairCountBy, statsCountable, statsCountBy } from "./aggregate-counts";
+import { countLater, LATER_MIN_MS, LATER_TIME_LIMIT_MS, timedOut, timeoutUntil, withDeadline } from "./later";
 import { completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
 
 function omit(filter: CompletionFilter, id: keyof CompletionFilter): CompletionFilter {
@@ -37,25 +37,6 @@ export type FacetCountsData = Partial<Record<FacetId, Record<string, number> | n
 export function facetCountsData(counts: Partial<FacetCounts>): FacetCountsData {
   return Object.fromEntries(Object.entries(counts).map(([id, values]) => [id, values === null ? null : Object.fromEntries(values)]));
 }
-
-/**
- * How long the facets counted from the completions may take, all together:
- * past it they are left out (shown as a dash). The page does not wait for
- * them (they stream in), so this bounds only how long one page view may hold
- * a connection for its counts.
- */
-export const FACET_TIME_LIMIT_MS = 20_000;
-/** Below this much time left, a pass is not even started. */
-const FACET_MIN_MS = 20;
-/**
- * Pages counting facets from the completions at once, and waiting for their
- * turn: each holds a connection for up to FACET_TIME_LIMIT_MS, so a burst of
- * slow filters cannot take the pool (10 connections) from every other page.
- * Past the queue's length a page's slow facets are left out at once.
- */
-const REST_CONCURRENCY = 2;
-const REST_QUEUE_MAX = 8;
-const restQueue = new PQueue({ concurrency: REST_CONCURRENCY });
 
 /** The most predicted-intent values listed (the largest first); the others are too rare to list. */
 export const PREDICTED_FACET_MAX = 60;
@@ -181,23 +162,21 @@ export async function facetStages(pool: pg.Pool, projectId: number, filter: Comp
 
 /**
  * Counts the facets the aggregates could not, from the completions: those
- * sharing their non-facet filters in one pass (./countOnePass), the passes
- * one after another on one connection within one time budget (each
- * statement's timeout is what is left of it). A facet not counted in time is
- * null. With `queued`, the count waits its turn among the pages' (at most
- * REST_CONCURRENCY at once; the wait counts against the budget) and gives up
- * at once when too many are waiting.
+ * sharing their non-facet filters in one pass (countOnePass), the passes one
+ * after another on one connection within `timeLimitMs` (each statement's
+ * timeout is what is left of it). A facet not counted in time is null. With
+ * `later` (a page streaming them in), the count waits its turn among the
+ * pages' (./later.ts).
  */
 export async function countRest(
   pool: pg.Pool,
   projectId: number,
   slow: readonly SlowFacet[],
   runNames: Map<number, string>,
-  { timeLimitMs = FACET_TIME_LIMIT_MS, queued = false }: { timeLimitMs?: number; queued?: boolean } = {},
+  { timeLimitMs = LATER_TIME_LIMIT_MS, later = false }: { timeLimitMs?: number; later?: boolean } = {},
 ): Promise<Partial<FacetCounts>> {
   const counts: Partial<FacetCounts> = Object.fromEntries(slow.map(({ id }) => [id, null]));
   if (slow.length === 0) return counts;
-  const deadline = Date.now() + timeLimitMs;
   const passes = new Map<string, { shared: ResolvedCompletionFilter; facets: SlowFacet[] }>();
   for (const facet of slow) {
     const { shared } = split(facet.others);
@@ -206,32 +185,20 @@ export async function countRest(
     pass.facets.push(facet);
     passes.set(key, pass);
   }
-  const count = async () => {
-    const client = await pool.connect();
-    try {
+  const count = (deadline: number) =>
+    withDeadline(pool, deadline, async (client) => {
       for (const { shared, facets } of passes.values()) {
-        const left = deadline - Date.now();
-        if (left < FACET_MIN_MS) break;
-        await client.query(`SET statement_timeout = ${Math.floor(left)}`);
+        if (deadline - Date.now() < LATER_MIN_MS) break;
+        await timeoutUntil(client, deadline);
         try {
           for (const [id, got] of await countOnePass(client, projectId, shared, facets)) counts[id] = shown(id, got, runNames);
         } catch (error) {
-          if ((error as { code?: string }).code !== "57014") throw error; // 57014: canceled by statement_timeout, the facets stay null
+          if (!timedOut(error)) throw error; // past the time: the facets stay null
         }
       }
-      await client.query("RESET statement_timeout");
-      client.release();
-    } catch (error) {
-      client.release(true); // its session state is unknown: do not reuse it
-      throw error;
-    }
-  };
-  if (!queued) await count();
-  else if (restQueue.size < REST_QUEUE_MAX) {
-    await restQueue.add(async () => {
-      if (Date.now() < deadline - FACET_MIN_MS) await count();
     });
-  }
+  if (later) await countLater(count, timeLimitMs);
+  else if (timeLimitMs >= LATER_MIN_MS) await count(Date.now() + timeLimitMs);
   return counts;
 }
 

@@ -6,6 +6,7 @@ import type pg from "pg";
 import { exactSearchPredicate } from "../search/match";
 import type { CompletionFilter } from "../validations/filters";
 import { completionWhere, parameters, resolveCompletionFilter } from "./completions";
+import { countLater, LATER_TIME_LIMIT_MS, timedOut, withDeadline } from "./later";
 
 /** A match count: exact, or a lower bound when counting every match took longer than the page may wait. */
 export interface MatchCount {
@@ -13,8 +14,8 @@ export interface MatchCount {
   exact: boolean;
 }
 
-/** How long the table waits for an exact count. */
-export const COUNT_TIME_LIMIT_MS = 3_000;
+/** How long the table waits for an exact count (past it, the page shows a lower bound and the exact count follows: exactCountLater). */
+export const COUNT_TIME_LIMIT_MS = 1_000;
 /** Rows a lower bound reads, in order, when the exact count takes too long. */
 const LOWER_BOUND_ROWS = 100_000;
 
@@ -61,5 +62,19 @@ export async function matchCountWithin(
   } finally {
     if (reusable) await client.query("RESET statement_timeout").catch(() => (reusable = false));
     client.release(!reusable);
+  }
+}
+
+/**
+ * The exact count a page sends after itself when matchCountWithin gave a
+ * lower bound: counted in its turn among the pages' (./later.ts) within
+ * `timeLimitMs`; null when it did not finish in time.
+ */
+export async function exactCountLater(pool: pg.Pool, count: (db: pg.ClientBase) => Promise<number>, timeLimitMs = LATER_TIME_LIMIT_MS): Promise<number | null> {
+  try {
+    return await countLater((deadline) => withDeadline(pool, deadline, count), timeLimitMs);
+  } catch (error) {
+    if (timedOut(error)) return null;
+    throw error;
   }
 }

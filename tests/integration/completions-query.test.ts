@@ -4,12 +4,13 @@
  * combinations return exactly the expected completions, pages visit every row
  * once, and text search takes %, _ and backslash literally.
  */
+import type pg from "pg";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
 import { pairCount, winnerCount } from "../../lib/query/aggregate-counts";
 import { countCompletions, listCompletions, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
-import { matchCountWithin } from "../../lib/query/match-count";
+import { exactCountLater, matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
 import { FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
 import type { ProjectContext } from "../../lib/projects";
@@ -624,5 +625,22 @@ describe("the table's match count within a time limit", () => {
     // The connection goes back to the pool without the limit.
     const { rows } = await db.pool.query<{ statement_timeout: string }>("SHOW statement_timeout");
     expect(rows[0]!.statement_timeout).toBe("0");
+  });
+
+  it("the exact count sent after the page: the count itself when it finishes in time, null when it does not", async () => {
+    const filter: CompletionFilter = { q: "reply from run-b", run: ["run-b"] };
+    const want = expectedKeys(filter).length;
+    // Slower than the page waits (300 ms above), within the later count's own time.
+    const slowExact = (client: pg.ClientBase) => client.query("SELECT pg_sleep(0.5)").then(() => countCompletions(client, project.id, filter));
+    expect(await exactCountLater(db.pool, slowExact, 10_000)).toBe(want);
+    const never = (client: pg.ClientBase) => client.query("SELECT pg_sleep(5)").then(() => -1);
+    expect(await exactCountLater(db.pool, never, 300)).toBeNull();
+    // Every connection goes back without the limit (the pool holds at most its size; all of them are asked).
+    const clients = await Promise.all(Array.from({ length: 3 }, () => db.pool.connect()));
+    try {
+      for (const client of clients) expect((await client.query<{ statement_timeout: string }>("SHOW statement_timeout")).rows[0]!.statement_timeout).toBe("0");
+    } finally {
+      for (const client of clients) client.release();
+    }
   });
 });

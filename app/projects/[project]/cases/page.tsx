@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import type pg from "pg";
 import Link from "next/link";
 import { CaseTable, type CaseColumn, type CaseTableRow } from "@/components/cases/case-table";
 import { CompletionTable, type CompletionColumn, type CompletionRow } from "@/components/cases/completion-table";
@@ -9,7 +10,8 @@ import { pool } from "@/lib/db/pool";
 import { listRuns, verdictJudges } from "@/lib/metrics/queries";
 import { countCases, firstMessages, listCaseRows } from "@/lib/query/case-rows";
 import { countCompletions, listCompletions } from "@/lib/query/completions";
-import { matchCountWithin } from "@/lib/query/match-count";
+import { exactCountLater, matchCountWithin } from "@/lib/query/match-count";
+import { MatchCount } from "@/components/cases/match-count";
 import { JudgeShown } from "@/components/judging/judge-view";
 import { countRest, facetCountsData, facetStages } from "@/lib/query/facets";
 import { projectAccess } from "@/lib/auth/access";
@@ -51,16 +53,22 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   const shownRuns = state.filter.run ? runs.filter((run) => state.filter.run!.includes(run.name)).map((run) => run.name) : runs.map((run) => run.name);
 
   const runNames = new Map(runs.map((run) => [run.id, run.name]));
+  const countMatches = (client: pg.ClientBase) => (state.rows === "case" ? countCases(client, project.id, state.filter) : countCompletions(client, project.id, state.filter));
   const [listing, matches, intents, facets] = await Promise.all([
     state.rows === "case"
       ? listCaseRows(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }, shownRuns).then((page) => ({ kind: "case" as const, ...page }))
       : listCompletions(db, project.id, { filter: state.filter, limit: PAGE_SIZE, sort: state.sort, after: state.after }).then((page) => ({ kind: "completion" as const, ...page })),
-    matchCountWithin(db, project.id, state.filter, state.rows, (client) => (state.rows === "case" ? countCases(client, project.id, state.filter) : countCompletions(client, project.id, state.filter))),
+    matchCountWithin(db, project.id, state.filter, state.rows, countMatches),
     intentLabels(project.id),
     facetStages(db, project.id, state.filter, runNames),
   ]);
+  // Counts that take longer than the page waits are counted after it is sent, and stream in.
+  const exactLater = matches.exact ? null : exactCountLater(db, countMatches).catch((error: unknown) => {
+    console.error("match count failed", error);
+    return null;
+  });
   // Facets the aggregates cannot count are counted from the completions after the page is sent, and stream in.
-  const rest = facets.slow.length === 0 ? null : countRest(db, project.id, facets.slow, runNames, { queued: true }).then(facetCountsData, (error: unknown) => {
+  const rest = facets.slow.length === 0 ? null : countRest(db, project.id, facets.slow, runNames, { later: true }).then(facetCountsData, (error: unknown) => {
     console.error("facet counts failed", error);
     return {};
   });
@@ -92,7 +100,6 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   }
   const first = href(casesViewQuery(state, {}, filterQuery));
   const next = listing.nextCursor ? href(casesViewQuery(state, { cursor: listing.nextCursor }, filterQuery)) : null;
-  const unit = state.rows === "case" ? (total === 1 ? "case matches" : "cases match") : total === 1 ? "completion matches" : "completions match";
   const columnOptions = (state.rows === "case" ? CASE_COLUMNS : OPTIONAL_COLUMNS.filter((column) => column !== "tags")).map((id) => ({ id, label: COLUMN_LABELS[id] }));
 
   return (
@@ -109,11 +116,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
       <DroppedNotice dropped={state.dropped} />
       <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facetCountsData(facets.ready)} rest={rest} keep={viewFields(state)} judges={judges} />
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
-        <p className="text-sm text-ink">
-          {matches.exact ? null : "at least "}<span data-testid="match-count" className="font-semibold tabular-nums">{total}</span> {unit}
-          {matches.exact ? null : <span className="text-muted" data-testid="count-lower-bound"> (counting every match takes longer than the page waits; this many are among the first 100,000 in order)</span>}
-          {state.after !== null ? <span className="text-muted"> · a later page</span> : null}
-        </p>
+        <MatchCount n={total} exact={matches.exact} later={exactLater} unit={state.rows} laterPage={state.after !== null} />
         <ChoiceLinks label="Rows" choices={(["completion", "case"] as const).map((rows) => ({ label: rows === "case" ? "One per case" : "One per completion", href: href(casesViewQuery(state, { rows }, filterQuery)), current: state.rows === rows }))} />
         <ChoiceLinks label="Order" choices={(["id", "-id"] as const).map((sort) => ({ label: sort === "id" ? "Oldest first" : "Newest first", href: href(casesViewQuery(state, { sort }, filterQuery)), current: state.sort === sort }))} />
         <ChoiceLinks label="Density" choices={(["comfortable", "compact"] as const).map((density) => ({ label: density === "compact" ? "Compact" : "Comfortable", href: href(casesViewQuery(state, { density }, filterQuery)), current: state.density === density }))} />

@@ -1,0 +1,64 @@
+/**
+ * Counts a page sends after itself (the table's facets counted from the
+ * completions, an exact match count that took longer than the page waits):
+ * each holds a connection for up to LATER_TIME_LIMIT_MS, so at most
+ * LATER_CONCURRENCY run at once, a burst of slow filters cannot take the pool
+ * (10 connections) from every other page, and past LATER_QUEUE_MAX waiting a
+ * count is given up at once. The wait counts against the count's own time.
+ */
+import PQueue from "p-queue";
+import type pg from "pg";
+
+/** How long a count sent after the page may take, waiting for its turn included. */
+export const LATER_TIME_LIMIT_MS = 20_000;
+const LATER_CONCURRENCY = 2;
+const LATER_QUEUE_MAX = 8;
+/** Below this much time left, a count is not even started. */
+export const LATER_MIN_MS = 20;
+
+const queue = new PQueue({ concurrency: LATER_CONCURRENCY });
+
+/** Runs `count` in its turn with the deadline it must keep; null when it was given up (too many waiting, or no time left). */
+export async function countLater<T>(count: (deadline: number) => Promise<T>, timeLimitMs = LATER_TIME_LIMIT_MS): Promise<T | null> {
+  const deadline = Date.now() + timeLimitMs;
+  if (queue.size >= LATER_QUEUE_MAX) return null;
+  const result = await queue.add(async () => (Date.now() < deadline - LATER_MIN_MS ? { value: await count(deadline) } : null));
+  return result ? result.value : null;
+}
+
+/** Sets the session's statement_timeout to what is left until `deadline` (at least 1 ms). */
+export async function timeoutUntil(client: pg.ClientBase, deadline: number): Promise<void> {
+  await client.query(`SET statement_timeout = ${Math.max(1, Math.floor(deadline - Date.now()))}`);
+}
+
+/**
+ * Runs `work` on one connection of the pool, its statement_timeout set to
+ * what is left until `deadline` (`work` may set it again between statements);
+ * the connection goes back clean, or is discarded when its state is unknown.
+ */
+export async function withDeadline<T>(pool: pg.Pool, deadline: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let result: T;
+  try {
+    await timeoutUntil(client, deadline);
+    result = await work(client);
+  } catch (error) {
+    // A statement past its time leaves the session sound; anything else may not.
+    const clean = timedOut(error) && (await client.query("RESET statement_timeout").then(() => true, () => false));
+    client.release(!clean);
+    throw error;
+  }
+  try {
+    await client.query("RESET statement_timeout");
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
+  client.release();
+  return result;
+}
+
+/** Whether PostgreSQL canceled the statement for its statement_timeout. */
+export function timedOut(error: unknown): boolean {
+  return (error as { code?: string }).code === "57014";
+}
