@@ -1,8 +1,9 @@
 /**
  * Running one judge job's scope (lib/judging/jobs.ts holds the job around
  * it): the completions lacking a verdict are read a page ahead, judged (the
- * rubric inline, cache hits without a request, the LLM judge through a queue
- * of `concurrency` requests in flight, identical inputs asked once:
+ * rubric inline; for the LLM judge, what the judge cache answers is stored
+ * from it per page in one statement, and the rest goes through a queue of
+ * `concurrency` requests in flight, identical inputs asked once:
  * ./shared-answers.ts) and stored in batches beside the
  * judging, each batch in one transaction with the job's progress. At most
  * two batches are being stored at once, side by side (PostgreSQL works on
@@ -19,7 +20,7 @@ import { createLlmJudge, JudgeError, type RetryPolicy } from "./llm";
 import { FORMAT_ERROR_RATIONALE, judgeWithRubric } from "./rubric";
 import { lackingVerdicts, type LackingTarget } from "./scope";
 import { SharedAnswers } from "./shared-answers";
-import { cachedVerdicts, storeVerdicts, type CachedVerdict, type NewVerdict } from "./store";
+import { storeCachedVerdicts, storeVerdicts, type NewVerdict, type Stored as StoredVerdicts } from "./store";
 
 export const UNKNOWN_INTENT_RATIONALE = "unknown intent";
 /** Verdicts that took requests per stored batch. */
@@ -114,15 +115,26 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
 
     outer: for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity, job.pageSize))) {
-      const committedBefore = shared.committed;
-      const cache = judge.kind === "openai" ? await cachedVerdicts(db, projectId, page.map((t) => t.key)) : new Map<string, CachedVerdict>();
-      shared.forget(committedBefore);
-      for (const t of page) {
+      if (cancelled || failure) break;
+      let toJudge = page;
+      if (judge.kind === "openai") {
+        // What the judge cache answers is stored straight from it, in one statement with the job's progress;
+        // the rest needs the judge. Answers committed before that statement began are in the cache for good.
+        const answerable = page.filter((t) => fixedVerdict(t) === null);
+        if (answerable.length > 0) {
+          const committedBefore = shared.committed;
+          const counters = await storeCacheHits(db, projectId, id, identity, answerable, hadErrors);
+          shared.forget(committedBefore);
+          cancelled ||= counters.result.status === "cancelled";
+          job.onProgress?.({ done: counters.result.done, errors: counters.result.errors, total: counters.result.total, heldAnswers: shared.size });
+          toJudge = page.filter((t) => !counters.ids.has(t.id));
+        }
+      }
+      for (const t of toJudge) {
         if (cancelled || failure) break outer;
         const fixed = fixedVerdict(t);
-        const hit = cache.get(t.key);
-        if (fixed || hit) {
-          buffer.push({ ok: true, asked: false, verdict: fixed ?? { completionId: t.id, key: t.key, ...hit!, guidelineVersion: t.guideline!.version, cache: false } });
+        if (fixed) {
+          buffer.push({ ok: true, asked: false, verdict: fixed });
         } else if (judge.kind === "rubric") {
           buffer.push(rubricVerdict(t)); // no request to wait for
         } else {
@@ -166,6 +178,28 @@ interface Stored {
   total: number;
 }
 
+/** The job's counters after a store: its status (to see a cancel), done, errors, total. */
+async function progress(client: pg.ClientBase, jobId: number, inserted: number, newRequests: number, newErrors: number): Promise<Stored> {
+  const { rows } = await client.query<Stored>(
+    "UPDATE judge_jobs SET done = done + $2, errors = errors + $4, requests = requests + $3, updated_at = now() WHERE id = $1 RETURNING status::text, done, errors, total",
+    [jobId, inserted, newRequests, newErrors],
+  );
+  return rows[0] ?? { status: "cancelled", done: 0, errors: 0, total: 0 };
+}
+
+/** A completion that failed in an earlier attempt of the job and has a verdict now is no longer an error: the errors removed. */
+async function clearErrors(client: pg.ClientBase, jobId: number, completionIds: number[]): Promise<number> {
+  if (completionIds.length === 0) return 0;
+  const { rowCount } = await client.query("DELETE FROM judge_job_errors WHERE job_id = $1 AND completion_id = ANY($2::bigint[])", [jobId, completionIds]);
+  return rowCount ?? 0;
+}
+
+/** Stores the judge cache's answers for a page's completions with the job's counters; `ids`: those the cache answered. */
+async function storeCacheHits(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, targets: LackingTarget[], hadErrors: boolean): Promise<StoredVerdicts<Stored>> {
+  const keyed = targets.map((t) => ({ completionId: t.id, key: t.key, guidelineVersion: t.guideline!.version }));
+  return storeCachedVerdicts(db, projectId, judge, keyed, async (client, inserted, ids) => progress(client, jobId, inserted, 0, hadErrors ? -(await clearErrors(client, jobId, ids)) : 0));
+}
+
 /**
  * Stores one batch with the job's counters and returns them (and whether the
  * job was cancelled meanwhile). `hadErrors`: the job has recorded errors, so
@@ -187,16 +221,8 @@ async function storeBatch(db: pg.Pool, projectId: number, jobId: number, judge: 
       );
       newErrors += rows.filter((row) => row.fresh).length;
     }
-    // A completion that failed in an earlier attempt of this job and is judged now is no longer an error.
-    if (hadErrors && verdicts.length > 0) {
-      const { rowCount } = await client.query("DELETE FROM judge_job_errors WHERE job_id = $1 AND completion_id = ANY($2::bigint[])", [jobId, verdicts.map((v) => v.completionId)]);
-      newErrors -= rowCount ?? 0;
-    }
-    const { rows } = await client.query<Stored>(
-      "UPDATE judge_jobs SET done = done + $2, errors = errors + $4, requests = requests + $3, updated_at = now() WHERE id = $1 RETURNING status::text, done, errors, total",
-      [jobId, inserted, newRequests, newErrors],
-    );
-    return rows[0] ?? { status: "cancelled", done: 0, errors: 0, total: 0 };
+    if (hadErrors) newErrors -= await clearErrors(client, jobId, verdicts.map((v) => v.completionId));
+    return progress(client, jobId, inserted, newRequests, newErrors);
   });
 }
 

@@ -5,7 +5,8 @@
  * has it for every completion still to come, so it is let go then, and a job
  * of millions of completions holds only what is in flight.
  *
- * The cache is read once per page, just before the page is judged. An answer
+ * The cache is read once per page, just before the page is judged (the
+ * answers it has are stored from it in the same statement: ./store.ts). An answer
  * stored by a batch that committed before a page's read began is in that
  * page's cache and in every later page's, so once such a read has happened it
  * is forgotten, unless a completion queued earlier (from a page read before
