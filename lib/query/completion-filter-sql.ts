@@ -9,7 +9,7 @@ import type pg from "pg";
 import { GRADER } from "../judging/counted";
 import { SUCCESS_SQL } from "../metrics/queries";
 import type { Agreement, CompletionFilter, SuccessKind } from "../validations/filters";
-import { searchPredicate } from "../search/match";
+import { searchIndexComplete, searchPredicate, type ResolvedSearch } from "../search/match";
 
 /** Binds a value as the next query parameter and returns its placeholder. */
 export type Bind = (value: unknown) => string;
@@ -18,7 +18,9 @@ export type Bind = (value: unknown) => string;
  * The filter as SQL sees it: run names resolved to this project's run ids, and
  * the case-level filters carrying what they need (`success` folds into them).
  */
-export type ResolvedCompletionFilter = Omit<CompletionFilter, "run" | "winner" | "agreement" | "success" | "judge"> & {
+export type ResolvedCompletionFilter = Omit<CompletionFilter, "run" | "winner" | "agreement" | "success" | "judge" | "q"> & {
+  /** `?q=`: the text, and whether the search index holds every completion of the project (see searchPredicate). */
+  q?: ResolvedSearch;
   /** `?judge=J`: J's policy verdicts stand for the counted ones in every policy predicate (see policySql). */
   judge?: string;
   run?: number[];
@@ -139,7 +141,7 @@ export const COMPLETION_FILTER_SQL: { [K in PredicateId]-?: (value: NonNullable<
       ? `(SELECT ${holds} FROM completions o WHERE o.project_id = c.project_id AND ${runsIn} AND o.case_id = c.case_id)`
       : `c.case_id IN (SELECT o.case_id FROM completions o WHERE o.project_id = ${bind(projectId)} AND ${runsIn} GROUP BY o.case_id HAVING ${holds})`;
   },
-  q: (text, bind) => searchPredicate(text, bind),
+  q: (search, bind, use) => searchPredicate(search, bind, use),
 };
 
 
@@ -183,8 +185,9 @@ async function projectRunIds(db: pg.ClientBase | pg.Pool, projectId: number): Pr
  * winner filter naming no run of the project, or an agreement over no runs.
  */
 export async function resolveCompletionFilter(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<ResolvedCompletionFilter | null> {
-  const { run: runNames, winner: winnerNames, agreement, success = "system", ...rest } = filter;
+  const { run: runNames, winner: winnerNames, agreement, success = "system", q, ...rest } = filter;
   const resolved: ResolvedCompletionFilter = rest;
+  if (q !== undefined) resolved.q = { text: q, projectId, indexComplete: await searchIndexComplete(db, projectId) };
   if (runNames !== undefined) {
     resolved.run = await resolveRunNames(db, projectId, runNames);
     if (resolved.run.length === 0) return null;

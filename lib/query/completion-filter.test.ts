@@ -111,9 +111,18 @@ describe("filter to SQL", () => {
     expect(Object.keys(COMPLETION_FILTER_SQL).sort()).toEqual(COMPLETION_FILTER_IDS.filter((id) => id !== "success" && id !== "judge").sort());
   });
 
+  it("counts a text search from the search table alone only when the project's index is complete", () => {
+    const set = (indexComplete: boolean) => completionWhere(7, { q: { text: "refund", projectId: 7, indexComplete } }, parameters().bind, "set");
+    expect(set(true)).toMatch(/c\.id IN \(SELECT s\.completion_id FROM completion_search s WHERE s\.project_id = \$\d+ AND s\.document ILIKE \$\d+ ESCAPE/);
+    expect(set(true)).not.toContain("completion_search_backlog");
+    expect(set(false)).toContain("completion_search_backlog");
+    // Rows in order (a page) always take the two-branch form, which the index drives for a rare word.
+    expect(completionWhere(7, { q: { text: "refund", projectId: 7, indexComplete: true } }, parameters().bind, "rows")).toContain("completion_search_backlog");
+  });
+
   it("binds every value and starts with the project", () => {
     const { values, bind } = parameters();
-    const sql = completionWhere(7, { run: [3], intentVerdict: ["wrong", "format_error"], expectedIntent: ["x'; DROP TABLE cases; --"], q: "50%" }, bind);
+    const sql = completionWhere(7, { run: [3], intentVerdict: ["wrong", "format_error"], expectedIntent: ["x'; DROP TABLE cases; --"], q: { text: "50%", projectId: 7, indexComplete: false } }, bind);
     expect(sql).toMatch(/^c\.project_id = \$1 AND /);
     expect(sql).toContain("c.run_id = $2");
     expect(sql).toContain("c.expected_intent = $3");

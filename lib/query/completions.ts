@@ -14,7 +14,7 @@ import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
 import { agreementCount, pairCount, statsCount, statsCountable, winnerCount } from "./aggregate-counts";
 import type { CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict } from "../validations/filters";
-import { exactSearchPredicate } from "../search/match";
+import { exactSearchPredicate, type ResolvedSearch } from "../search/match";
 import { encodeCursor } from "./cursor";
 import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completion-filter-sql";
 
@@ -124,14 +124,14 @@ const pageColumns = (policy: PolicySql) => `c.id, k.external_id AS case_external
             c.latency_ms, c.prompt_tokens, c.completion_tokens, c.created_at`;
 
 /** A text search's page from the first SEARCH_SCAN_ROWS rows in order, or null when they do not settle it. */
-async function scannedSearchPage(db: pg.ClientBase | pg.Pool, projectId: number, query: CompletionListQuery, filter: ResolvedCompletionFilter & { q: string }, scanRows: number): Promise<ItemRow[] | null> {
+async function scannedSearchPage(db: pg.ClientBase | pg.Pool, projectId: number, query: CompletionListQuery, filter: ResolvedCompletionFilter & { q: ResolvedSearch }, scanRows: number): Promise<ItemRow[] | null> {
   const { values, bind } = parameters();
   const sort = COMPLETION_SORT_SQL[query.sort];
   const others = completionWhere(projectId, { ...filter, q: undefined }, bind);
   const keyset = query.after === null ? "" : ` AND c.id ${sort.after} ${bind(query.after)}`;
   const { rows } = await db.query<ItemRow & { scanned: number }>(
     `WITH scanned AS (SELECT * FROM completions c WHERE ${others}${keyset} ORDER BY c.id ${sort.direction} LIMIT ${bind(scanRows)}),
-          matched AS (SELECT * FROM scanned c WHERE ${exactSearchPredicate(filter.q, bind)} ORDER BY c.id ${sort.direction} LIMIT ${bind(query.limit + 1)})
+          matched AS (SELECT * FROM scanned c WHERE ${exactSearchPredicate(filter.q.text, bind)} ORDER BY c.id ${sort.direction} LIMIT ${bind(query.limit + 1)})
      SELECT ${pageColumns(policySql(filter.judge, bind))}, (SELECT count(*) FROM scanned)::int AS scanned
        FROM matched c
        JOIN cases k ON k.project_id = c.project_id AND k.id = c.case_id

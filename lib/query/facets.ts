@@ -18,6 +18,7 @@ import type pg from "pg";
 import { INTENT_VERDICTS } from "../grading/intent";
 import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
 import { pairCountBy, statsCountable, statsCountBy } from "./aggregate-counts";
+import { searchIndexComplete } from "../search/match";
 import { countLater, LATER_MIN_MS, LATER_TIME_LIMIT_MS, timedOut, timeoutUntil, withDeadline } from "./later";
 import { completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
 
@@ -163,8 +164,9 @@ export async function facetStages(pool: pg.Pool, projectId: number, filter: Comp
 /**
  * Counts the facets the aggregates could not, from the completions: those
  * sharing their non-facet filters in one pass (countOnePass), the passes one
- * after another on one connection within `timeLimitMs` (each statement's
- * timeout is what is left of it). A facet not counted in time is null. With
+ * after another in one read-only transaction (./later.ts) within
+ * `timeLimitMs` (each statement's timeout is what is left of it). A facet not
+ * counted in time is null. With
  * `later` (a page streaming them in), the count waits its turn among the
  * pages' (./later.ts).
  */
@@ -190,15 +192,18 @@ export async function countRest(
       for (const { shared, facets } of passes.values()) {
         if (deadline - Date.now() < LATER_MIN_MS) break;
         await timeoutUntil(client, deadline);
-        try {
-          for (const [id, got] of await countOnePass(client, projectId, shared, facets)) counts[id] = shown(id, got, runNames);
-        } catch (error) {
-          if (!timedOut(error)) throw error; // past the time: the facets stay null
-        }
+        // Whether the search index is complete, as of this transaction's snapshot.
+        const { q } = shared;
+        const pass = q ? { ...shared, q: { ...q, indexComplete: await searchIndexComplete(client, projectId) } } : shared;
+        for (const [id, got] of await countOnePass(client, projectId, pass, facets)) counts[id] = shown(id, got, runNames);
       }
     });
-  if (later) await countLater(count, timeLimitMs);
-  else if (timeLimitMs >= LATER_MIN_MS) await count(Date.now() + timeLimitMs);
+  try {
+    if (later) await countLater(count, timeLimitMs);
+    else if (timeLimitMs >= LATER_MIN_MS) await count(Date.now() + timeLimitMs);
+  } catch (error) {
+    if (!timedOut(error)) throw error; // past the time: the facets not counted yet stay null
+  }
   return counts;
 }
 

@@ -10,7 +10,7 @@ import PQueue from "p-queue";
 import type pg from "pg";
 
 /** How long a count sent after the page may take, waiting for its turn included. */
-export const LATER_TIME_LIMIT_MS = 20_000;
+export const LATER_TIME_LIMIT_MS = 30_000;
 const LATER_CONCURRENCY = 2;
 const LATER_QUEUE_MAX = 8;
 /** Below this much time left, a count is not even started. */
@@ -26,36 +26,35 @@ export async function countLater<T>(count: (deadline: number) => Promise<T>, tim
   return result ? result.value : null;
 }
 
-/** Sets the session's statement_timeout to what is left until `deadline` (at least 1 ms). */
+/** Sets the transaction's statement_timeout to what is left until `deadline` (at least 1 ms). */
 export async function timeoutUntil(client: pg.ClientBase, deadline: number): Promise<void> {
-  await client.query(`SET statement_timeout = ${Math.max(1, Math.floor(deadline - Date.now()))}`);
+  await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(deadline - Date.now()))}`);
 }
 
 /**
- * Runs `work` on one connection of the pool, its statement_timeout set to
- * what is left until `deadline` (`work` may set it again between statements);
- * the connection goes back clean, or is discarded when its state is unknown.
+ * Runs `work` on one connection of the pool in a read-only transaction with
+ * one snapshot (REPEATABLE READ: what it reads first, such as whether the
+ * search index is complete, holds for every statement after), its
+ * statement_timeout set to what is left until `deadline` (`work` may set it
+ * again between statements), and room to hash a million matches in memory.
+ * Settings end with the transaction; a statement past its time rolls it back.
  */
 export async function withDeadline<T>(pool: pg.Pool, deadline: number, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  let result: T;
   try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query("SET LOCAL work_mem = '64MB'");
     await timeoutUntil(client, deadline);
-    result = await work(client);
+    const result = await work(client);
+    await client.query("COMMIT"); // after a statement past its time, a rollback
+    client.release();
+    return result;
   } catch (error) {
-    // A statement past its time leaves the session sound; anything else may not.
-    const clean = timedOut(error) && (await client.query("RESET statement_timeout").then(() => true, () => false));
+    // A statement past its time leaves the session sound once rolled back; anything else may not.
+    const clean = timedOut(error) && (await client.query("ROLLBACK").then(() => true, () => false));
     client.release(!clean);
     throw error;
   }
-  try {
-    await client.query("RESET statement_timeout");
-  } catch (error) {
-    client.release(true);
-    throw error;
-  }
-  client.release();
-  return result;
 }
 
 /** Whether PostgreSQL canceled the statement for its statement_timeout. */

@@ -35,17 +35,24 @@ export async function matchCountWithin(
   const client = await pool.connect();
   let reusable = true;
   try {
-    await client.query(`SET statement_timeout = ${budgetMs}`);
+    // One snapshot for the count's own reads (whether the search index is complete) and the count.
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await client.query(`SET LOCAL statement_timeout = ${budgetMs}`);
+    await client.query("SET LOCAL work_mem = '64MB'"); // a text search's matches hashed in memory
     try {
-      return { n: await count(client), exact: true };
+      const n = await count(client);
+      await client.query("COMMIT");
+      return { n, exact: true };
     } catch (error) {
-      if ((error as { code?: string }).code !== "57014") throw error;
+      if (!timedOut(error)) throw error;
+      await client.query("ROLLBACK");
     }
+    await client.query(`SET statement_timeout = ${budgetMs}`);
     const resolved = await resolveCompletionFilter(client, projectId, filter);
     if (!resolved) return { n: 0, exact: true };
     const { values, bind } = parameters();
     const others = completionWhere(projectId, { ...resolved, q: undefined }, bind);
-    const text = resolved.q === undefined ? "TRUE" : exactSearchPredicate(resolved.q, bind);
+    const text = resolved.q === undefined ? "TRUE" : exactSearchPredicate(resolved.q.text, bind);
     try {
       const { rows } = await client.query<{ n: number }>(
         `SELECT count(${unit === "case" ? "DISTINCT c.case_id" : "*"})::int AS n FROM (SELECT * FROM completions c WHERE ${others} ORDER BY c.id LIMIT ${bind(LOWER_BOUND_ROWS)}) c WHERE ${text}`,
@@ -53,7 +60,7 @@ export async function matchCountWithin(
       );
       return { n: rows[0]!.n, exact: false };
     } catch (error) {
-      if ((error as { code?: string }).code !== "57014") throw error;
+      if (!timedOut(error)) throw error;
       return { n: 0, exact: false };
     }
   } catch (error) {

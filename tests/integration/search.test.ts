@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countCompletions, listCompletions } from "../../lib/query/completions";
 import type { ProjectContext } from "../../lib/projects";
 import { catchUpSearchIndex, searchBacklogSize } from "../../lib/search/indexer";
+import { searchIndexComplete } from "../../lib/search/match";
+import { facetCounts } from "../../lib/query/facets";
 import { completionListQuerySchema } from "../../lib/validations/filters";
 import type { RecordInput } from "../../lib/validations/record";
 import { completionText, freshProject, ingest, TWO_INTENTS, useTestDatabase } from "./helpers";
@@ -84,6 +86,8 @@ describe("text search", () => {
 
   it("finds exactly the expected completions before the indexer has run (read directly)", async () => {
     expect(await searchBacklogSize(db.pool, project.id)).toBeGreaterThanOrEqual(5);
+    // Counts read the backlog too (the two-branch form).
+    expect(await searchIndexComplete(db.pool, project.id)).toBe(false);
     for (const [q, expected] of EXPECTED) await expectMatches(project, q, expected);
   });
 
@@ -92,7 +96,18 @@ describe("text search", () => {
     expect(await searchBacklogSize(db.pool, project.id)).toBe(0);
     const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM completion_search WHERE project_id = $1", [project.id]);
     expect(rows[0]!.n).toBe(5);
+    // Counts read completion_search alone (the semi-join a parallel hash join can run).
+    expect(await searchIndexComplete(db.pool, project.id)).toBe(true);
     for (const [q, expected] of EXPECTED) await expectMatches(project, q, expected);
+    // So does the facets' pass: the run facet counts each run's matches.
+    const { rows: runs } = await db.pool.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [project.id]);
+    const names = new Map(runs.map((run) => [run.id, run.name]));
+    for (const [q, expected] of EXPECTED) {
+      const perRun = new Map<string, number>();
+      for (const key of expected) perRun.set(key.split("/")[1]!, (perRun.get(key.split("/")[1]!) ?? 0) + 1);
+      const { run } = await facetCounts(db.pool, project.id, { q }, names, { timeLimitMs: 60_000 });
+      expect([...run!].sort(), JSON.stringify(q)).toEqual([...perRun].sort());
+    }
   });
 
   it("finds rows stored after the indexer ran at once, and not changed rows by their old text", async () => {
