@@ -12,6 +12,7 @@
  */
 import type pg from "pg";
 import { PAIR_SUCCESS_SQL, SUCCESS_SQL } from "../metrics/paired";
+import { OUTCOME_AGREEMENT, OUTCOME_SUCCESS } from "./completion-filter-sql";
 import { parameters, type Bind, type ResolvedCompletionFilter } from "./completions";
 
 /** The filters completion_counts answers, each as SQL over its row `s`. */
@@ -85,14 +86,6 @@ export async function statsCountBy(db: pg.ClientBase | pg.Pool, projectId: numbe
 }
 
 /** case_outcomes' count of a case's succeeding completions, per kind of success. */
-const OUTCOME_SUCCESS = { intent: "intent_correct", policy: "policy_pass", system: "system_success" } as const;
-/** Each agreement over every run (R = `runs`, k = succeeding completions), as SQL over case_outcome_counts. */
-const OUTCOME_AGREEMENT = {
-  paired: () => "TRUE",
-  disagree: (k: string) => `${k} > 0 AND ${k} < runs`,
-  allSucceed: (k: string) => `${k} = runs`,
-  allFail: (k: string) => `${k} = 0`,
-} as const;
 
 /**
  * The cases matching a filter made only of `agreement` over every run of the
@@ -106,11 +99,9 @@ export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: num
   const { agreement, run, judge, ...others } = filter;
   // The aggregates hold the counted verdicts; a judge is left in a filter (matchingFilter) only where a policy verdict is read.
   if (!agreement || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
-  const { rows: counted } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM runs WHERE project_id = $1", [projectId]);
   const runs = new Set(agreement.runs).size;
-  // Run ids are the project's own (resolved from names), so as many distinct ones as it has runs are all of them.
-  if (runs !== counted[0]!.n || (run !== undefined && new Set(run).size !== runs)) return null;
-  const condition = OUTCOME_AGREEMENT[agreement.value](OUTCOME_SUCCESS[agreement.success]);
+  if (!agreement.everyRun || (run !== undefined && new Set(run).size !== runs)) return null;
+  const condition = OUTCOME_AGREEMENT[agreement.value](OUTCOME_SUCCESS[agreement.success], "runs");
   const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM case_outcome_counts WHERE project_id = $1 AND runs = $2 AND ${condition}`, [projectId, runs]);
   return { cases: rows[0]!.n, runs };
 }

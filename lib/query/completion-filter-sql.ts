@@ -26,8 +26,8 @@ export type ResolvedCompletionFilter = Omit<CompletionFilter, "run" | "winner" |
   run?: number[];
   /** `projectId`: the set form's subquery names the project itself, so it is not correlated with each row. */
   winner?: { projectId: number; runs: number[]; success: SuccessKind };
-  /** `runs`: the filter's runs, or every run of the project. */
-  agreement?: { projectId: number; value: Agreement; runs: number[]; success: SuccessKind };
+  /** `runs`: the filter's runs, or every run of the project (`everyRun`: they are all of the project's runs). */
+  agreement?: { projectId: number; value: Agreement; runs: number[]; success: SuccessKind; everyRun: boolean };
 };
 
 /** The condition on the success flags `s` of a case's completions in the compared runs, for each agreement. */
@@ -36,6 +36,16 @@ const AGREEMENT_SQL: Record<Agreement, (s: string) => string> = {
   disagree: (s) => `(bool_or(${s}) AND NOT bool_and(${s}))`,
   allSucceed: (s) => `bool_and(${s})`,
   allFail: (s) => `NOT bool_or(${s})`,
+};
+
+/** The succeeding completions of a case, per kind of success, as case_outcomes keeps them (counted verdicts). */
+export const OUTCOME_SUCCESS = { intent: "intent_correct", policy: "policy_pass", system: "system_success" } as const;
+/** Each agreement over every run, as SQL over a case_outcomes row (R = `runs`, its completions; k = those succeeding). */
+export const OUTCOME_AGREEMENT: Record<Agreement, (k: string, runs: string) => string> = {
+  paired: () => "TRUE",
+  disagree: (k, runs) => `${k} > 0 AND ${k} < ${runs}`,
+  allSucceed: (k, runs) => `${k} = ${runs}`,
+  allFail: (k) => `${k} = 0`,
 };
 
 /**
@@ -49,6 +59,8 @@ export function staleSql(c: string, guidelineVersion = `${c}.policy_guideline_ve
 
 /** A completion's policy verdict as SQL, and what follows from it: the counted one, or one judge's alone. */
 export interface PolicySql {
+  /** The counted verdict (the column the aggregates keep), not one judge's alone. */
+  counted: boolean;
   verdict(c: string): string;
   stale(c: string): string;
   success(kind: SuccessKind, c: string): string;
@@ -62,7 +74,7 @@ export interface PolicySql {
  */
 export function policySql(judge: string | undefined, bind: Bind): PolicySql {
   if (judge === undefined) {
-    return { verdict: (c) => `${c}.policy_verdict`, stale: (c) => staleSql(c), success: (kind, c) => SUCCESS_SQL[kind](c) };
+    return { counted: true, verdict: (c) => `${c}.policy_verdict`, stale: (c) => staleSql(c), success: (kind, c) => SUCCESS_SQL[kind](c) };
   }
   // Bound when first used: a placeholder no statement names has no type, and PostgreSQL refuses it.
   let names: string | undefined;
@@ -70,6 +82,7 @@ export function policySql(judge: string | undefined, bind: Bind): PolicySql {
     `(SELECT v.${column} FROM policy_verdicts v WHERE v.project_id = ${c}.project_id AND v.judge_name = ANY(${(names ??= bind([judge, GRADER]))}::text[]) AND v.completion_id = ${c}.id AND NOT v.superseded ORDER BY v.id DESC LIMIT 1)`;
   const verdict = (c: string) => `coalesce(${latest(c, "verdict")}, 'pending'::policy_verdict)`;
   return {
+    counted: false,
     verdict,
     stale: (c) => staleSql(c, latest(c, "guideline_version")),
     success: (kind, c) =>
@@ -133,8 +146,16 @@ export const COMPLETION_FILTER_SQL: { [K in PredicateId]-?: (value: NonNullable<
     use === "rows"
       ? `EXISTS (SELECT 1 FROM completions w WHERE w.project_id = c.project_id AND w.case_id = c.case_id AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${policy.success(success, "w")})`
       : `c.case_id IN (SELECT w.case_id FROM completions w WHERE w.project_id = ${bind(projectId)} AND ${anyOf("w.run_id", "int4", runs, bind)} AND ${policy.success(success, "w")})`,
-  agreement: ({ projectId, value, runs, success }, bind, use, policy) => {
+  agreement: ({ projectId, value, runs, success, everyRun }, bind, use, policy) => {
     const distinct = [...new Set(runs)];
+    // Over every run, on counted verdicts (or intent alone), the case's row in case_outcomes says it: one row
+    // per case, where the general form below groups every completion of the runs.
+    if (everyRun && (policy.counted || success === "intent")) {
+      const holds = `o.runs = ${bind(distinct.length)} AND ${OUTCOME_AGREEMENT[value](`o.${OUTCOME_SUCCESS[success]}`, "o.runs")}`;
+      return use === "rows"
+        ? `EXISTS (SELECT 1 FROM case_outcomes o WHERE o.project_id = c.project_id AND o.case_id = c.case_id AND ${holds})`
+        : `c.case_id IN (SELECT o.case_id FROM case_outcomes o WHERE o.project_id = ${bind(projectId)} AND ${holds})`;
+    }
     const holds = `count(*) = ${bind(distinct.length)} AND ${AGREEMENT_SQL[value](policy.success(success, "o"))}`;
     const runsIn = `o.run_id = ANY(${bind(distinct)}::int4[])`;
     return use === "rows"
@@ -198,9 +219,11 @@ export async function resolveCompletionFilter(db: pg.ClientBase | pg.Pool, proje
     resolved.winner = { projectId, runs, success };
   }
   if (agreement !== undefined) {
-    const runs = resolved.run ?? (await projectRunIds(db, projectId));
+    const every = await projectRunIds(db, projectId);
+    const runs = resolved.run ?? every;
     if (runs.length === 0) return null;
-    resolved.agreement = { projectId, value: agreement, runs, success };
+    // Run ids are the project's own (resolved from names), so as many distinct ones as it has runs are all of them.
+    resolved.agreement = { projectId, value: agreement, runs, success, everyRun: new Set(runs).size === every.length };
   }
   return resolved;
 }
