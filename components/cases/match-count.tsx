@@ -10,7 +10,7 @@ import { count } from "@/lib/format";
 
 type Later = { state: "counting" } | { state: "done"; n: number } | { state: "gave up" };
 
-export function MatchCount({ n, exact, later, unit, laterPage }: { n: number; exact: boolean; later: Promise<number | null> | null; unit: "case" | "completion"; laterPage: boolean }) {
+export function MatchCount({ n, exact, later, unit, laterPage }: { n: number | null; exact: boolean; later: Promise<number | null> | null; unit: "case" | "completion"; laterPage: boolean }) {
   const [result, setResult] = useState<Later>({ state: "counting" });
   useEffect(() => {
     if (later === null) return;
@@ -25,19 +25,29 @@ export function MatchCount({ n, exact, later, unit, laterPage }: { n: number; ex
   }, [later]);
   const known = exact ? n : result.state === "done" ? result.n : null;
   const shown = known ?? n;
-  const noun = unit === "case" ? (shown === 1 ? "case matches" : "cases match") : shown === 1 ? "completion matches" : "completions match";
+  const noun = (count: number) => (unit === "case" ? (count === 1 ? "case matches" : "cases match") : count === 1 ? "completion matches" : "completions match");
+  const counting = result.state === "counting" && later !== null;
+  const page = laterPage ? <span className="text-muted"> · a later page</span> : null;
+  if (shown === null) {
+    return (
+      <p className="text-sm text-ink" data-testid="count-lower-bound">
+        {counting ? `Counting the matching ${unit}s…` : `Counting the matching ${unit}s took too long.`}
+        {page}
+      </p>
+    );
+  }
   return (
     <p className="text-sm text-ink">
       {known === null ? "at least " : null}
-      <span data-testid="match-count" className="font-semibold tabular-nums">{shown}</span> {noun}
+      <span data-testid="match-count" className="font-semibold tabular-nums">{shown}</span> {noun(shown)}
       {known === null ? (
         <span className="text-muted" data-testid="count-lower-bound">
-          {result.state === "gave up" || later === null
-            ? ` (counting every match took too long; this many are among the first ${count(100_000)} in order)`
-            : ` (this many are among the first ${count(100_000)} in order; counting every match, the exact number follows)`}
+          {counting
+            ? ` (this many are among the first ${count(100_000)} in order; counting every match, the exact number follows)`
+            : ` (counting every match took too long; this many are among the first ${count(100_000)} in order)`}
         </span>
       ) : null}
-      {laterPage ? <span className="text-muted"> · a later page</span> : null}
+      {page}
     </p>
   );
 }

@@ -8,11 +8,8 @@ import type { CompletionFilter } from "../validations/filters";
 import { completionWhere, parameters, resolveCompletionFilter } from "./completions";
 import { countLater, LATER_TIME_LIMIT_MS, timedOut, withDeadline } from "./later";
 
-/** A match count: exact, or a lower bound when counting every match took longer than the page may wait. */
-export interface MatchCount {
-  n: number;
-  exact: boolean;
-}
+/** A match count: exact, or a lower bound when counting every match took longer than the page may wait (null: not even that in time). */
+export type MatchCount = { n: number; exact: true } | { n: number | null; exact: false };
 
 /** How long the table waits for an exact count (past it, the page shows a lower bound and the exact count follows: exactCountLater). */
 export const COUNT_TIME_LIMIT_MS = 1_000;
@@ -61,7 +58,7 @@ export async function matchCountWithin(
       return { n: rows[0]!.n, exact: false };
     } catch (error) {
       if (!timedOut(error)) throw error;
-      return { n: 0, exact: false };
+      return { n: null, exact: false };
     }
   } catch (error) {
     reusable = false;
