@@ -6,10 +6,10 @@
  * `concurrency` requests in flight, identical inputs asked once:
  * ./shared-answers.ts) and stored in batches beside the
  * judging, each batch in one transaction with the job's progress. At most
- * two batches are being stored at once, side by side (PostgreSQL works on
- * both; the aggregates' rows they share are locked in one order, so one
- * waits for the other there and never deadlocks); judging waits when stores
- * fall behind. A cancel is seen when a batch is stored: the queued requests are
+ * two batches, and two pages' cache answers, are being stored at once, side
+ * by side (PostgreSQL works on them together; the aggregates' rows they share
+ * are locked in one order, so one waits for another there and never
+ * deadlocks); judging waits when stores fall behind. A cancel is seen when a batch is stored: the queued requests are
  * dropped, the answers in flight are stored.
  */
 import PQueue from "p-queue";
@@ -114,24 +114,10 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
     const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
 
-    outer: for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity, job.pageSize))) {
-      if (cancelled || failure) break;
-      let toJudge = page;
-      if (judge.kind === "openai") {
-        // What the judge cache answers is stored straight from it, in one statement with the job's progress;
-        // the rest needs the judge. Answers committed before that statement began are in the cache for good.
-        const answerable = page.filter((t) => fixedVerdict(t) === null);
-        if (answerable.length > 0) {
-          const committedBefore = shared.committed;
-          const counters = await storeCacheHits(db, projectId, id, identity, answerable, hadErrors);
-          shared.forget(committedBefore);
-          cancelled ||= counters.result.status === "cancelled";
-          job.onProgress?.({ done: counters.result.done, errors: counters.result.errors, total: counters.result.total, heldAnswers: shared.size });
-          toJudge = page.filter((t) => !counters.ids.has(t.id));
-        }
-      }
-      for (const t of toJudge) {
-        if (cancelled || failure) break outer;
+    /** Judges (or queues for the judge) what a page still needs; stops early on a cancel or a fault. */
+    const judgeTargets = async (targets: readonly LackingTarget[]) => {
+      for (const t of targets) {
+        if (cancelled || failure) return;
         const fixed = fixedVerdict(t);
         if (fixed) {
           buffer.push({ ok: true, asked: false, verdict: fixed });
@@ -155,7 +141,48 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
         if (full()) void flush();
         while (storing.size > 1) await Promise.race(storing);
       }
+    };
+
+    /**
+     * For the LLM judge, what the judge cache answers is stored straight from
+     * it, a page per statement with the job's progress (./store.ts), and the
+     * rest of the page goes to the judge once that is done. Two pages' stores
+     * run at once: the older page's rest is judged while the newer one's runs.
+     * Answers committed before a store began are in the cache for good.
+     */
+    const storeHits = (page: LackingTarget[]): Promise<Set<number> | null> => {
+      const answerable = page.filter((t) => fixedVerdict(t) === null);
+      if (answerable.length === 0) return Promise.resolve(new Set());
+      const committedBefore = shared.committed;
+      return storeCacheHits(db, projectId, id, identity, answerable, hadErrors).then(
+        ({ result, ids }) => {
+          shared.forget(committedBefore);
+          cancelled ||= result.status === "cancelled";
+          job.onProgress?.({ done: result.done, errors: result.errors, total: result.total, heldAnswers: shared.size });
+          return ids;
+        },
+        (error: unknown) => {
+          failure ??= error;
+          return null;
+        },
+      );
+    };
+    const judgeRest = async ({ page, hits }: { page: LackingTarget[]; hits: Promise<Set<number> | null> }) => {
+      const ids = await hits;
+      if (ids) await judgeTargets(page.filter((t) => !ids.has(t.id)));
+    };
+    let older: { page: LackingTarget[]; hits: Promise<Set<number> | null> } | null = null;
+    for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity, job.pageSize))) {
+      if (cancelled || failure) break;
+      if (judge.kind !== "openai") {
+        await judgeTargets(page);
+        continue;
+      }
+      const newer = { page, hits: storeHits(page) };
+      if (older) await judgeRest(older);
+      older = newer;
     }
+    if (older) await judgeRest(older);
     if (cancelled || failure) queue.clear(); // what is waiting is never sent; what is in flight is stored
     await queue.onIdle();
     flush();

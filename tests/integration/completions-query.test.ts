@@ -428,6 +428,15 @@ describe("facet counts", () => {
     }
     return result;
   }
+  /** Arbitrary values of the per-completion filters completion_counts keys (each may be left out). */
+  const aggregatedFilters = () => ({
+    run: pick(RUNS),
+    expectedIntent: pick(INTENTS),
+    predictedIntent: pick([...INTENTS, "pizza_order"]),
+    intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+    policyVerdict: pick(VERDICTS),
+    systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+  });
   const sorted = (counts: Map<string, number> | null) => (counts === null ? null : [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
 
   it.each<[string, CompletionFilter]>([
@@ -454,15 +463,7 @@ describe("facet counts", () => {
   it("any combination of the aggregates' filters (runs, intents, verdicts, system success, tags) counts every facet exactly", async () => {
     const names = await runNames();
     const filterArbitrary = fc.record(
-      {
-        run: pick(RUNS),
-        expectedIntent: pick(INTENTS),
-        predictedIntent: pick([...INTENTS, "pizza_order"]),
-        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
-        policyVerdict: pick(VERDICTS),
-        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
-        tag: pick(["vip", "typo", "none", "50%_odd tag"]),
-      },
+      { ...aggregatedFilters(), tag: pick(["vip", "typo", "none", "50%_odd tag"]) },
       { requiredKeys: [] },
     );
     await fc.assert(
@@ -533,12 +534,7 @@ describe("facet counts", () => {
           agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
           success: fc.constantFrom("system", "intent", "policy" as const),
           winner: pick(RUNS),
-          run: pick(RUNS),
-          expectedIntent: pick(INTENTS),
-          predictedIntent: pick([...INTENTS, "pizza_order"]),
-          intentVerdict: pick(["correct", "wrong", "format_error"] as const),
-          policyVerdict: pick(VERDICTS),
-          systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+          ...aggregatedFilters(),
           tag: pick(["vip", "typo", "none"]),
         },
         { requiredKeys: [] },
