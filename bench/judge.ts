@@ -17,6 +17,10 @@
  *   a run judged before, so every input is in the judge cache: verdicts/s
  *   against 20,000/s, and no request may be sent.
  *
+ * Before each timed job the database is vacuumed and checkpointed (untimed),
+ * so one section's leftovers (autovacuum of a million updated rows, the
+ * checkpoint of their WAL) do not land in the next one's figures.
+ *
  * Each job is checked: done = total = the completions that lacked a verdict,
  * exactly one new verdict of the judge for each, none pending, and
  * run_intent_stats equal to counting the completions afterwards.
@@ -90,6 +94,10 @@ interface TimedJob {
 }
 
 async function timeJob(project: ProjectContext, judge: string, run: string[], cluster: string | null, log: Log): Promise<TimedJob> {
+  // Untimed: what earlier work left to PostgreSQL's background (vacuuming a million updated rows, a checkpoint of
+  // their WAL) is done first, so it is not counted in this job's time and CPU.
+  await pool().query("VACUUM ANALYZE");
+  await pool().query("CHECKPOINT");
   const id = await createJudgeJob(pool(), project.id, { judge, run });
   const cpu = cpuMeter(cluster);
   const started = performance.now();
