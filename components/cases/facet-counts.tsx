@@ -7,20 +7,22 @@
  * hold) arrive later on the same response, and only the counts' text changes
  * then, so whatever the reader has typed or ticked in the form stays.
  */
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { count } from "@/lib/format";
 import type { FacetCountsData, FacetId } from "@/lib/query/facets";
 import { shortName } from "../name";
 
 interface Shown {
   /** A facet's counts; undefined while they are being counted, null when they were not counted in time. */
-  of(id: FacetId): Record<string, number> | null | undefined;
+  of(id: FacetId): Map<string, number> | null | undefined;
   counting: boolean;
   /** Some facet was not counted in time. */
   leftOut: boolean;
 }
 
 const FacetCountsContext = createContext<Shown>({ of: () => null, counting: false, leftOut: false });
+
+const asMaps = (data: FacetCountsData) => new Map(Object.entries(data).map(([id, pairs]) => [id, pairs === null ? null : new Map(pairs)]));
 
 export function FacetCountsProvider({ ready, rest, children }: { ready: FacetCountsData; rest: Promise<FacetCountsData> | null; children: ReactNode }) {
   const [later, setLater] = useState<FacetCountsData | null>(null);
@@ -35,9 +37,11 @@ export function FacetCountsProvider({ ready, rest, children }: { ready: FacetCou
       live = false;
     };
   }, [rest]);
+  const readyMaps = useMemo(() => asMaps(ready), [ready]);
+  const laterMaps = useMemo(() => (later === null ? null : asMaps(later)), [later]);
   const counting = rest !== null && later === null;
-  const of = (id: FacetId) => (id in ready ? ready[id] : counting ? undefined : (later?.[id] ?? null));
-  const leftOut = later !== null && Object.values(later).some((counts) => counts === null);
+  const of = (id: FacetId) => (readyMaps.has(id) ? readyMaps.get(id) : counting ? undefined : (laterMaps?.get(id) ?? null));
+  const leftOut = laterMaps !== null && [...laterMaps.values()].some((counts) => counts === null);
   return <FacetCountsContext.Provider value={{ of, counting, leftOut }}>{children}</FacetCountsContext.Provider>;
 }
 
@@ -48,7 +52,7 @@ export function useFacetLabel(): (id: FacetId, value: string) => string {
     const counts = of(id);
     if (counts === undefined) return "…";
     if (counts === null) return "–";
-    return count(counts[value] ?? 0);
+    return count(counts.get(value) ?? 0);
   };
 }
 
@@ -76,7 +80,7 @@ export function PredictedIntentList({ id, intents }: { id: string; intents: read
   const { of } = useContext(FacetCountsContext);
   const label = useFacetLabel();
   const counted = of("predictedIntent");
-  const values = counted ? Object.keys(counted) : intents;
+  const values = counted ? [...counted.keys()] : intents;
   return <datalist id={id}>{values.map((value) => <option key={value} value={value} label={`${shortName(value, 40)} (${label("predictedIntent", value)})`} />)}</datalist>;
 }
 
@@ -87,7 +91,7 @@ export function FacetNote() {
     return <p className="text-xs text-muted" data-testid="facets-counting">The counts shown as … are being counted from the matching completions; they fill in when done.</p>;
   }
   if (leftOut) {
-    return <p className="text-xs text-muted" data-testid="facets-left-out">Some counts beside the filters (shown as –) took too long to count for this filter at this size and were left out.</p>;
+    return <p className="text-xs text-muted" data-testid="facets-left-out">Some counts beside the filters (shown as –) were left out: they took too long to count for this filter at this size, or too many counts were waiting.</p>;
   }
   return null;
 }

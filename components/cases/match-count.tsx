@@ -31,7 +31,7 @@ export function MatchCount({ n, exact, later, unit, laterPage }: { n: number | n
   if (shown === null) {
     return (
       <p className="text-sm text-ink" data-testid="count-lower-bound">
-        {counting ? `Counting the matching ${unit}s…` : `Counting the matching ${unit}s took too long.`}
+        {counting ? `Counting the matching ${unit}s…` : `Counting the matching ${unit}s was given up (it took too long, or too many counts were waiting).`}
         {page}
       </p>
     );
@@ -44,7 +44,7 @@ export function MatchCount({ n, exact, later, unit, laterPage }: { n: number | n
         <span className="text-muted" data-testid="count-lower-bound">
           {counting
             ? ` (this many are among the first ${count(100_000)} in order; counting every match, the exact number follows)`
-            : ` (counting every match took too long; this many are among the first ${count(100_000)} in order)`}
+            : ` (counting every match was given up: it took too long, or too many counts were waiting; this many are among the first ${count(100_000)} in order)`}
         </span>
       ) : null}
       {page}

@@ -153,10 +153,8 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     const storeHits = (page: LackingTarget[]): Promise<Set<number> | null> => {
       const answerable = page.filter((t) => fixedVerdict(t) === null);
       if (answerable.length === 0) return Promise.resolve(new Set());
-      const committedBefore = shared.committed;
       return storeCacheHits(db, projectId, id, identity, answerable, hadErrors).then(
         ({ result, ids }) => {
-          shared.forget(committedBefore);
           cancelled ||= result.status === "cancelled";
           job.onProgress?.({ done: result.done, errors: result.errors, total: result.total, heldAnswers: shared.size });
           return ids;
@@ -167,18 +165,23 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
         },
       );
     };
-    const judgeRest = async ({ page, hits }: { page: LackingTarget[]; hits: Promise<Set<number> | null> }) => {
+    type Pending = { page: LackingTarget[]; committedBefore: number; hits: Promise<Set<number> | null> };
+    const judgeRest = async ({ page, committedBefore, hits }: Pending) => {
       const ids = await hits;
+      // Only now: every earlier page's rest is queued (a key one of them still needs is kept), and this page's
+      // rest lacks what its cache read found, which includes every answer committed before it began.
+      shared.forget(committedBefore);
       if (ids) await judgeTargets(page.filter((t) => !ids.has(t.id)));
     };
-    let older: { page: LackingTarget[]; hits: Promise<Set<number> | null> } | null = null;
+    let older: Pending | null = null;
     for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity, job.pageSize))) {
       if (cancelled || failure) break;
       if (judge.kind !== "openai") {
         await judgeTargets(page);
         continue;
       }
-      const newer = { page, hits: storeHits(page) };
+      const committedBefore = shared.committed; // read before the page's cache read begins
+      const newer = { page, committedBefore, hits: storeHits(page) };
       if (older) await judgeRest(older);
       older = newer;
     }

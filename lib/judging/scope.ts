@@ -194,8 +194,20 @@ async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletio
  * that lack a verdict with their current input's key.
  */
 export async function* lackingVerdicts(db: pg.Pool, projectId: number, filter: CompletionFilter, judge: JudgeIdentity, pageSize?: number): AsyncGenerator<LackingTarget[]> {
-  const resolved = await resolveCompletionFilter(db, projectId, filter);
+  const resolved = await resolveScope(db, projectId, filter);
   if (resolved) yield* walk(db, projectId, resolved, judge, { pageSize });
+}
+
+/**
+ * The scope's filter resolved for a job that reads it for minutes or hours:
+ * a text search always reads the completions the indexer has not caught up
+ * with too, since whether the index was complete holds only for the moment
+ * it was asked.
+ */
+async function resolveScope(db: pg.Pool, projectId: number, filter: CompletionFilter): Promise<ResolvedCompletionFilter | null> {
+  const resolved = await resolveCompletionFilter(db, projectId, filter);
+  if (resolved?.q) resolved.q = { ...resolved.q, indexComplete: false };
+  return resolved;
 }
 
 /**
@@ -206,7 +218,7 @@ export async function* lackingVerdicts(db: pg.Pool, projectId: number, filter: C
  * their keys.
  */
 export async function countLacking(db: pg.Pool, projectId: number, filter: CompletionFilter, judge: JudgeIdentity): Promise<number> {
-  const resolved = await resolveCompletionFilter(db, projectId, filter);
+  const resolved = await resolveScope(db, projectId, filter);
   if (!resolved) return 0;
   const { values, bind } = parameters();
   const where = completionWhere(projectId, resolved, bind, "set");

@@ -32,11 +32,15 @@ export type FacetId = (typeof FACET_IDS)[number];
 
 /** Value -> completions; null when the count took longer than the limit. */
 export type FacetCounts = Record<FacetId, Map<string, number> | null>;
-/** Facet counts as plain objects, as a page hands them to the browser. */
-export type FacetCountsData = Partial<Record<FacetId, Record<string, number> | null>>;
+/**
+ * Facet counts as a page hands them to the browser: [value, count] pairs in
+ * their order (an object would reorder integer-like values and answer for
+ * names such as "constructor" it does not hold).
+ */
+export type FacetCountsData = Partial<Record<FacetId, [string, number][] | null>>;
 
 export function facetCountsData(counts: Partial<FacetCounts>): FacetCountsData {
-  return Object.fromEntries(Object.entries(counts).map(([id, values]) => [id, values === null ? null : Object.fromEntries(values)]));
+  return Object.fromEntries(Object.entries(counts).map(([id, values]) => [id, values === null ? null : [...values]]));
 }
 
 /** The most predicted-intent values listed (the largest first); the others are too rare to list. */

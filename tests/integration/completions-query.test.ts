@@ -525,7 +525,7 @@ describe("facet counts", () => {
     for (const id of FACET_IDS) expect({ id, counts: sorted(none[id]) }).toEqual({ id, counts: left.has(id) ? null : sorted(want[id]) });
   });
 
-  it("any filter with text search or a case-level filter the aggregates cannot answer counts every facet exactly, in one pass per shared filter", async () => {
+  it("any filter with text search or a case-level filter the aggregates cannot answer counts every facet exactly", async () => {
     const names = await runNames();
     const filterArbitrary = fc
       .record(
@@ -631,12 +631,5 @@ describe("the table's match count within a time limit", () => {
     expect(await exactCountLater(db.pool, slowExact, 10_000)).toBe(want);
     const never = (client: pg.ClientBase) => client.query("SELECT pg_sleep(5)").then(() => -1);
     expect(await exactCountLater(db.pool, never, 300)).toBeNull();
-    // Every connection goes back without the limit (the pool holds at most its size; all of them are asked).
-    const clients = await Promise.all(Array.from({ length: 3 }, () => db.pool.connect()));
-    try {
-      for (const client of clients) expect((await client.query<{ statement_timeout: string }>("SHOW statement_timeout")).rows[0]!.statement_timeout).toBe("0");
-    } finally {
-      for (const client of clients) client.release();
-    }
   });
 });

@@ -62,7 +62,9 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
     intentLabels(project.id),
     facetStages(db, project.id, state.filter, runNames),
   ]);
-  // Counts that take longer than the page waits are counted after it is sent, and stream in.
+  // Counts that take longer than the page waits are counted after it is sent, and stream in. The components
+  // showing them are keyed by what they count: a link to another view of the table (soft navigation) keeps
+  // them only while the count stays the same.
   const exactLater = matches.exact ? null : exactCountLater(db, countMatches).catch((error: unknown) => {
     console.error("match count failed", error);
     return null;
@@ -114,9 +116,9 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
         <JudgeShown primary={judges.primary} shown={state.filter.judge ?? null} />
       </header>
       <DroppedNotice dropped={state.dropped} />
-      <FilterForm filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facetCountsData(facets.ready)} rest={rest} keep={viewFields(state)} judges={judges} />
+      <FilterForm key={filterQuery.toString()} filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facetCountsData(facets.ready)} rest={rest} keep={viewFields(state)} judges={judges} />
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
-        <MatchCount n={total} exact={matches.exact} later={exactLater} unit={state.rows} laterPage={state.after !== null} />
+        <MatchCount key={`${filterQuery}#${state.rows}`} n={total} exact={matches.exact} later={exactLater} unit={state.rows} laterPage={state.after !== null} />
         <ChoiceLinks label="Rows" choices={(["completion", "case"] as const).map((rows) => ({ label: rows === "case" ? "One per case" : "One per completion", href: href(casesViewQuery(state, { rows }, filterQuery)), current: state.rows === rows }))} />
         <ChoiceLinks label="Order" choices={(["id", "-id"] as const).map((sort) => ({ label: sort === "id" ? "Oldest first" : "Newest first", href: href(casesViewQuery(state, { sort }, filterQuery)), current: state.sort === sort }))} />
         <ChoiceLinks label="Density" choices={(["comfortable", "compact"] as const).map((density) => ({ label: density === "compact" ? "Compact" : "Comfortable", href: href(casesViewQuery(state, { density }, filterQuery)), current: state.density === density }))} />
