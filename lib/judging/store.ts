@@ -30,10 +30,10 @@ export interface NewVerdict extends CachedVerdict {
  * statement, so nothing travels back and forth. The completions' update fires
  * the aggregate triggers once for the batch; their transition tables hold
  * whole completion rows, so the transaction may use more memory for them than
- * a query does before spilling to disk. It returns the number inserted and
- * the completion ids of `x`.
+ * a query does before spilling to disk. It returns the number inserted and,
+ * with `returnIds`, the completion ids of `x`.
  */
-function storeSql(x: string): string {
+function storeSql(x: string, returnIds: boolean): string {
   return `
   WITH x AS MATERIALIZED (${x}), inserted AS (
     INSERT INTO policy_verdicts (project_id, completion_id, verdict, rationale, judge_name, judge_version, guideline_version, source, cache_key, agreement)
@@ -50,13 +50,13 @@ function storeSql(x: string): string {
     SELECT DISTINCT ON (x.key) $1, x.key, x.verdict, x.rationale, x.agreement FROM x WHERE x.cache ORDER BY x.key
     ON CONFLICT (project_id, key) DO NOTHING
   )
-  SELECT (SELECT count(*) FROM inserted)::int AS inserted, ARRAY(SELECT x.id FROM x)::text[] AS ids`;
+  SELECT (SELECT count(*) FROM inserted)::int AS inserted, ${returnIds ? "ARRAY(SELECT x.id FROM x)::text[]" : "ARRAY[]::text[]"} AS ids`;
 }
 
 /** The verdicts given, as one JSON parameter ($2). */
 const STORE_GIVEN_SQL = storeSql(`
     SELECT x."completionId" AS id, x.key, x.verdict, x.rationale, x.agreement, x."guidelineVersion" AS gv, x.cache
-      FROM jsonb_to_recordset($2::jsonb) AS x("completionId" bigint, key text, verdict policy_verdict, rationale text, agreement double precision, "guidelineVersion" int, cache boolean)`);
+      FROM jsonb_to_recordset($2::jsonb) AS x("completionId" bigint, key text, verdict policy_verdict, rationale text, agreement double precision, "guidelineVersion" int, cache boolean)`, false);
 
 /*
  * The judge cache's answers for the completions given ($2 ids, $6 keys, $7
@@ -70,7 +70,7 @@ const STORE_GIVEN_SQL = storeSql(`
 const STORE_CACHED_SQL = storeSql(`
     SELECT k.id, k.key, j.verdict, j.rationale, j.agreement, k.gv, false AS cache
       FROM unnest($2::bigint[], $6::text[], $7::int[]) AS k(id, key, gv)
-     CROSS JOIN LATERAL (SELECT j.verdict, j.rationale, j.agreement FROM judge_cache j WHERE j.project_id = $1 AND j.key = k.key LIMIT 1) j`);
+     CROSS JOIN LATERAL (SELECT j.verdict, j.rationale, j.agreement FROM judge_cache j WHERE j.project_id = $1 AND j.key = k.key LIMIT 1) j`, true);
 
 export interface Stored<T> {
   /** What `onStored` returned. */

@@ -47,17 +47,6 @@ export function statsCountable(filter: ResolvedCompletionFilter): boolean {
   return Object.entries(filter).every(([id, value]) => value === undefined || id in STATS_FILTER_SQL);
 }
 
-/** The part of a filter that completion_counts answers (its other filters dropped): a superset of the filter's matches. */
-export function statsPart(filter: ResolvedCompletionFilter): ResolvedCompletionFilter {
-  const part: Record<string, unknown> = {};
-  for (const id of Object.keys(STATS_FILTER_SQL) as StatsFilterId[]) {
-    // One judge's verdicts alone are not the counted ones completion_counts keys.
-    if (filter.judge !== undefined && (id === "policyVerdict" || id === "systemSuccess")) continue;
-    if (filter[id] !== undefined) part[id] = filter[id];
-  }
-  return part as ResolvedCompletionFilter;
-}
-
 /** WHERE over completion_counts `s` for a stats-countable filter; project first. */
 export function statsWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): string {
   const where = [`s.project_id = ${bind(projectId)}`];

@@ -15,8 +15,7 @@
  * the matches: seconds at a million cases for a common word).
  */
 import type pg from "pg";
-import { INTENT_VERDICTS } from "../grading/intent";
-import { POLICY_VERDICTS, type CompletionFilter } from "../validations/filters";
+import type { CompletionFilter } from "../validations/filters";
 import { pairCountBy, statsCountable, statsCountBy } from "./aggregate-counts";
 import { searchIndexComplete } from "../search/match";
 import { countLater, LATER_MIN_MS, LATER_TIME_LIMIT_MS, timedOut, timeoutUntil, withDeadline } from "./later";
@@ -220,10 +219,3 @@ export async function facetCounts(pool: pg.Pool, projectId: number, filter: Comp
   const { ready, slow } = await facetStages(pool, projectId, filter, runNames);
   return { ...ready, ...(await countRest(pool, projectId, slow, runNames, options)) } as FacetCounts;
 }
-
-/** Every value a facet can show, for the verdict facets (zero counts included, in a fixed order). */
-export const FACET_FIXED_VALUES: Partial<Record<FacetId, readonly string[]>> = {
-  intentVerdict: INTENT_VERDICTS,
-  policyVerdict: POLICY_VERDICTS,
-  systemSuccess: ["true", "false"],
-};
