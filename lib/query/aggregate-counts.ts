@@ -8,7 +8,8 @@
  * million rows for one verdict at a million cases). Text search and the
  * case-level filters (agreement, winner) are not among its keys; an
  * agreement over every run comes from case_outcome_counts, and two runs'
- * agreement or one run's winner from run_pair_counts (pairCount, winnerCount).
+ * agreement or one run's winner from run_pair_counts (pairCount, winnerCount,
+ * and their facets pairCountBy, winnerCountBy).
  */
 import type pg from "pg";
 import { PAIR_SUCCESS_SQL, SUCCESS_SQL } from "../metrics/paired";
@@ -195,15 +196,13 @@ export async function pairCountBy(db: pg.ClientBase | pg.Pool, projectId: number
 }
 
 /**
- * The completions matching `winner` of one run W alone (no agreement), from
- * the aggregates: W's own succeeding completions (completion_counts), and
- * each other run's completions in the cases where W succeeds
- * (run_pair_counts, W's side succeeding), each with the per-completion
- * filters and the ground truth. `cases` too where it follows: with no
- * per-completion filter and W among the runs, one case per W success. Null
- * for any other filter.
+ * The parts of a filter of one run W's `winner` alone (no agreement), each
+ * over one aggregate: W's own succeeding completions (completion_counts `s`,
+ * null when the run filter leaves W out), and each other run's completions in
+ * the cases where W succeeds (run_pair_counts `p`, W's side succeeding, the
+ * other run's side under the per-completion filters). Null for any other filter.
  */
-export async function winnerCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ completions: number; cases: number | null } | null> {
+async function winnerForm(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter, bind: Bind): Promise<{ own: string | null; pairs: { where: string; side: Side }[]; plain: boolean } | null> {
   const { winner, run, judge, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, ...others } = filter;
   // A judge, as in agreementCount: left in a filter only where a policy verdict is read.
   if (!winner || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
@@ -212,20 +211,47 @@ export async function winnerCount(db: pg.ClientBase | pg.Pool, projectId: number
   const w = winners[0]!;
   const runs = run ? [...new Set(run)] : (await db.query<{ id: number }>("SELECT id FROM runs WHERE project_id = $1", [projectId])).rows.map((row) => row.id);
   const perCompletion: PerCompletion = { predictedIntent, intentVerdict, policyVerdict, systemSuccess };
-  const { values, bind } = parameters();
-  const own = runs.includes(w)
-    ? `(SELECT coalesce(sum(s.n), 0) FROM completion_counts s WHERE ${statsWhere(projectId, definedOnly({ run: [w], expectedIntent, ...perCompletion }), bind)} AND ${SUCCESS_SQL[winner.success]("s")})`
-    : "0";
-  const pairs = runs.filter((id) => id !== w).map((x) => {
-    const [wSide, xSide]: [Side, Side] = w < x ? ["a", "b"] : ["b", "a"];
-    const where = [`p.project_id = ${bind(projectId)}`, `p.run_a = ${bind(Math.min(w, x))}`, `p.run_b = ${bind(Math.max(w, x))}`, PAIR_SUCCESS_SQL[winner.success](wSide), pairSideWhere(perCompletion, bind, xSide)];
-    if (expectedIntent) where.push(`p.expected_intent = ANY(${bind([...new Set(expectedIntent)])}::text[])`);
-    return `(SELECT coalesce(sum(p.n), 0) FROM run_pair_counts p WHERE ${where.join(" AND ")})`;
-  });
-  const { rows } = await db.query<{ own: number; completions: number }>(`SELECT own::float8 AS own, (${["own", ...pairs].join(" + ")})::float8 AS completions FROM (SELECT ${own} AS own) w`, values);
+  const own = runs.includes(w) ? `${statsWhere(projectId, definedOnly({ run: [w], expectedIntent, ...perCompletion }), bind)} AND ${SUCCESS_SQL[winner.success]("s")}` : null;
+  const pairs = runs
+    .filter((id) => id !== w)
+    .map((x) => {
+      const [wSide, side]: [Side, Side] = w < x ? ["a", "b"] : ["b", "a"];
+      const where = [`p.project_id = ${bind(projectId)}`, `p.run_a = ${bind(Math.min(w, x))}`, `p.run_b = ${bind(Math.max(w, x))}`, PAIR_SUCCESS_SQL[winner.success](wSide), pairSideWhere(perCompletion, bind, side)];
+      if (expectedIntent) where.push(`p.expected_intent = ANY(${bind([...new Set(expectedIntent)])}::text[])`);
+      return { where: where.join(" AND "), side };
+    });
   // With no per-completion filter, each case W wins has W's completion matching: one case per success of W.
-  const plain = Object.values(perCompletion).every((value) => value === undefined) && runs.includes(w);
-  return { completions: rows[0]!.completions, cases: plain ? rows[0]!.own : null };
+  return { own, pairs, plain: own !== null && Object.values(perCompletion).every((value) => value === undefined) };
+}
+
+/**
+ * The completions matching `winner` of one run W alone (no agreement), from
+ * the aggregates (winnerForm). `cases` too where it follows: with no
+ * per-completion filter and W among the runs, one case per W success. Null
+ * for any other filter.
+ */
+export async function winnerCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ completions: number; cases: number | null } | null> {
+  const { values, bind } = parameters();
+  const form = await winnerForm(db, projectId, filter, bind);
+  if (!form) return null;
+  const own = form.own === null ? "0" : `(SELECT coalesce(sum(s.n), 0) FROM completion_counts s WHERE ${form.own})`;
+  const pairs = form.pairs.map(({ where }) => `(SELECT coalesce(sum(p.n), 0) FROM run_pair_counts p WHERE ${where})`);
+  const { rows } = await db.query<{ own: number; completions: number }>(`SELECT own::float8 AS own, (${["own", ...pairs].join(" + ")})::float8 AS completions FROM (SELECT ${own} AS own) w`, values);
+  return { completions: rows[0]!.completions, cases: form.plain ? rows[0]!.own : null };
+}
+
+/** Completions by one facet's values for a filter of one run's `winner` alone (run ids as text for `run`); undefined for another filter. */
+export async function winnerCountBy(db: pg.ClientBase | pg.Pool, projectId: number, by: StatsGroup, filter: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
+  const { values, bind } = parameters();
+  const form = await winnerForm(db, projectId, filter, bind);
+  if (!form) return undefined;
+  const parts = [
+    ...(form.own === null ? [] : [`SELECT ${STATS_GROUP_SQL[by]} AS value, s.n FROM completion_counts s WHERE ${form.own}`]),
+    ...form.pairs.map(({ where, side }) => `SELECT ${PAIR_GROUP_SQL[by](side)} AS value, p.n FROM run_pair_counts p WHERE ${where}`),
+  ];
+  if (parts.length === 0) return new Map();
+  const { rows } = await db.query<{ value: string | null; n: number }>(`SELECT value, sum(n)::float8 AS n FROM (${parts.join(" UNION ALL ")}) x GROUP BY 1 HAVING sum(n) > 0`, values);
+  return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
 }
 
 function definedOnly(filter: Record<string, unknown>): ResolvedCompletionFilter {

@@ -509,6 +509,25 @@ describe("facet counts", () => {
     );
   });
 
+  it("any filter of one run's winner alone, with per-completion filters, counts every facet exactly from the aggregates", async () => {
+    const names = await runNames();
+    const filterArbitrary = fc
+      .record({ winner: fc.constantFrom(...RUNS), success: fc.constantFrom("system", "intent", "policy" as const), ...aggregatedFilters() })
+      .map(({ winner, ...rest }) => Object.fromEntries(Object.entries({ ...rest, winner: [winner] }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        expect((await facetStages(db.pool, project.id, filter, names)).slow).toEqual([]);
+        // No time for counting from the completions: every facet comes from the aggregates.
+        const got = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 0 });
+        const want = expectedFacets(filter);
+        for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+      }),
+      { numRuns: 60 },
+    );
+    // A tag with it is not of that form: counted from the completions.
+    expect((await facetStages(db.pool, project.id, { winner: ["run-a"], tag: ["vip"] }, names)).slow.length).toBe(FACET_IDS.length);
+  });
+
   it("leaves out the facets it must count from the completions when the time is up; the aggregates' facets stay", async () => {
     const names = await runNames();
     const filter: CompletionFilter = { agreement: "disagree", success: "intent", intentVerdict: ["wrong"], run: ["run-a", "run-b"] };
