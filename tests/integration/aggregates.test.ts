@@ -1,6 +1,7 @@
 /**
  * The trigger-maintained aggregates (completion_counts, run_pair_counts,
- * run_intent_stats, run_confusion, case_outcomes, case_outcome_counts) against GROUP BYs over the base tables,
+ * run_intent_stats, run_confusion, case_outcomes, case_outcome_counts,
+ * completion_outcome_counts) against GROUP BYs over the base tables,
  * written here independently of the triggers (tags read from `cases`, pairs by
  * a self-join), after random sequences of what changes completions: ingested
  * batches (new cases and completions, replaced texts, changed tags and ground
@@ -168,8 +169,24 @@ async function expectExact(projectId: number): Promise<void> {
   expect(await rows(`SELECT ${outcome}, n::int FROM case_outcome_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7`, projectId)).toEqual(
     await rows(`SELECT ${outcome}, count(*)::int AS n FROM (${ranking}) r GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`, projectId),
   );
+  // Completions by their own keys and their case's outcome, the case's outcome counted here from its completions.
+  const keyed = "runs, run_id, expected_intent, predicted, intent_verdict, policy_verdict, intent_correct, policy_pass, system_success";
+  expect(await rows(`SELECT ${keyed}, n::int FROM completion_outcome_counts WHERE project_id = $1 AND n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, projectId)).toEqual(
+    await rows(
+      `SELECT r.runs, c.run_id, c.expected_intent, coalesce(c.predicted_intent, '') AS predicted, c.intent_verdict, c.policy_verdict, r.intent_correct, r.policy_pass, r.system_success, count(*)::int AS n
+         FROM completions c JOIN (${ranking}) r ON r.case_id = c.case_id
+        WHERE c.project_id = $1
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+      projectId,
+    ),
+  );
   // No aggregate row is negative (a subtraction applied twice would show here even where sums cancel).
-  expect(await rows("SELECT 1 FROM completion_counts WHERE project_id = $1 AND n < 0 UNION ALL SELECT 1 FROM run_pair_counts WHERE project_id = $1 AND n < 0", projectId)).toEqual([]);
+  expect(
+    await rows(
+      "SELECT 1 FROM completion_counts WHERE project_id = $1 AND n < 0 UNION ALL SELECT 1 FROM run_pair_counts WHERE project_id = $1 AND n < 0 UNION ALL SELECT 1 FROM completion_outcome_counts WHERE project_id = $1 AND n < 0",
+      projectId,
+    ),
+  ).toEqual([]);
 }
 
 describe("the aggregates stay exact", () => {
