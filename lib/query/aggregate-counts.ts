@@ -7,9 +7,11 @@
  * size, where a count over the completions reads every match (a third of a
  * million rows for one verdict at a million cases). Text search and the
  * case-level filters (agreement, winner) are not among its keys; an
- * agreement over every run comes from case_outcome_counts, and two runs'
- * agreement or one run's winner from run_pair_counts (pairCount, winnerCount,
- * and their facets pairCountBy, winnerCountBy).
+ * agreement over every run comes from case_outcome_counts (with
+ * per-completion filters, and its facets, from completion_outcome_counts:
+ * outcomeCount, outcomeCountBy), and two runs' agreement or one run's winner
+ * from run_pair_counts (pairCount, winnerCount, and their facets pairCountBy,
+ * winnerCountBy).
  */
 import type pg from "pg";
 import { PAIR_SUCCESS_SQL, SUCCESS_SQL } from "../metrics/paired";
@@ -94,6 +96,42 @@ export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: num
   const condition = OUTCOME_AGREEMENT[agreement.value](OUTCOME_SUCCESS[agreement.success], "runs");
   const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM case_outcome_counts WHERE project_id = $1 AND runs = $2 AND ${condition}`, [projectId, runs]);
   return { cases: rows[0]!.n, runs };
+}
+
+/**
+ * WHERE over completion_outcome_counts `s` for an agreement over every run
+ * (as in agreementCount) with any ground truths and per-completion filters:
+ * its rows key each completion by its own columns and its case's outcome.
+ * Null for any other filter.
+ */
+function outcomeWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): string | null {
+  const { agreement, run, judge, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, ...others } = filter;
+  if (!agreement || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
+  const runs = new Set(agreement.runs).size;
+  if (!agreement.everyRun || (run !== undefined && new Set(run).size !== runs)) return null;
+  const perCompletion = definedOnly({ expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess });
+  return `${statsWhere(projectId, perCompletion, bind)} AND s.runs = ${bind(runs)} AND ${OUTCOME_AGREEMENT[agreement.value](`s.${OUTCOME_SUCCESS[agreement.success]}`, "s.runs")}`;
+}
+
+/** The completions matching an agreement over every run with per-completion filters (outcomeWhere); null for another filter. */
+export async function outcomeCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<number | null> {
+  const { values, bind } = parameters();
+  const where = outcomeWhere(projectId, filter, bind);
+  if (where === null) return null;
+  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(s.n), 0)::float8 AS n FROM completion_outcome_counts s WHERE ${where}`, values);
+  return rows[0]!.n;
+}
+
+/** Completions by one facet's values for an agreement over every run with per-completion filters (run ids as text for `run`); undefined for another filter. */
+export async function outcomeCountBy(db: pg.ClientBase | pg.Pool, projectId: number, by: StatsGroup, filter: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
+  const { values, bind } = parameters();
+  const where = outcomeWhere(projectId, filter, bind);
+  if (where === null) return undefined;
+  const { rows } = await db.query<{ value: string | null; n: number }>(
+    `SELECT ${STATS_GROUP_SQL[by]} AS value, sum(s.n)::float8 AS n FROM completion_outcome_counts s WHERE ${where} GROUP BY 1 HAVING sum(s.n) > 0`,
+    values,
+  );
+  return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
 }
 
 /** Each agreement of the two runs of a run_pair_counts row, given each side's success. */

@@ -12,7 +12,7 @@
  */
 import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
-import { agreementCount, pairCount, statsCount, statsCountable, winnerCount } from "./aggregate-counts";
+import { agreementCount, outcomeCount, pairCount, statsCount, statsCountable, winnerCount } from "./aggregate-counts";
 import type { CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict } from "../validations/filters";
 import { exactSearchPredicate, type ResolvedSearch } from "../search/match";
 import { encodeCursor } from "./cursor";
@@ -103,6 +103,8 @@ export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: n
   if (outcome) return outcome.cases * outcome.runs;
   const paired = (await pairCount(db, projectId, resolved)) ?? (await winnerCount(db, projectId, resolved));
   if (paired) return paired.completions;
+  const outcomes = await outcomeCount(db, projectId, resolved);
+  if (outcomes !== null) return outcomes;
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;

@@ -8,8 +8,8 @@ import type pg from "pg";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
-import { pairCount, winnerCount } from "../../lib/query/aggregate-counts";
-import { countCompletions, listCompletions, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
+import { outcomeCount, pairCount, winnerCount } from "../../lib/query/aggregate-counts";
+import { countCompletions, listCompletions, matchingFilter, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { exactCountLater, matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
 import { FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
@@ -528,13 +528,45 @@ describe("facet counts", () => {
     expect((await facetStages(db.pool, project.id, { winner: ["run-a"], tag: ["vip"] }, names)).slow.length).toBe(FACET_IDS.length);
   });
 
+  it("any agreement over every run, with per-completion filters, counts and facets exactly from completion_outcome_counts", async () => {
+    const names = await runNames();
+    const filterArbitrary = fc
+      .record({
+        agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
+        success: fc.constantFrom("system", "intent", "policy" as const),
+        everyRunNamed: fc.boolean(),
+        expectedIntent: pick(INTENTS),
+        predictedIntent: pick([...INTENTS, "pizza_order"]),
+        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+        policyVerdict: pick(VERDICTS),
+        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+      })
+      .map(({ everyRunNamed, ...rest }) => Object.fromEntries(Object.entries({ ...rest, run: everyRunNamed ? [...RUNS] : undefined }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        expect(await outcomeCount(db.pool, project.id, matchingFilter((await resolveCompletionFilter(db.pool, project.id, filter))!))).not.toBeNull();
+        expect(await countCompletions(db.pool, project.id, filter)).toBe(expectedKeys(filter).length);
+        expect((await facetStages(db.pool, project.id, filter, names)).slow).toEqual([]);
+        // No time for counting from the completions: every facet comes from the aggregates.
+        const got = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 0 });
+        const want = expectedFacets(filter);
+        for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+      }),
+      { numRuns: 60 },
+    );
+    // Over some of the runs, or with a tag: not of that form.
+    for (const filter of [{ run: ["run-a", "run-b"], agreement: "disagree", intentVerdict: ["wrong"] }, { agreement: "disagree", tag: ["vip"] }] satisfies CompletionFilter[]) {
+      expect(await outcomeCount(db.pool, project.id, matchingFilter((await resolveCompletionFilter(db.pool, project.id, filter))!)), JSON.stringify(filter)).toBeNull();
+    }
+  });
+
   it("leaves out the facets it must count from the completions when the time is up; the aggregates' facets stay", async () => {
     const names = await runNames();
-    const filter: CompletionFilter = { agreement: "disagree", success: "intent", intentVerdict: ["wrong"], run: ["run-a", "run-b"] };
+    const filter: CompletionFilter = { agreement: "disagree", success: "intent", winner: ["run-a"], intentVerdict: ["wrong"], run: ["run-a", "run-b"] };
     const want = expectedFacets(filter);
     const exact = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 60_000 });
     for (const id of FACET_IDS) expect({ id, counts: sorted(exact[id]) }).toEqual({ id, counts: sorted(want[id]) });
-    // The run facet drops the run filter, so its agreement is over all three runs with an intent verdict: not in the aggregates.
+    // The run facet drops the run filter, so its agreement is over all three runs with a winner: not in the aggregates.
     const { slow } = await facetStages(db.pool, project.id, filter, names);
     expect(slow.map((facet) => facet.id)).toContain("run");
     expect(slow.length).toBeLessThan(FACET_IDS.length);
