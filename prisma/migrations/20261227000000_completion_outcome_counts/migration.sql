@@ -48,8 +48,8 @@ CREATE TABLE "completion_outcome_counts" (
 -- not move but whose run or ground truth did are locked here first.
 DO $do$
 DECLARE
-  -- %1$s: the new rows that moved (id, project_id, case_id and the key columns); %2$s: the old ones.
-  apply text := 'WITH i AS MATERIALIZED (%1$s), d AS MATERIALIZED (%2$s), shift AS (
+  -- %1$s: the new rows that moved (id, project_id, case_id and the key columns); %2$s: the old ones; %3$s: CTEs they read.
+  apply text := 'WITH %3$s i AS MATERIALIZED (%1$s), d AS MATERIALIZED (%2$s), shift AS (
     SELECT project_id, case_id, sum(sign)::int AS runs,
            sum(sign * (intent_verdict = ''correct'')::int)::int AS intent_correct,
            sum(sign * (policy_verdict = ''pass'')::int)::int AS policy_pass,
@@ -99,9 +99,10 @@ DECLARE
   outcome_moved text := '(o.case_id, o.predicted_intent, o.intent_verdict, o.policy_verdict) IS DISTINCT FROM (n.case_id, n.predicted_intent, n.intent_verdict, n.policy_verdict)';
 BEGIN
   EXECUTE format('CREATE FUNCTION completion_outcome_counts_insert() RETURNS trigger LANGUAGE plpgsql AS %L',
-    format('BEGIN EXECUTE %L; RETURN NULL; END;', format(apply, format('SELECT %s FROM new_rows', columns), none)));
+    format('BEGIN EXECUTE %L; RETURN NULL; END;', format(apply, format('SELECT %s FROM new_rows', columns), none, '')));
   EXECUTE format('CREATE FUNCTION completion_outcome_counts_delete() RETURNS trigger LANGUAGE plpgsql AS %L',
-    format('BEGIN EXECUTE %L; RETURN NULL; END;', format(apply, none, format('SELECT %s FROM old_rows', columns))));
+    format('BEGIN EXECUTE %L; RETURN NULL; END;', format(apply, none, format('SELECT %s FROM old_rows', columns), '')));
+  -- An update: the moved rows' old and new versions paired once (m), each side read from it.
   EXECUTE format('CREATE FUNCTION completion_outcome_counts_update() RETURNS trigger LANGUAGE plpgsql AS %L',
     format('DECLARE moved boolean; unlocked boolean; BEGIN
       EXECUTE %L INTO moved, unlocked;
@@ -112,8 +113,11 @@ BEGIN
       format('SELECT count(*) > 0, coalesce(bool_or(NOT (%s)), false) %s WHERE %s', outcome_moved, paired, key_moved),
       format('SELECT 1 FROM case_outcomes c WHERE (c.project_id, c.case_id) IN (SELECT o.project_id, unnest(ARRAY[o.case_id, n.case_id]) %s WHERE %s) ORDER BY c.project_id, c.case_id FOR UPDATE', paired, key_moved),
       format(apply,
-        format('SELECT n.id, n.project_id, n.case_id, n.run_id, n.expected_intent, n.predicted_intent, n.intent_verdict, n.policy_verdict %s WHERE %s', paired, key_moved),
-        format('SELECT o.id, o.project_id, o.case_id, o.run_id, o.expected_intent, o.predicted_intent, o.intent_verdict, o.policy_verdict %s WHERE %s', paired, key_moved))));
+        'SELECT id, project_id, n_case_id AS case_id, n_run_id AS run_id, n_expected_intent AS expected_intent, n_predicted_intent AS predicted_intent, n_intent_verdict AS intent_verdict, n_policy_verdict AS policy_verdict FROM m',
+        'SELECT id, project_id, o_case_id AS case_id, o_run_id AS run_id, o_expected_intent AS expected_intent, o_predicted_intent AS predicted_intent, o_intent_verdict AS intent_verdict, o_policy_verdict AS policy_verdict FROM m',
+        format('m AS MATERIALIZED (SELECT o.id, o.project_id, o.case_id AS o_case_id, o.run_id AS o_run_id, o.expected_intent AS o_expected_intent, o.predicted_intent AS o_predicted_intent, o.intent_verdict AS o_intent_verdict, o.policy_verdict AS o_policy_verdict,
+           n.case_id AS n_case_id, n.run_id AS n_run_id, n.expected_intent AS n_expected_intent, n.predicted_intent AS n_predicted_intent, n.intent_verdict AS n_intent_verdict, n.policy_verdict AS n_policy_verdict
+      %s WHERE %s),', paired, key_moved))));
 END;
 $do$;
 
