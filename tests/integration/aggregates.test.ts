@@ -231,6 +231,31 @@ describe("the aggregates stay exact", () => {
     await expectExact(project.id);
   });
 
+  it("when one transaction moves completions' ground truth alone and another the verdicts of the same cases: the second waits and counts what the first committed", async () => {
+    const project = await freshProject(TWO_INTENTS);
+    const cases = Array.from({ length: 12 }, (_, no) => ({ no, intent: "get_refund", tags: [], runs: { a: "pending" as const, b: "pending" as const } }));
+    await withTransaction((client) => storeRecords(client, project, records(cases).map((r) => recordSchema.parse(r))));
+    const inRun = (run: string) => `FROM runs r WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = '${run}'`;
+    const first = await db.pool.connect();
+    const second = await db.pool.connect();
+    try {
+      await first.query("BEGIN");
+      // No verdict moves, so case_outcomes' trigger takes no lock: completion_outcome_counts' trigger locks the cases itself.
+      await first.query(`UPDATE completions c SET expected_intent = 'cancel_order' ${inRun("a")}`, [project.id]);
+      await second.query("BEGIN");
+      const { rows: me } = await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      const moving = second.query(`UPDATE completions c SET policy_verdict = 'pass', policy_guideline_version = 1 ${inRun("b")}`, [project.id]);
+      await expect.poll(async () => (await db.pool.query<{ waiting: boolean }>("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1", [me[0]!.pid])).rows[0]?.waiting, { timeout: 20_000 }).toBe(true);
+      await first.query("COMMIT");
+      await moving;
+      await second.query("COMMIT");
+    } finally {
+      first.release();
+      second.release();
+    }
+    await expectExact(project.id);
+  });
+
   it("when one statement inserts several runs' completions of one case (a pair within the new rows)", async () => {
     const project = await freshProject(TWO_INTENTS);
     const three = records([{ no: 1, intent: "get_refund", tags: ["vip"], runs: { a: "ok", b: "wrong", c: "format" } }]);
