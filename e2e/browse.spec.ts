@@ -125,7 +125,7 @@ test("facet counts beside the filters equal the tallied leaderboard", async ({ p
   }
 });
 
-test("counts the aggregates cannot give (a text search) fill in after the page, each equal to the table's own count with that value", async ({ page }) => {
+test("counts the aggregates cannot give (a text search) and those of the one-value filters fill in after the page, each equal to the table's own count with that value", async ({ page }) => {
   const filter = "q=refund&run=small-base";
   await page.goto(`/projects/demo/cases?${filter}`);
   const count = (facet: string, value: string) => page.getByTestId(`facet-${facet}`).locator(`[data-testid=facet-count][data-value=${value}]`);
@@ -155,6 +155,13 @@ test("counts the aggregates cannot give (a text search) fill in after the page, 
   // The run facet keeps the text and drops its own filter.
   expect(shown.run).toBe(await tableCount("q=refund&run=small-rft"));
   expect(Number(shown.wrong)).toBeGreaterThan(0);
+  // The one-value filters carry counts in their options too: "runs disagree (N)", "small-rft (N)".
+  const option = async (select: string, value: string) => {
+    const text = (await page.locator(`#${select} option[value="${value}"]`).textContent()) ?? "";
+    return /\(([\d,]+)\)$/.exec(text)?.[1]?.replaceAll(",", "") ?? text;
+  };
+  expect(await option("f-agreement", "disagree")).toBe(await tableCount(`${filter}&agreement=disagree`));
+  expect(await option("f-winner", "small-rft")).toBe(await tableCount(`${filter}&winner=small-rft`));
 });
 
 test("the search text is marked in the rows, and columns and density are part of the address", async ({ page }) => {

@@ -9,12 +9,20 @@
  */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { count } from "@/lib/format";
-import type { FacetCountsData, FacetId } from "@/lib/query/facets";
+import type { ChoiceId, FacetCountsData, FacetId } from "@/lib/query/facets";
 import { shortName } from "../name";
+
+type CountId = FacetId | ChoiceId;
+
+/** Counts that arrive after the page: which ones, and the promise of them. */
+export interface LaterCounts {
+  ids: CountId[];
+  counts: Promise<FacetCountsData>;
+}
 
 interface Shown {
   /** A facet's counts; undefined while they are being counted, null when they were not counted in time. */
-  of(id: FacetId): Map<string, number> | null | undefined;
+  of(id: CountId): Map<string, number> | null | undefined;
   counting: boolean;
   /** Some facet was not counted in time. */
   leftOut: boolean;
@@ -24,29 +32,33 @@ const FacetCountsContext = createContext<Shown>({ of: () => null, counting: fals
 
 const asMaps = (data: FacetCountsData) => new Map(Object.entries(data).map(([id, pairs]) => [id, pairs === null ? null : new Map(pairs)]));
 
-export function FacetCountsProvider({ ready, rest, children }: { ready: FacetCountsData; rest: Promise<FacetCountsData> | null; children: ReactNode }) {
-  const [later, setLater] = useState<FacetCountsData | null>(null);
+export function FacetCountsProvider({ ready, later, children }: { ready: FacetCountsData; later: LaterCounts[]; children: ReactNode }) {
+  const [arrived, setArrived] = useState<FacetCountsData>({});
+  const [waiting, setWaiting] = useState<ReadonlySet<CountId>>(() => new Set(later.flatMap((part) => part.ids)));
   useEffect(() => {
-    if (rest === null) return;
     let live = true;
-    rest.then(
-      (counts) => live && setLater(counts),
-      () => live && setLater({}), // not counted: each left-out facet shows a dash
-    );
+    for (const part of later) {
+      const settle = (counts: FacetCountsData) => {
+        if (!live) return;
+        // An id the answer lacks was not counted: a dash.
+        setArrived((before) => ({ ...before, ...Object.fromEntries(part.ids.map((id) => [id, counts[id] ?? null])) }));
+        setWaiting((before) => new Set([...before].filter((id) => !part.ids.includes(id))));
+      };
+      part.counts.then(settle, () => settle({}));
+    }
     return () => {
       live = false;
     };
-  }, [rest]);
+  }, [later]);
   const readyMaps = useMemo(() => asMaps(ready), [ready]);
-  const laterMaps = useMemo(() => (later === null ? null : asMaps(later)), [later]);
-  const counting = rest !== null && later === null;
-  const of = (id: FacetId) => (readyMaps.has(id) ? readyMaps.get(id) : counting ? undefined : (laterMaps?.get(id) ?? null));
-  const leftOut = laterMaps !== null && [...laterMaps.values()].some((counts) => counts === null);
-  return <FacetCountsContext.Provider value={{ of, counting, leftOut }}>{children}</FacetCountsContext.Provider>;
+  const arrivedMaps = useMemo(() => asMaps(arrived), [arrived]);
+  const of = (id: CountId) => (readyMaps.has(id) ? readyMaps.get(id) : waiting.has(id) ? undefined : (arrivedMaps.get(id) ?? null));
+  const leftOut = [...arrivedMaps.values()].some((counts) => counts === null);
+  return <FacetCountsContext.Provider value={{ of, counting: waiting.size > 0, leftOut }}>{children}</FacetCountsContext.Provider>;
 }
 
 /** The count beside a value: exact, "…" while it is being counted, a dash when it could not be counted in time. */
-export function useFacetLabel(): (id: FacetId, value: string) => string {
+export function useFacetLabel(): (id: CountId, value: string) => string {
   const { of } = useContext(FacetCountsContext);
   return (id, value) => {
     const counts = of(id);
@@ -62,7 +74,7 @@ export function FacetCount({ id, value }: { id: FacetId; value: string }) {
 }
 
 /** A select whose options carry their facet counts (the select itself is left uncontrolled, so a choice made stays). */
-export function CountedSelect({ id, facet, label, name, value, options, className, labelClassName }: { id: string; facet: FacetId; label: string; name: string; value: string | undefined; options: { value: string; label: string }[]; className: string; labelClassName: string }) {
+export function CountedSelect({ id, facet, label, name, value, options, className, labelClassName }: { id: string; facet: CountId; label: string; name: string; value: string | undefined; options: { value: string; label: string }[]; className: string; labelClassName: string }) {
   const count = useFacetLabel();
   return (
     <div>

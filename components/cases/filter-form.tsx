@@ -2,7 +2,7 @@ import { INTENT_VERDICTS } from "@/lib/grading/intent";
 import type { FacetCountsData, FacetId } from "@/lib/query/facets";
 import { AGREEMENTS, POLICY_VERDICTS, SUCCESS_KINDS, type CompletionFilter } from "@/lib/validations/filters";
 import { shortName } from "../name";
-import { CountedSelect, FacetCount, FacetCountsProvider, FacetNote, PredictedIntentList } from "./facet-counts";
+import { CountedSelect, FacetCount, FacetCountsProvider, FacetNote, PredictedIntentList, type LaterCounts } from "./facet-counts";
 
 const field = "mt-1 block w-48 rounded-md border border-line bg-white px-3 py-2 text-sm text-ink";
 /** The text search's field: wide enough for its hint and a few words. */
@@ -59,14 +59,14 @@ function Select({ id, label, name, value, options, blank = "any" }: { id: string
 /**
  * The table's filters as a plain GET form (the URL is the state), with the
  * exact count beside each value: `facets` holds those counted before the page
- * was sent, `rest` the others, which fill in when they arrive
+ * was sent, `later` the others, which fill in when they arrive
  * (./facet-counts.tsx). The view's own parameters (row kind, sort, density,
  * columns) ride along as hidden fields.
  */
-export function FilterForm({ filter, runs, intents, facets, rest, keep, judges }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[]; facets: FacetCountsData; rest: Promise<FacetCountsData> | null; keep: [string, string][]; judges: { names: string[]; primary: string | null } }) {
+export function FilterForm({ filter, runs, intents, facets, later, keep, judges }: { filter: CompletionFilter; runs: string[]; intents: { id: string; label: string }[]; facets: FacetCountsData; later: LaterCounts[]; keep: [string, string][]; judges: { names: string[]; primary: string | null } }) {
   const one = (values: readonly string[] | undefined) => (values?.length === 1 ? values[0] : undefined);
   return (
-    <FacetCountsProvider ready={facets} rest={rest}>
+    <FacetCountsProvider ready={facets} later={later}>
       <form method="get" aria-label="Filter completions" className="space-y-4 rounded-lg border border-line bg-white p-4">
         {keep.map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
         <div className="flex flex-wrap items-start gap-6">
@@ -98,9 +98,9 @@ export function FilterForm({ filter, runs, intents, facets, rest, keep, judges }
           </div>
         </div>
         <div className="flex flex-wrap items-end gap-4">
-          <Select id="f-agreement" label="Across the runs" name="agreement" value={filter.agreement} options={AGREEMENTS.map((value) => ({ value, label: AGREEMENT_LABELS[value] }))} />
+          <CountedSelect id="f-agreement" facet="agreement" label="Across the runs" name="agreement" value={filter.agreement} options={AGREEMENTS.map((value) => ({ value, label: AGREEMENT_LABELS[value] }))} className={field} labelClassName={legend} />
           <Select id="f-success" label="Success means" name="success" value={filter.success} options={SUCCESS_KINDS.map((value) => ({ value, label: value === "system" ? "system (intent and policy)" : value }))} />
-          <Select id="f-winner" label="Succeeds in run" name="winner" value={one(filter.winner)} options={runs.map((run) => ({ value: run, label: shortName(run) }))} />
+          <CountedSelect id="f-winner" facet="winner" label="Succeeds in run" name="winner" value={one(filter.winner)} options={runs.map((run) => ({ value: run, label: shortName(run) }))} className={field} labelClassName={legend} />
           <button type="submit" className="rounded-md bg-ink px-4 py-2 text-sm font-medium text-white">Apply</button>
         </div>
       </form>

@@ -93,18 +93,24 @@ interface ItemRow {
   created_at: Date;
 }
 
-/** How many completions match the filter: exact (the browse page's match count); from the aggregates when they can say. */
-export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
-  const found = await resolveCompletionFilter(db, projectId, filter);
-  if (!found) return 0;
+/** How many completions match a resolved filter, from the aggregates; null when they cannot say. */
+export async function aggregateCount(db: pg.ClientBase | pg.Pool, projectId: number, found: ResolvedCompletionFilter): Promise<number | null> {
   const resolved = matchingFilter(found);
   if (statsCountable(resolved)) return statsCount(db, projectId, resolved);
   const outcome = await agreementCount(db, projectId, resolved);
   if (outcome) return outcome.cases * outcome.runs;
   const paired = (await pairCount(db, projectId, resolved)) ?? (await winnerCount(db, projectId, resolved));
   if (paired) return paired.completions;
-  const outcomes = await outcomeCount(db, projectId, resolved);
-  if (outcomes !== null) return outcomes;
+  return outcomeCount(db, projectId, resolved);
+}
+
+/** How many completions match the filter: exact (the browse page's match count); from the aggregates when they can say. */
+export async function countCompletions(db: pg.ClientBase | pg.Pool, projectId: number, filter: CompletionFilter): Promise<number> {
+  const found = await resolveCompletionFilter(db, projectId, filter);
+  if (!found) return 0;
+  const counted = await aggregateCount(db, projectId, found);
+  if (counted !== null) return counted;
+  const resolved = matchingFilter(found);
   const { values, bind } = parameters();
   const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM completions c WHERE ${completionWhere(projectId, resolved, bind, "set")}`, values);
   return rows[0]!.n;

@@ -12,7 +12,7 @@ import { outcomeCount, pairCount, winnerCount } from "../../lib/query/aggregate-
 import { countCompletions, listCompletions, matchingFilter, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { exactCountLater, matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
-import { FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
+import { countChoices, FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
 import type { ProjectContext } from "../../lib/projects";
 import { completionListQuerySchema, type CompletionFilter, type CompletionSort } from "../../lib/validations/filters";
 import type { RecordInput } from "../../lib/validations/record";
@@ -26,6 +26,7 @@ const RUNS = ["run-a", "run-b", "run-c"];
 type Outcome = "correct" | "wrong" | "unknown" | "format";
 const OUTCOMES: Outcome[] = ["correct", "wrong", "unknown", "format"];
 const VERDICTS = ["pass", "fail", "pending"] as const;
+const AGREEMENT_VALUES = ["paired", "disagree", "allSucceed", "allFail"] as const;
 
 /** Customer messages chosen so that unescaped %, _ or \ in a pattern would match the wrong ones. */
 const PHRASES = ["I got 50% off", "I got 500 off", "order a_b please", "order axb please", "path C:\\temp here", "path C:temp here", "Refund Please now", "nothing special"];
@@ -601,6 +602,36 @@ describe("facet counts", () => {
       }),
       { numRuns: 80 },
     );
+  });
+
+  it("counts beside the one-value filters: each value's count is the number of completions the filter matches with it chosen", async () => {
+    const names = await runNames();
+    const filterArbitrary = fc
+      .record(
+        {
+          q: fc.constantFrom("reply from run-b", "refund"),
+          agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
+          success: fc.constantFrom("system", "intent", "policy" as const),
+          winner: pick(RUNS),
+          ...aggregatedFilters(),
+          tag: pick(["vip", "typo"]),
+        },
+        { requiredKeys: [] },
+      )
+      .map((raw) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter);
+    // Both ways of counting: the aggregates (no filter, two runs) and the pass over the completions (text, tags).
+    const examples: [CompletionFilter][] = [[{}], [{ run: ["run-a", "run-b"], success: "intent" }], [{ q: "refund" }], [{ tag: ["vip"], agreement: "disagree" }]];
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        const got = await countChoices(db.pool, project.id, filter, names, { timeLimitMs: 60_000 });
+        const count = (chosen: CompletionFilter) => expectedKeys(chosen).length;
+        expect(Object.fromEntries(got.agreement!)).toEqual(Object.fromEntries(AGREEMENT_VALUES.map((value) => [value, count({ ...filter, agreement: value })])));
+        expect(Object.fromEntries(got.winner!)).toEqual(Object.fromEntries(RUNS.map((run) => [run, count({ ...filter, winner: [run] })])));
+      }),
+      { numRuns: 40, examples },
+    );
+    // No time at all: none counted.
+    expect(await countChoices(db.pool, project.id, { q: "refund" }, names, { timeLimitMs: 0 })).toEqual({ agreement: null, winner: null });
   });
 
   it("the aggregates and the GROUP BY agree (a filter that forces the second for every facet)", async () => {

@@ -13,7 +13,8 @@ import { countCompletions, listCompletions } from "@/lib/query/completions";
 import { exactCountLater, matchCountWithin } from "@/lib/query/match-count";
 import { MatchCount } from "@/components/cases/match-count";
 import { JudgeShown } from "@/components/judging/judge-view";
-import { countRest, facetCountsData, facetStages } from "@/lib/query/facets";
+import { CHOICE_IDS, countChoices, countRest, facetCountsData, facetStages, type FacetCountsData } from "@/lib/query/facets";
+import type { LaterCounts } from "@/components/cases/facet-counts";
 import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
@@ -69,11 +70,18 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
     console.error("match count failed", error);
     return null;
   });
-  // Facets the aggregates cannot count are counted from the completions after the page is sent, and stream in.
-  const rest = facets.slow.length === 0 ? null : countRest(db, project.id, facets.slow, runNames, { later: true }).then(facetCountsData, (error: unknown) => {
-    console.error("facet counts failed", error);
+  // Facets the aggregates cannot count, and the counts beside the one-value filters' options, are counted
+  // after the page is sent, and stream in.
+  const failed = (what: string) => (error: unknown): FacetCountsData => {
+    console.error(`${what} failed`, error);
     return {};
-  });
+  };
+  const later: LaterCounts[] = [
+    { ids: [...CHOICE_IDS], counts: countChoices(db, project.id, state.filter, runNames, { later: true }).then(facetCountsData, failed("choice counts")) },
+  ];
+  if (facets.slow.length > 0) {
+    later.unshift({ ids: facets.slow.map((facet) => facet.id), counts: countRest(db, project.id, facets.slow, runNames, { later: true }).then(facetCountsData, failed("facet counts")) });
+  }
 
   const total = matches.n;
   let table;
@@ -116,7 +124,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
         <JudgeShown primary={judges.primary} shown={state.filter.judge ?? null} />
       </header>
       <DroppedNotice dropped={state.dropped} />
-      <FilterForm key={filterQuery.toString()} filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facetCountsData(facets.ready)} rest={rest} keep={viewFields(state)} judges={judges} />
+      <FilterForm key={filterQuery.toString()} filter={state.filter} runs={runs.map((run) => run.name)} intents={intents} facets={facetCountsData(facets.ready)} later={later} keep={viewFields(state)} judges={judges} />
       <div className="flex flex-wrap items-center gap-x-6 gap-y-2">
         <MatchCount key={`${filterQuery}#${state.rows}`} n={total} exact={matches.exact} later={exactLater} unit={state.rows} laterPage={state.after !== null} />
         <ChoiceLinks label="Rows" choices={(["completion", "case"] as const).map((rows) => ({ label: rows === "case" ? "One per case" : "One per completion", href: href(casesViewQuery(state, { rows }, filterQuery)), current: state.rows === rows }))} />
