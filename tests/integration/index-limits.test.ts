@@ -53,6 +53,8 @@ const BOUNDS: Record<string, { units: number | null; why: string }> = {
   "completion_counts.predicted": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
   "completion_counts.tags_key": { units: 32, why: "md5 of the tag array, in hex" },
   "run_pair_counts.expected_intent": { units: 100, why: "copied from completions by triggers" },
+  "completion_outcome_counts.expected_intent": { units: 100, why: "copied from completions by triggers" },
+  "completion_outcome_counts.predicted": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
   "run_pair_counts.predicted_a": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
   "run_pair_counts.predicted_b": { units: STORED_PREDICTED_INTENT_MAX, why: "copied from completions.predicted_intent by triggers" },
 };

@@ -41,11 +41,20 @@ CREATE TABLE "completion_outcome_counts" (
 -- in a case that did not move, before is now): an anti-join of the probed
 -- completions with the new rows, which the planner estimates at one row, ran
 -- as a nested loop over them (0.6 s per 2,000 verdicts).
+--
 -- case_outcomes' triggers have locked those cases' rows (in key order) when
 -- their outcome moved, so this statement, whose snapshot is taken after,
 -- reads their completions as committed, and no other writer of the same
--- cases commits before this transaction does. Rows whose outcome columns did
--- not move but whose run or ground truth did are locked here first.
+-- cases commits before this transaction does. A statement that moves some
+-- rows' run or ground truth and not their outcome (which case_outcomes'
+-- triggers do not lock for) has every case whose key moved locked first, in
+-- one statement in key order, by case_keys_lock_update (named to fire before
+-- case_outcomes_update): taking them here, after case_outcomes_update has
+-- locked others, would lock out of key order, and two such writers could
+-- deadlock. A case's first completions have no case_outcomes row to lock:
+-- the ingest, the one writer that inserts them, serialises writers of a case
+-- itself (its cases row, locked or inserted under its unique key, before
+-- the completions).
 DO $do$
 DECLARE
   -- %1$s: the new rows that moved (id, project_id, case_id and the key columns); %2$s: the old ones; %3$s: CTEs they read.
@@ -95,7 +104,7 @@ DECLARE
   none text := 'SELECT id, project_id, case_id, run_id, expected_intent, predicted_intent, intent_verdict, policy_verdict FROM completions WHERE FALSE';
   paired text := 'FROM old_rows o JOIN new_rows n ON n.project_id = o.project_id AND n.id = o.id';
   key_moved text := '(o.case_id, o.run_id, o.expected_intent, o.predicted_intent, o.intent_verdict, o.policy_verdict) IS DISTINCT FROM (n.case_id, n.run_id, n.expected_intent, n.predicted_intent, n.intent_verdict, n.policy_verdict)';
-  -- What case_outcomes_update reads: where it moved, that trigger locked the rows' cases.
+  -- What case_outcomes_update reads: where it moved, that trigger locks the rows' cases.
   outcome_moved text := '(o.case_id, o.predicted_intent, o.intent_verdict, o.policy_verdict) IS DISTINCT FROM (n.case_id, n.predicted_intent, n.intent_verdict, n.policy_verdict)';
 BEGIN
   EXECUTE format('CREATE FUNCTION completion_outcome_counts_insert() RETURNS trigger LANGUAGE plpgsql AS %L',
@@ -104,23 +113,31 @@ BEGIN
     format('BEGIN EXECUTE %L; RETURN NULL; END;', format(apply, none, format('SELECT %s FROM old_rows', columns), '')));
   -- An update: the moved rows' old and new versions paired once (m), each side read from it.
   EXECUTE format('CREATE FUNCTION completion_outcome_counts_update() RETURNS trigger LANGUAGE plpgsql AS %L',
-    format('DECLARE moved boolean; unlocked boolean; BEGIN
-      EXECUTE %L INTO moved, unlocked;
+    format('DECLARE moved boolean; BEGIN
+      EXECUTE %L INTO moved;
       IF NOT moved THEN RETURN NULL; END IF;
-      IF unlocked THEN EXECUTE %L; END IF;
       EXECUTE %L;
       RETURN NULL; END;',
-      format('SELECT count(*) > 0, coalesce(bool_or(NOT (%s)), false) %s WHERE %s', outcome_moved, paired, key_moved),
-      format('SELECT 1 FROM case_outcomes c WHERE (c.project_id, c.case_id) IN (SELECT o.project_id, unnest(ARRAY[o.case_id, n.case_id]) %s WHERE %s) ORDER BY c.project_id, c.case_id FOR UPDATE', paired, key_moved),
+      format('SELECT EXISTS (SELECT 1 %s WHERE %s)', paired, key_moved),
       format(apply,
         'SELECT id, project_id, n_case_id AS case_id, n_run_id AS run_id, n_expected_intent AS expected_intent, n_predicted_intent AS predicted_intent, n_intent_verdict AS intent_verdict, n_policy_verdict AS policy_verdict FROM m',
         'SELECT id, project_id, o_case_id AS case_id, o_run_id AS run_id, o_expected_intent AS expected_intent, o_predicted_intent AS predicted_intent, o_intent_verdict AS intent_verdict, o_policy_verdict AS policy_verdict FROM m',
         format('m AS MATERIALIZED (SELECT o.id, o.project_id, o.case_id AS o_case_id, o.run_id AS o_run_id, o.expected_intent AS o_expected_intent, o.predicted_intent AS o_predicted_intent, o.intent_verdict AS o_intent_verdict, o.policy_verdict AS o_policy_verdict,
            n.case_id AS n_case_id, n.run_id AS n_run_id, n.expected_intent AS n_expected_intent, n.predicted_intent AS n_predicted_intent, n.intent_verdict AS n_intent_verdict, n.policy_verdict AS n_policy_verdict
       %s WHERE %s),', paired, key_moved))));
+  -- Before case_outcomes_update: when some row's key moved but not its outcome, every case whose key moved, locked in key order.
+  EXECUTE format('CREATE FUNCTION case_keys_lock_update() RETURNS trigger LANGUAGE plpgsql AS %L',
+    format('DECLARE unlocked boolean; BEGIN
+      EXECUTE %L INTO unlocked;
+      IF unlocked THEN EXECUTE %L; END IF;
+      RETURN NULL; END;',
+      format('SELECT EXISTS (SELECT 1 %s WHERE (%s) AND NOT (%s))', paired, key_moved, outcome_moved),
+      format('SELECT 1 FROM case_outcomes c WHERE (c.project_id, c.case_id) IN (SELECT o.project_id, unnest(ARRAY[o.case_id, n.case_id]) %s WHERE %s) ORDER BY c.project_id, c.case_id FOR UPDATE', paired, key_moved)));
 END;
 $do$;
 
+CREATE TRIGGER case_keys_lock_update AFTER UPDATE ON completions
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION case_keys_lock_update();
 CREATE TRIGGER completion_outcome_counts_insert AFTER INSERT ON completions
   REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION completion_outcome_counts_insert();
 CREATE TRIGGER completion_outcome_counts_update AFTER UPDATE ON completions
