@@ -113,12 +113,8 @@ BEGIN
     format('BEGIN EXECUTE %L; RETURN NULL; END;', format(apply, none, format('SELECT %s FROM old_rows', columns), '')));
   -- An update: the moved rows' old and new versions paired once (m), each side read from it.
   EXECUTE format('CREATE FUNCTION completion_outcome_counts_update() RETURNS trigger LANGUAGE plpgsql AS %L',
-    format('DECLARE moved boolean; BEGIN
-      EXECUTE %L INTO moved;
-      IF NOT moved THEN RETURN NULL; END IF;
-      EXECUTE %L;
-      RETURN NULL; END;',
-      format('SELECT EXISTS (SELECT 1 %s WHERE %s)', paired, key_moved),
+    -- No separate check for moved rows first: with none, m is empty and so is all that follows, at the cost of the check itself.
+    format('BEGIN EXECUTE %L; RETURN NULL; END;',
       format(apply,
         'SELECT id, project_id, n_case_id AS case_id, n_run_id AS run_id, n_expected_intent AS expected_intent, n_predicted_intent AS predicted_intent, n_intent_verdict AS intent_verdict, n_policy_verdict AS policy_verdict FROM m',
         'SELECT id, project_id, o_case_id AS case_id, o_run_id AS run_id, o_expected_intent AS expected_intent, o_predicted_intent AS predicted_intent, o_intent_verdict AS intent_verdict, o_policy_verdict AS policy_verdict FROM m',
@@ -127,12 +123,9 @@ BEGIN
       %s WHERE %s),', paired, key_moved))));
   -- Before case_outcomes_update: when some row's key moved but not its outcome, every case whose key moved, locked in key order.
   EXECUTE format('CREATE FUNCTION case_keys_lock_update() RETURNS trigger LANGUAGE plpgsql AS %L',
-    format('DECLARE unlocked boolean; BEGIN
-      EXECUTE %L INTO unlocked;
-      IF unlocked THEN EXECUTE %L; END IF;
-      RETURN NULL; END;',
-      format('SELECT EXISTS (SELECT 1 %s WHERE (%s) AND NOT (%s))', paired, key_moved, outcome_moved),
-      format('SELECT 1 FROM case_outcomes c WHERE (c.project_id, c.case_id) IN (SELECT o.project_id, unnest(ARRAY[o.case_id, n.case_id]) %s WHERE %s) ORDER BY c.project_id, c.case_id FOR UPDATE', paired, key_moved)));
+    -- One statement: the EXISTS is evaluated once, and when false the locking part does not run.
+    format('BEGIN EXECUTE %L; RETURN NULL; END;',
+      format('SELECT 1 FROM case_outcomes c WHERE EXISTS (SELECT 1 %1$s WHERE (%2$s) AND NOT (%3$s)) AND (c.project_id, c.case_id) IN (SELECT o.project_id, unnest(ARRAY[o.case_id, n.case_id]) %1$s WHERE %2$s) ORDER BY c.project_id, c.case_id FOR UPDATE', paired, key_moved, outcome_moved)));
 END;
 $do$;
 
