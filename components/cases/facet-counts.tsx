@@ -9,7 +9,8 @@
  */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { count } from "@/lib/format";
-import type { ChoiceId, FacetCountsData, FacetId } from "@/lib/query/facets";
+import type { FacetCountsData, FacetId } from "@/lib/query/facets";
+import type { ChoiceId } from "@/lib/query/choices";
 import { shortName } from "../name";
 
 type CountId = FacetId | ChoiceId;

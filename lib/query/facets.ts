@@ -17,12 +17,12 @@
  * the matches: seconds at a million cases for a common word).
  */
 import type pg from "pg";
-import { AGREEMENTS, type CompletionFilter } from "../validations/filters";
+import type { CompletionFilter } from "../validations/filters";
+import type { ChoiceCounts, ChoiceId } from "./choices";
 import { outcomeCountBy, pairCountBy, statsCountable, statsCountBy, winnerCountBy } from "./aggregate-counts";
 import { searchIndexComplete } from "../search/match";
-import { countLater, LATER_MIN_MS, LATER_TIME_LIMIT_MS, timedOut, timeoutUntil, withDeadline } from "./later";
-import { OUTCOME_AGREEMENT, OUTCOME_SUCCESS } from "./completion-filter-sql";
-import { aggregateCount, completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
+import { countWithin, LATER_MIN_MS, timeoutUntil, type LaterOptions } from "./later";
+import { completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
 
 function omit(filter: CompletionFilter, id: keyof CompletionFilter): CompletionFilter {
   const { [id]: _own, ...rest } = filter;
@@ -34,11 +34,6 @@ export type FacetId = (typeof FACET_IDS)[number];
 
 /** Value -> completions; null when the count took longer than the limit. */
 export type FacetCounts = Record<FacetId, Map<string, number> | null>;
-/** The table's one-value filters that carry counts beside their values too (countChoices). */
-export const CHOICE_IDS = ["agreement", "winner"] as const;
-export type ChoiceId = (typeof CHOICE_IDS)[number];
-export type ChoiceCounts = Record<ChoiceId, Map<string, number> | null>;
-
 /**
  * Facet counts as a page hands them to the browser: [value, count] pairs in
  * their order (an object would reorder integer-like values and answer for
@@ -187,7 +182,7 @@ export async function countRest(
   projectId: number,
   slow: readonly SlowFacet[],
   runNames: Map<number, string>,
-  { timeLimitMs = LATER_TIME_LIMIT_MS, later = false }: { timeLimitMs?: number; later?: boolean } = {},
+  options: LaterOptions = {},
 ): Promise<Partial<FacetCounts>> {
   const counts: Partial<FacetCounts> = Object.fromEntries(slow.map(({ id }) => [id, null]));
   if (slow.length === 0) return counts;
@@ -199,8 +194,10 @@ export async function countRest(
     pass.facets.push(facet);
     passes.set(key, pass);
   }
-  const count = (deadline: number) =>
-    withDeadline(pool, deadline, async (client) => {
+  // Past the time, the facets not counted yet stay null.
+  await countWithin(
+    pool,
+    async (client, deadline) => {
       for (const { shared, facets } of passes.values()) {
         if (deadline - Date.now() < LATER_MIN_MS) break;
         await timeoutUntil(client, deadline);
@@ -209,105 +206,9 @@ export async function countRest(
         const pass = q ? { ...shared, q: { ...q, indexComplete: await searchIndexComplete(client, projectId) } } : shared;
         for (const [id, got] of await countOnePass(client, projectId, pass, facets)) counts[id] = shown(id, got, runNames);
       }
-    });
-  try {
-    if (later) await countLater(count, timeLimitMs);
-    else if (timeLimitMs >= LATER_MIN_MS) await count(Date.now() + timeLimitMs);
-  } catch (error) {
-    if (!timedOut(error)) throw error; // past the time: the facets not counted yet stay null
-  }
-  return counts;
-}
-
-/**
- * The completions matching each agreement over the filter's runs (under its
- * success), the filter's other parts kept: from the aggregates when they
- * answer every value, else in one pass over the completions the other parts
- * match, each joined with its case's outcome over the runs (its row in
- * case_outcomes over every run, else its completions in the runs grouped).
- */
-async function agreementChoices(db: pg.ClientBase, projectId: number, filter: CompletionFilter): Promise<Map<string, number>> {
-  const probe = await resolveCompletionFilter(db, projectId, { ...filter, agreement: "paired" });
-  if (!probe?.agreement) return new Map(AGREEMENTS.map((value) => [value, 0]));
-  const { agreement, ...others } = probe;
-  const fromAggregates = await Promise.all(AGREEMENTS.map((value) => aggregateCount(db, projectId, { ...others, agreement: { ...agreement, value } })));
-  if (fromAggregates.every((n) => n !== null)) return new Map(AGREEMENTS.map((value, i) => [value, fromAggregates[i]!]));
-  const { values, bind } = parameters();
-  const policy = policySql(others.judge, bind);
-  const runs = [...new Set(agreement.runs)];
-  const outcomes =
-    agreement.everyRun && (policy.counted || agreement.success === "intent")
-      ? `SELECT o.case_id, o.runs, o.${OUTCOME_SUCCESS[agreement.success]} AS k FROM case_outcomes o WHERE o.project_id = ${bind(projectId)}`
-      : `SELECT a.case_id, count(*) AS runs, count(*) FILTER (WHERE ${policy.success(agreement.success, "a")}) AS k
-           FROM completions a WHERE a.project_id = ${bind(projectId)} AND a.run_id = ANY(${bind(runs)}::int4[]) GROUP BY a.case_id`;
-  const n = bind(runs.length);
-  const { rows } = await db.query<Record<string, number>>(
-    `SELECT ${AGREEMENTS.map((value) => `count(*) FILTER (WHERE o.runs = ${n} AND ${OUTCOME_AGREEMENT[value]("o.k", "o.runs")})::float8 AS "${value}"`).join(", ")}
-       FROM completions c JOIN (${outcomes}) o ON o.case_id = c.case_id
-      WHERE ${completionWhere(projectId, others, bind, "set")}`,
-    values,
+    },
+    options,
   );
-  return new Map(AGREEMENTS.map((value) => [value, rows[0]![value]!]));
-}
-
-/**
- * The completions matching "succeeds in run R" for each of the project's
- * runs, the filter's other parts kept: from the aggregates when they answer
- * every run, else in one pass joining each completion the other parts match
- * with its case's succeeding completions.
- */
-async function winnerChoices(db: pg.ClientBase, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<Map<string, number>> {
-  const names = [...runNames.values()];
-  const counted = await Promise.all(
-    names.map(async (name) => {
-      const resolved = await resolveCompletionFilter(db, projectId, { ...filter, winner: [name] });
-      return resolved ? aggregateCount(db, projectId, resolved) : 0;
-    }),
-  );
-  if (counted.every((n) => n !== null)) return new Map(names.map((name, i) => [name, counted[i]!]));
-  const others = await resolveCompletionFilter(db, projectId, { ...filter, winner: undefined });
-  if (!others) return new Map(names.map((name) => [name, 0]));
-  const { values, bind } = parameters();
-  const success = policySql(others.judge, bind).success(filter.success ?? "system", "w");
-  const { rows } = await db.query<{ run_id: number; n: number }>(
-    `SELECT w.run_id, count(*)::float8 AS n
-       FROM completions c JOIN completions w ON w.project_id = c.project_id AND w.case_id = c.case_id AND ${success}
-      WHERE ${completionWhere(projectId, others, bind, "set")}
-      GROUP BY w.run_id`,
-    values,
-  );
-  const byRun = new Map(rows.map((row) => [Number(row.run_id), row.n]));
-  return new Map([...runNames].map(([id, name]) => [name, byRun.get(id) ?? 0]));
-}
-
-/**
- * Counts beside the values of the one-value filters "across the runs" and
- * "succeeds in run": for each value, the completions the filter matches with
- * that value chosen and its other filters kept (agreementChoices,
- * winnerChoices), in one read-only snapshot within `timeLimitMs`; a filter
- * whose values were not counted in time is null. `runNames`: the project's
- * run ids to names. With `later`, the count waits its turn (./later.ts).
- */
-export async function countChoices(
-  pool: pg.Pool,
-  projectId: number,
-  filter: CompletionFilter,
-  runNames: Map<number, string>,
-  { timeLimitMs = LATER_TIME_LIMIT_MS, later = false }: { timeLimitMs?: number; later?: boolean } = {},
-): Promise<ChoiceCounts> {
-  const counts: ChoiceCounts = { agreement: null, winner: null };
-  const count = (deadline: number) =>
-    withDeadline(pool, deadline, async (client) => {
-      counts.agreement = await agreementChoices(client, projectId, filter);
-      await timeoutUntil(client, deadline);
-      counts.winner = await winnerChoices(client, projectId, filter, runNames);
-    });
-  try {
-    if (later) await countLater(count, timeLimitMs);
-    else if (timeLimitMs >= LATER_MIN_MS) await count(Date.now() + timeLimitMs);
-  } catch (error) {
-    if (!timedOut(error)) throw error; // past the time: what was not counted yet stays null
-  }
   return counts;
 }
 

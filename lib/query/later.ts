@@ -61,3 +61,25 @@ export async function withDeadline<T>(pool: pg.Pool, deadline: number, work: (cl
 export function timedOut(error: unknown): boolean {
   return (error as { code?: string }).code === "57014";
 }
+
+/** How a count after the page runs: its time limit, and whether it waits its turn among the pages' (countLater). */
+export interface LaterOptions {
+  timeLimitMs?: number;
+  later?: boolean;
+}
+
+/**
+ * Runs `work` in one read-only snapshot (withDeadline) within `timeLimitMs`,
+ * in its turn with `later`. `work` records what it counts as it goes; past
+ * the time (or given up) it simply stops, and what it had not counted stays
+ * as it was. Any other error is thrown.
+ */
+export async function countWithin(pool: pg.Pool, work: (client: pg.PoolClient, deadline: number) => Promise<void>, { timeLimitMs = LATER_TIME_LIMIT_MS, later = false }: LaterOptions = {}): Promise<void> {
+  const count = (deadline: number) => withDeadline(pool, deadline, (client) => work(client, deadline));
+  try {
+    if (later) await countLater(count, timeLimitMs);
+    else if (timeLimitMs >= LATER_MIN_MS) await count(Date.now() + timeLimitMs);
+  } catch (error) {
+    if (!timedOut(error)) throw error;
+  }
+}

@@ -12,7 +12,8 @@ import { outcomeCount, pairCount, winnerCount } from "../../lib/query/aggregate-
 import { countCompletions, listCompletions, matchingFilter, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { exactCountLater, matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
-import { countChoices, FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
+import { FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
+import { countChoices } from "../../lib/query/choices";
 import type { ProjectContext } from "../../lib/projects";
 import { completionListQuerySchema, type CompletionFilter, type CompletionSort } from "../../lib/validations/filters";
 import type { RecordInput } from "../../lib/validations/record";
