@@ -201,30 +201,40 @@ describe("the aggregates stay exact", () => {
     );
   }, 120_000);
 
-  it("when two transactions move verdicts of the same cases at once: the second waits for the first and adds to what it committed", async () => {
+  /** Twelve cases each answered by runs a and b, both pending. */
+  async function twoRunProject() {
     const project = await freshProject(TWO_INTENTS);
     const cases = Array.from({ length: 12 }, (_, no) => ({ no, intent: "get_refund", tags: [], runs: { a: "pending" as const, b: "pending" as const } }));
     await withTransaction((client) => storeRecords(client, project, records(cases).map((r) => recordSchema.parse(r))));
-    const moveRun = (run: string, verdict: string) =>
-      `UPDATE completions c SET policy_verdict = '${verdict}', policy_guideline_version = 1 FROM runs r
-        WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = '${run}'`;
-    const first = await db.pool.connect();
-    const second = await db.pool.connect();
+    return project;
+  }
+  /** An UPDATE of run `run`'s completions (`set`: its SET list). */
+  const updateRun = (run: string, set: string) =>
+    `UPDATE completions c SET ${set} FROM runs r WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = '${run}'`;
+  /** Runs `first` in an open transaction, then `second` in another, which must wait on a lock until the first commits. */
+  async function secondWaitsForFirst(projectId: number, first: string, second: string): Promise<void> {
+    const one = await db.pool.connect();
+    const two = await db.pool.connect();
     try {
-      await first.query("BEGIN");
-      await first.query(moveRun("a", "pass"), [project.id]);
-      await second.query("BEGIN");
-      const { rows: me } = await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-      const moving = second.query(moveRun("b", "fail"), [project.id]);
+      await one.query("BEGIN");
+      await one.query(first, [projectId]);
+      await two.query("BEGIN");
+      const { rows: me } = await two.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      const moving = two.query(second, [projectId]);
       // The second writer's trigger reaches the cases the first holds, and waits there.
       await expect.poll(async () => (await db.pool.query<{ waiting: boolean }>("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1", [me[0]!.pid])).rows[0]?.waiting, { timeout: 20_000 }).toBe(true);
-      await first.query("COMMIT");
+      await one.query("COMMIT");
       await moving;
-      await second.query("COMMIT");
+      await two.query("COMMIT");
     } finally {
-      first.release();
-      second.release();
+      one.release();
+      two.release();
     }
+  }
+
+  it("when two transactions move verdicts of the same cases at once: the second waits for the first and adds to what it committed", async () => {
+    const project = await twoRunProject();
+    await secondWaitsForFirst(project.id, updateRun("a", "policy_verdict = 'pass', policy_guideline_version = 1"), updateRun("b", "policy_verdict = 'fail', policy_guideline_version = 1"));
     // Every case: one pass (run a) and one fail (run b), which a writer reading the cases before the other committed would have lost.
     const { rows: split } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM case_outcomes WHERE project_id = $1 AND policy_pass = 1 AND policy_fail = 1 AND policy_split = 1", [project.id]);
     expect(split[0]!.n).toBe(12);
@@ -232,27 +242,9 @@ describe("the aggregates stay exact", () => {
   });
 
   it("when one transaction moves completions' ground truth alone and another the verdicts of the same cases: the second waits and counts what the first committed", async () => {
-    const project = await freshProject(TWO_INTENTS);
-    const cases = Array.from({ length: 12 }, (_, no) => ({ no, intent: "get_refund", tags: [], runs: { a: "pending" as const, b: "pending" as const } }));
-    await withTransaction((client) => storeRecords(client, project, records(cases).map((r) => recordSchema.parse(r))));
-    const inRun = (run: string) => `FROM runs r WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = '${run}'`;
-    const first = await db.pool.connect();
-    const second = await db.pool.connect();
-    try {
-      await first.query("BEGIN");
-      // No verdict moves, so case_outcomes' trigger takes no lock: completion_outcome_counts' trigger locks the cases itself.
-      await first.query(`UPDATE completions c SET expected_intent = 'cancel_order' ${inRun("a")}`, [project.id]);
-      await second.query("BEGIN");
-      const { rows: me } = await second.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
-      const moving = second.query(`UPDATE completions c SET policy_verdict = 'pass', policy_guideline_version = 1 ${inRun("b")}`, [project.id]);
-      await expect.poll(async () => (await db.pool.query<{ waiting: boolean }>("SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1", [me[0]!.pid])).rows[0]?.waiting, { timeout: 20_000 }).toBe(true);
-      await first.query("COMMIT");
-      await moving;
-      await second.query("COMMIT");
-    } finally {
-      first.release();
-      second.release();
-    }
+    const project = await twoRunProject();
+    // No verdict moves in the first, so case_outcomes' trigger takes no lock for it: case_keys_lock_update locks its cases.
+    await secondWaitsForFirst(project.id, updateRun("a", "expected_intent = 'cancel_order'"), updateRun("b", "policy_verdict = 'pass', policy_guideline_version = 1"));
     await expectExact(project.id);
   });
 
