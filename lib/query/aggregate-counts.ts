@@ -9,8 +9,9 @@
  * case-level filters (agreement, winner) are not among its keys; an
  * agreement over every run comes from case_outcome_counts (with
  * per-completion filters, and its facets, from completion_outcome_counts:
- * outcomeCount, outcomeCountBy), and two runs' agreement or one run's winner
- * from run_pair_counts (pairCount, winnerCount, and their facets pairCountBy,
+ * outcomeCount, outcomeCountBy; with one run's winner, agreementCount and
+ * agreementCountBy), and two runs' agreement or one run's winner from
+ * run_pair_counts (pairCount, winnerCount, and their facets pairCountBy,
  * winnerCountBy).
  */
 import type pg from "pg";
@@ -77,25 +78,74 @@ export async function statsCountBy(db: pg.ClientBase | pg.Pool, projectId: numbe
   return new Map(rows.filter((row) => row.value !== null).map((row) => [row.value!, row.n]));
 }
 
-/** case_outcomes' count of a case's succeeding completions, per kind of success. */
+/** The number of runs an agreement is over when they are every run of the project (no run filter, or one naming every run); else null. */
+function everyRunCount(agreement: NonNullable<ResolvedCompletionFilter["agreement"]>, run: number[] | undefined): number | null {
+  const runs = new Set(agreement.runs).size;
+  return agreement.everyRun && (run === undefined || new Set(run).size === runs) ? runs : null;
+}
 
 /**
- * The cases matching a filter made only of `agreement` over every run of the
- * project (no run filter, or one naming every run), from the
- * trigger-maintained case_outcome_counts: a handful of rows, where the set
- * form groups every completion per case (seconds at a million cases). Each
- * such case has exactly one completion in each of the `runs` runs. Null when
- * the filter is not of that form.
+ * The cases matching an agreement over every run of the project (see
+ * everyRunCount), maybe with one run W's `winner` and a ground truth: each
+ * such case has exactly one completion in each of the `runs` runs, so its
+ * completions are `runs` times its cases. The agreement alone comes from
+ * case_outcome_counts (a handful of rows); with a winner or a ground truth,
+ * from completion_outcome_counts, one completion counted per case: W's
+ * succeeding one, or the first run's. The set form groups every completion
+ * per case instead (seconds at a million cases). This is what a run
+ * comparison's "only B wins" link counts once its run filter is dropped (its
+ * run facet). Null when the filter is not of that form.
  */
 export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: number, filter: ResolvedCompletionFilter): Promise<{ cases: number; runs: number } | null> {
-  const { agreement, run, judge, ...others } = filter;
+  const { values, bind } = parameters();
+  const form = agreementForm(projectId, filter, bind);
+  if (!form) return null;
+  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM ${form.from} WHERE ${form.where}`, values);
+  return { cases: rows[0]!.n, runs: form.runs };
+}
+
+/** agreementCount's aggregate and condition; `s` the completion counted for each case (completion_outcome_counts) where there is one. */
+function agreementForm(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): { from: string; where: string; runs: number; perCase: boolean } | null {
+  const { agreement, run, judge, winner, expectedIntent, ...others } = filter;
   // The aggregates hold the counted verdicts; a judge is left in a filter (matchingFilter) only where a policy verdict is read.
   if (!agreement || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
-  const runs = new Set(agreement.runs).size;
-  if (!agreement.everyRun || (run !== undefined && new Set(run).size !== runs)) return null;
-  const condition = OUTCOME_AGREEMENT[agreement.value](OUTCOME_SUCCESS[agreement.success], "runs");
-  const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM case_outcome_counts WHERE project_id = $1 AND runs = $2 AND ${condition}`, [projectId, runs]);
-  return { cases: rows[0]!.n, runs };
+  const runs = everyRunCount(agreement, run);
+  if (runs === null) return null;
+  const winners = winner && [...new Set(winner.runs)];
+  if (winner && (winners!.length !== 1 || winner.success !== agreement.success)) return null;
+  if (!winners && !expectedIntent) {
+    return { from: "case_outcome_counts", where: `project_id = ${bind(projectId)} AND runs = ${bind(runs)} AND ${OUTCOME_AGREEMENT[agreement.value](OUTCOME_SUCCESS[agreement.success], "runs")}`, runs, perCase: false };
+  }
+  const where = [
+    statsWhere(projectId, definedOnly({ run: [winners?.[0] ?? agreement.runs[0]!], expectedIntent }), bind),
+    `s.runs = ${bind(runs)}`,
+    OUTCOME_AGREEMENT[agreement.value](`s.${OUTCOME_SUCCESS[agreement.success]}`, "s.runs"),
+    ...(winner ? [SUCCESS_SQL[winner.success]("s")] : []),
+  ];
+  return { from: "completion_outcome_counts s", where: where.join(" AND "), runs, perCase: true };
+}
+
+/**
+ * Completions by run or by ground truth for a filter of agreementCount's
+ * form: each of its cases has one completion in every run, all of the case's
+ * ground truth. Undefined for another facet or filter (with a winner, the
+ * other runs' completions are not in the row counted per case).
+ */
+export async function agreementCountBy(db: pg.ClientBase | pg.Pool, projectId: number, by: StatsGroup, filter: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
+  if (by !== "run" && by !== "expectedIntent") return undefined;
+  const { values, bind } = parameters();
+  const form = agreementForm(projectId, filter, bind);
+  if (!form?.perCase || !filter.agreement) return undefined;
+  if (by === "run") {
+    const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM ${form.from} WHERE ${form.where}`, values);
+    const cases = rows[0]!.n;
+    return new Map(cases > 0 ? [...new Set(filter.agreement.runs)].map((id) => [String(id), cases]) : []);
+  }
+  const { rows } = await db.query<{ value: string; n: number }>(
+    `SELECT s.expected_intent AS value, sum(s.n)::float8 * ${bind(form.runs)} AS n FROM ${form.from} WHERE ${form.where} GROUP BY 1 HAVING sum(s.n) > 0`,
+    values,
+  );
+  return new Map(rows.map((row) => [row.value, row.n]));
 }
 
 /**
@@ -107,8 +157,8 @@ export async function agreementCount(db: pg.ClientBase | pg.Pool, projectId: num
 function outcomeWhere(projectId: number, filter: ResolvedCompletionFilter, bind: Bind): string | null {
   const { agreement, run, judge, expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess, ...others } = filter;
   if (!agreement || judge !== undefined || Object.values(others).some((value) => value !== undefined)) return null;
-  const runs = new Set(agreement.runs).size;
-  if (!agreement.everyRun || (run !== undefined && new Set(run).size !== runs)) return null;
+  const runs = everyRunCount(agreement, run);
+  if (runs === null) return null;
   const perCompletion = definedOnly({ expectedIntent, predictedIntent, intentVerdict, policyVerdict, systemSuccess });
   return `${statsWhere(projectId, perCompletion, bind)} AND s.runs = ${bind(runs)} AND ${OUTCOME_AGREEMENT[agreement.value](`s.${OUTCOME_SUCCESS[agreement.success]}`, "s.runs")}`;
 }

@@ -9,7 +9,8 @@
  * of rows whatever the data size; what a run comparison links to (two runs
  * and an agreement over them) comes from run_pair_counts the same way, one
  * run's winner alone from both (winnerCountBy), and an agreement over every
- * run from completion_outcome_counts (outcomeCountBy).
+ * run from completion_outcome_counts (outcomeCountBy; with one run's winner,
+ * the run and ground-truth facets: agreementCountBy).
  * Text search and the other case-level filters need the matching
  * completions read: every such facet is counted in one pass over them
  * (countRest), under a time limit. The page shows the aggregates' counts at
@@ -19,7 +20,7 @@
 import type pg from "pg";
 import type { CompletionFilter } from "../validations/filters";
 import type { ChoiceCounts, ChoiceId } from "./choices";
-import { outcomeCountBy, pairCountBy, statsCountable, statsCountBy, winnerCountBy } from "./aggregate-counts";
+import { agreementCountBy, outcomeCountBy, pairCountBy, statsCountable, statsCountBy, winnerCountBy } from "./aggregate-counts";
 import { searchIndexComplete } from "../search/match";
 import { countWithin, LATER_MIN_MS, timeoutUntil, type LaterOptions } from "./later";
 import { completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
@@ -72,7 +73,12 @@ async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id
   if (others.judge !== undefined && POLICY_FACETS.has(id)) return undefined;
   const matching = matchingFilter(others);
   if (statsCountable(matching)) return statsCountBy(db, projectId, id, matching);
-  return (await pairCountBy(db, projectId, id, matching)) ?? (await winnerCountBy(db, projectId, id, matching)) ?? (await outcomeCountBy(db, projectId, id, matching));
+  return (
+    (await pairCountBy(db, projectId, id, matching)) ??
+    (await winnerCountBy(db, projectId, id, matching)) ??
+    (await outcomeCountBy(db, projectId, id, matching)) ??
+    (await agreementCountBy(db, projectId, id, matching))
+  );
 }
 
 /** A facet left to count from the completions, with the other filters it counts under. */

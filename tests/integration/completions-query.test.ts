@@ -8,7 +8,7 @@ import type pg from "pg";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
-import { outcomeCount, pairCount, winnerCount } from "../../lib/query/aggregate-counts";
+import { agreementCount, outcomeCount, pairCount, winnerCount } from "../../lib/query/aggregate-counts";
 import { countCompletions, listCompletions, matchingFilter, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { exactCountLater, matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
@@ -559,6 +559,43 @@ describe("facet counts", () => {
     // Over some of the runs, or with a tag: not of that form.
     for (const filter of [{ run: ["run-a", "run-b"], agreement: "disagree", intentVerdict: ["wrong"] }, { agreement: "disagree", tag: ["vip"] }] satisfies CompletionFilter[]) {
       expect(await outcomeCount(db.pool, project.id, matchingFilter((await resolveCompletionFilter(db.pool, project.id, filter))!)), JSON.stringify(filter)).toBeNull();
+    }
+  });
+
+  it("any agreement over every run with one run's winner (a comparison's link without its run filter), maybe a ground truth: count, cases, run and ground-truth facets from the aggregates", async () => {
+    const names = await runNames();
+    const filterArbitrary = fc
+      .record({
+        agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
+        success: fc.constantFrom("system", "intent", "policy" as const),
+        winner: fc.constantFrom(...RUNS),
+        everyRunNamed: fc.boolean(),
+        expectedIntent: pick(INTENTS),
+      })
+      .map(({ everyRunNamed, winner, ...rest }) =>
+        Object.fromEntries(Object.entries({ ...rest, winner: [winner], run: everyRunNamed ? [...RUNS] : undefined }).filter(([, v]) => v !== undefined)) as CompletionFilter,
+      );
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        const keys = expectedKeys(filter);
+        expect(await agreementCount(db.pool, project.id, matchingFilter((await resolveCompletionFilter(db.pool, project.id, filter))!))).not.toBeNull();
+        expect(await countCompletions(db.pool, project.id, filter)).toBe(keys.length);
+        expect(await countCases(db.pool, project.id, filter)).toBe(new Set(keys.map((key) => key.slice(0, key.lastIndexOf("/")))).size);
+        // No time for counting from the completions: the run and ground-truth facets come from the aggregates.
+        const got = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 0 });
+        const want = expectedFacets(filter);
+        for (const id of ["run", "expectedIntent"] as const) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+      }),
+      { numRuns: 60 },
+    );
+    // The run comparison's "only B wins" link: its run facet is of that form, the others of run_pair_counts' form.
+    const onlyB: CompletionFilter = { run: ["run-a", "run-b"], agreement: "disagree", success: "system", winner: ["run-b"] };
+    expect((await facetStages(db.pool, project.id, onlyB, names)).slow).toEqual([]);
+    const got = await facetCounts(db.pool, project.id, onlyB, names, { timeLimitMs: 0 });
+    for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(expectedFacets(onlyB)[id]) });
+    // Two winners, or a per-completion filter beside the winner: not of that form.
+    for (const filter of [{ agreement: "disagree", winner: ["run-a", "run-b"] }, { agreement: "disagree", winner: ["run-a"], intentVerdict: ["wrong"] }] satisfies CompletionFilter[]) {
+      expect(await agreementCount(db.pool, project.id, matchingFilter((await resolveCompletionFilter(db.pool, project.id, filter))!)), JSON.stringify(filter)).toBeNull();
     }
   });
 
