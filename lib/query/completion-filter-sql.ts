@@ -8,7 +8,8 @@
 import type pg from "pg";
 import { GRADER } from "../judging/counted";
 import { SUCCESS_SQL } from "../metrics/queries";
-import type { Agreement, CompletionFilter, SuccessKind } from "../validations/filters";
+import { INTENT_VERDICTS, type IntentVerdict } from "../grading/intent";
+import { POLICY_VERDICTS, type Agreement, type CompletionFilter, type PolicyVerdict, type SuccessKind } from "../validations/filters";
 import { searchIndexComplete, searchPredicate, type ResolvedSearch } from "../search/match";
 
 /** Binds a value as the next query parameter and returns its placeholder. */
@@ -98,12 +99,51 @@ export function dependsOnPolicy(filter: ResolvedCompletionFilter): boolean {
   );
 }
 
+/** Each kind of success as the intent or policy verdicts of one completion: those that succeed, and those that do not. */
+const SUCCESS_VERDICTS: { intent: Record<"succeed" | "fail", readonly IntentVerdict[]>; policy: Record<"succeed" | "fail", readonly PolicyVerdict[]> } = {
+  intent: { succeed: ["correct"], fail: ["wrong", "format_error"] },
+  policy: { succeed: ["pass"], fail: ["fail", "pending"] },
+};
+
+/**
+ * An agreement over one run X (a run filter naming X alone) asks about the
+ * case's only completion in X, which is the completion itself: it exists
+ * (`paired`), succeeds (`allSucceed`), fails (`allFail`), or never
+ * (`disagree`). So the filter is the same with the agreement written as
+ * per-completion filters on X, which the aggregates count where the
+ * agreement's grouping of the run's completions per case reads them all
+ * (seconds at a million cases). Nothing matching is an empty run list. The
+ * filter itself when its agreement is over more runs, or it has none.
+ */
+function oneRunAgreement(filter: ResolvedCompletionFilter): ResolvedCompletionFilter {
+  const { agreement, ...rest } = filter;
+  const runs = agreement && [...new Set(agreement.runs)];
+  if (!agreement || runs!.length !== 1) return filter;
+  const within: ResolvedCompletionFilter = { ...rest, run: runs };
+  const nothing: ResolvedCompletionFilter = { ...rest, run: [] };
+  if (agreement.value === "paired") return within;
+  if (agreement.value === "disagree") return nothing;
+  const succeed = agreement.value === "allSucceed";
+  if (agreement.success === "system") {
+    return rest.systemSuccess !== undefined && rest.systemSuccess !== succeed ? nothing : { ...within, systemSuccess: succeed };
+  }
+  const side = succeed ? "succeed" : "fail";
+  if (agreement.success === "intent") {
+    const wanted = SUCCESS_VERDICTS.intent[side];
+    return { ...within, intentVerdict: (rest.intentVerdict ?? INTENT_VERDICTS).filter((v) => wanted.includes(v)) };
+  }
+  const wanted = SUCCESS_VERDICTS.policy[side];
+  return { ...within, policyVerdict: (rest.policyVerdict ?? POLICY_VERDICTS).filter((v) => wanted.includes(v)) };
+}
+
 /**
  * The filter as far as which completions match: without its judge when no
  * predicate reads a policy verdict, so that counting it can still use the
  * aggregates (the judge then only changes the verdicts shown).
  */
 export function matchingFilter(filter: ResolvedCompletionFilter): ResolvedCompletionFilter {
+  const within = oneRunAgreement(filter);
+  if (within !== filter) return matchingFilter(within);
   if (filter.judge === undefined || dependsOnPolicy(filter)) return filter;
   const { judge: _judge, ...rest } = filter;
   return rest;

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseCursorSchema, countCases, listCaseRows, type CaseRow } from "../../lib/query/case-rows";
 import { agreementCount, outcomeCount, pairCount, winnerCount } from "../../lib/query/aggregate-counts";
-import { countCompletions, listCompletions, matchingFilter, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
+import { aggregateCount, countCompletions, listCompletions, matchingFilter, resolveCompletionFilter, type CompletionListItem } from "../../lib/query/completions";
 import { exactCountLater, matchCountWithin } from "../../lib/query/match-count";
 import { decodeCursor } from "../../lib/query/cursor";
 import { FACET_IDS, facetCounts, facetStages, type FacetId } from "../../lib/query/facets";
@@ -241,6 +241,15 @@ describe("completion filters", () => {
     ["every run passes policy", { agreement: "allSucceed", success: "policy" }],
     ["every run fails the system", { agreement: "allFail", success: "system" }],
     ["every run fails on intent", { agreement: "allFail", success: "intent" }],
+    // Over one run: the case's only completion in it is the completion itself (counted as per-completion filters).
+    ["one run paired: the run's completions", { run: ["run-a"], agreement: "paired" }],
+    ["one run disagreeing with itself: nothing", { run: ["run-b"], agreement: "disagree", success: "intent" }],
+    ["one run succeeding as a system", { run: ["run-c"], agreement: "allSucceed" }],
+    ["one run succeeding as a system, asked for system failures: nothing", { run: ["run-c"], agreement: "allSucceed", systemSuccess: false }],
+    ["one run failing on intent, wrong or correct asked: wrong", { run: ["run-a"], agreement: "allFail", success: "intent", intentVerdict: ["wrong", "correct"] }],
+    ["one run passing policy, one ground truth", { run: ["run-b"], agreement: "allSucceed", success: "policy", expectedIntent: ["get_refund"] }],
+    ["one run failing policy, pending asked", { run: ["run-b"], agreement: "allFail", success: "policy", policyVerdict: ["pending", "pass"] }],
+    ["one run failing, won by another run", { run: ["run-a"], agreement: "allFail", winner: ["run-b"] }],
   ];
   it.each(cases)("%s", async (_name, filter) => {
     const want = expectedKeys(filter);
@@ -597,6 +606,39 @@ describe("facet counts", () => {
     for (const filter of [{ agreement: "disagree", winner: ["run-a", "run-b"] }, { agreement: "disagree", winner: ["run-a"], intentVerdict: ["wrong"] }] satisfies CompletionFilter[]) {
       expect(await agreementCount(db.pool, project.id, matchingFilter((await resolveCompletionFilter(db.pool, project.id, filter))!)), JSON.stringify(filter)).toBeNull();
     }
+  });
+
+  it("any agreement over one run, with per-completion filters, counts and facets exactly from the aggregates (as filters on that run's completions)", async () => {
+    const names = await runNames();
+    const filterArbitrary = fc
+      .record({
+        run: fc.constantFrom(...RUNS),
+        agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
+        success: fc.constantFrom("system", "intent", "policy" as const),
+        expectedIntent: pick(INTENTS),
+        predictedIntent: pick([...INTENTS, "pizza_order"]),
+        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+        policyVerdict: pick(VERDICTS),
+        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+      })
+      .map(({ run, ...rest }) => Object.fromEntries(Object.entries({ ...rest, run: [run] }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary, async (filter) => {
+        const keys = expectedKeys(filter);
+        const resolved = (await resolveCompletionFilter(db.pool, project.id, filter))!;
+        expect(matchingFilter(resolved).agreement).toBeUndefined();
+        // What the counts beside "across the runs" take from the aggregates (countChoices).
+        expect(await aggregateCount(db.pool, project.id, resolved)).toBe(keys.length);
+        expect(await countCompletions(db.pool, project.id, filter)).toBe(keys.length);
+        expect(await countCases(db.pool, project.id, filter)).toBe(new Set(keys.map((key) => key.slice(0, key.lastIndexOf("/")))).size);
+        expect((await facetStages(db.pool, project.id, filter, names)).slow).toEqual([]);
+        // No time for counting from the completions: every facet comes from the aggregates.
+        const got = await facetCounts(db.pool, project.id, filter, names, { timeLimitMs: 0 });
+        const want = expectedFacets(filter);
+        for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("leaves out the facets it must count from the completions when the time is up; the aggregates' facets stay", async () => {
