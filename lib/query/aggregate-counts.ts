@@ -135,11 +135,10 @@ export async function agreementCountBy(db: pg.ClientBase | pg.Pool, projectId: n
   if (by !== "run" && by !== "expectedIntent") return undefined;
   const { values, bind } = parameters();
   const form = agreementForm(projectId, filter, bind);
-  if (!form?.perCase || !filter.agreement) return undefined;
+  if (!form?.perCase) return undefined;
   if (by === "run") {
-    const { rows } = await db.query<{ n: number }>(`SELECT coalesce(sum(n), 0)::float8 AS n FROM ${form.from} WHERE ${form.where}`, values);
-    const cases = rows[0]!.n;
-    return new Map(cases > 0 ? [...new Set(filter.agreement.runs)].map((id) => [String(id), cases]) : []);
+    const { cases } = (await agreementCount(db, projectId, filter))!;
+    return new Map(cases > 0 ? [...new Set(filter.agreement!.runs)].map((id) => [String(id), cases]) : []);
   }
   const { rows } = await db.query<{ value: string; n: number }>(
     `SELECT s.expected_intent AS value, sum(s.n)::float8 * ${bind(form.runs)} AS n FROM ${form.from} WHERE ${form.where} GROUP BY 1 HAVING sum(s.n) > 0`,

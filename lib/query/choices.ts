@@ -29,7 +29,9 @@ async function agreementChoices(db: pg.ClientBase, projectId: number, filter: Co
   const probe = await resolveCompletionFilter(db, projectId, { ...filter, agreement: "paired" });
   if (!probe?.agreement) return new Map(AGREEMENTS.map((value) => [value, 0]));
   const { agreement, ...others } = probe;
-  const fromAggregates = await Promise.all(AGREEMENTS.map((value) => aggregateCount(db, projectId, { ...others, agreement: { ...agreement, value } })));
+  // One after another: the queries share one client (its transaction's snapshot).
+  const fromAggregates: (number | null)[] = [];
+  for (const value of AGREEMENTS) fromAggregates.push(await aggregateCount(db, projectId, { ...others, agreement: { ...agreement, value } }));
   if (fromAggregates.every((n) => n !== null)) return new Map(AGREEMENTS.map((value, i) => [value, fromAggregates[i]!]));
   const { values, bind } = parameters();
   const policy = policySql(others.judge, bind);
@@ -57,12 +59,11 @@ async function agreementChoices(db: pg.ClientBase, projectId: number, filter: Co
  */
 async function winnerChoices(db: pg.ClientBase, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<Map<string, number>> {
   const names = [...runNames.values()];
-  const counted = await Promise.all(
-    names.map(async (name) => {
-      const resolved = await resolveCompletionFilter(db, projectId, { ...filter, winner: [name] });
-      return resolved ? aggregateCount(db, projectId, resolved) : 0;
-    }),
-  );
+  const counted: (number | null)[] = [];
+  for (const name of names) {
+    const resolved = await resolveCompletionFilter(db, projectId, { ...filter, winner: [name] });
+    counted.push(resolved ? await aggregateCount(db, projectId, resolved) : 0);
+  }
   if (counted.every((n) => n !== null)) return new Map(names.map((name, i) => [name, counted[i]!]));
   const others = await resolveCompletionFilter(db, projectId, { ...filter, winner: undefined });
   if (!others) return new Map(names.map((name) => [name, 0]));

@@ -112,8 +112,10 @@ const SUCCESS_VERDICTS: { intent: Record<"succeed" | "fail", readonly IntentVerd
  * (`disagree`). So the filter is the same with the agreement written as
  * per-completion filters on X, which the aggregates count where the
  * agreement's grouping of the run's completions per case reads them all
- * (seconds at a million cases). Nothing matching is an empty run list. The
- * filter itself when its agreement is over more runs, or it has none.
+ * (seconds at a million cases). Nothing matching is an empty run list
+ * (`= ANY('{}')` in SQL; every reader of a run filter takes it as a list, none
+ * as "no filter"). The filter itself when its agreement is over more runs, or
+ * it has none.
  */
 function oneRunAgreement(filter: ResolvedCompletionFilter): ResolvedCompletionFilter {
   const { agreement, ...rest } = filter;
@@ -141,9 +143,8 @@ function oneRunAgreement(filter: ResolvedCompletionFilter): ResolvedCompletionFi
  * predicate reads a policy verdict, so that counting it can still use the
  * aggregates (the judge then only changes the verdicts shown).
  */
-export function matchingFilter(filter: ResolvedCompletionFilter): ResolvedCompletionFilter {
-  const within = oneRunAgreement(filter);
-  if (within !== filter) return matchingFilter(within);
+export function matchingFilter(found: ResolvedCompletionFilter): ResolvedCompletionFilter {
+  const filter = oneRunAgreement(found);
   if (filter.judge === undefined || dependsOnPolicy(filter)) return filter;
   const { judge: _judge, ...rest } = filter;
   return rest;
