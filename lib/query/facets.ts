@@ -20,7 +20,7 @@
 import type pg from "pg";
 import type { CompletionFilter } from "../validations/filters";
 import type { ChoiceCounts, ChoiceId } from "./choices";
-import { agreementCountBy, outcomeCountBy, pairCountBy, statsCountable, statsCountBy, winnerCountBy } from "./aggregate-counts";
+import { agreementCountBy, outcomeCountBy, pairCountBy, statsCountable, statsCountByEach, winnerCountBy } from "./aggregate-counts";
 import { searchIndexComplete } from "../search/match";
 import { countWithin, LATER_MIN_MS, timeoutUntil, type LaterOptions } from "./later";
 import { completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
@@ -68,11 +68,13 @@ const FACET_KEYS: ReadonlySet<string> = new Set<string>(FACET_IDS);
 /** Facets whose values follow from the policy verdict: with one judge's verdicts alone, the aggregates cannot count them. */
 const POLICY_FACETS: ReadonlySet<FacetId> = new Set(["policyVerdict", "systemSuccess"]);
 
-/** Counts per value from completion_counts, or undefined when the other filters are not among its keys. */
-async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, others: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
-  if (others.judge !== undefined && POLICY_FACETS.has(id)) return undefined;
-  const matching = matchingFilter(others);
-  if (statsCountable(matching)) return statsCountBy(db, projectId, id, matching);
+/** The filter a facet counts under, as the aggregates see it; null when they cannot count it (one judge's policy verdicts). */
+function aggregateFilter(id: FacetId, others: ResolvedCompletionFilter): ResolvedCompletionFilter | null {
+  return others.judge !== undefined && POLICY_FACETS.has(id) ? null : matchingFilter(others);
+}
+
+/** Counts per value from the case-level aggregates (the filters completion_counts counts are grouped in facetStages), or undefined. */
+async function fromAggregates(db: pg.ClientBase | pg.Pool, projectId: number, id: FacetId, matching: ResolvedCompletionFilter): Promise<Map<string, number> | undefined> {
   return (
     (await pairCountBy(db, projectId, id, matching)) ??
     (await winnerCountBy(db, projectId, id, matching)) ??
@@ -157,20 +159,41 @@ export interface FacetStages {
 export async function facetStages(pool: pg.Pool, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<FacetStages> {
   const ready: FacetStages["ready"] = {};
   const slow: SlowFacet[] = [];
-  const resolved = await resolveCompletionFilter(pool, projectId, filter);
-  await Promise.all(
-    FACET_IDS.map(async (id) => {
-      // Resolving again without the facet's own filter: a run facet must not depend on the run filter resolving.
-      const others = id === "run" ? await resolveCompletionFilter(pool, projectId, omit(filter, "run")) : resolved && withoutFacet(resolved, id);
-      if (!others) {
-        ready[id] = new Map();
-        return;
-      }
-      const fast = await fromAggregates(pool, projectId, id, others);
-      if (fast) ready[id] = shown(id, fast, runNames);
-      else slow.push({ id, others });
+  // Resolving again without the facet's own filter: a run facet must not depend on the run filter resolving.
+  const [resolved, withoutRun] = await Promise.all([
+    resolveCompletionFilter(pool, projectId, filter),
+    filter.run === undefined ? null : resolveCompletionFilter(pool, projectId, omit(filter, "run")),
+  ]);
+  // Facets whose filters completion_counts counts, grouped by that filter: one scan each (statsCountByEach).
+  const counted = new Map<string, { matching: ResolvedCompletionFilter; ids: FacetId[] }>();
+  const others: [FacetId, ResolvedCompletionFilter][] = [];
+  for (const id of FACET_IDS) {
+    const own = id === "run" && filter.run !== undefined ? withoutRun : resolved && withoutFacet(resolved, id);
+    if (!own) {
+      ready[id] = new Map();
+      continue;
+    }
+    const matching = aggregateFilter(id, own);
+    if (matching && statsCountable(matching)) {
+      const key = JSON.stringify(matching);
+      const group = counted.get(key) ?? { matching, ids: [] };
+      group.ids.push(id);
+      counted.set(key, group);
+    } else {
+      others.push([id, own]);
+    }
+  }
+  await Promise.all([
+    ...[...counted.values()].map(async ({ matching, ids }) => {
+      for (const [id, counts] of await statsCountByEach(pool, projectId, ids, matching)) ready[id] = shown(id, counts, runNames);
     }),
-  );
+    ...others.map(async ([id, own]) => {
+      const matching = aggregateFilter(id, own);
+      const fast = matching && (await fromAggregates(pool, projectId, id, matching));
+      if (fast) ready[id] = shown(id, fast, runNames);
+      else slow.push({ id, others: own });
+    }),
+  ]);
   return { ready, slow };
 }
 
