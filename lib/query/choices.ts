@@ -59,14 +59,12 @@ async function agreementChoices(db: pg.ClientBase, projectId: number, filter: Co
  */
 async function winnerChoices(db: pg.ClientBase, projectId: number, filter: CompletionFilter, runNames: Map<number, string>): Promise<Map<string, number>> {
   const names = [...runNames.values()];
-  const counted: (number | null)[] = [];
-  for (const name of names) {
-    const resolved = await resolveCompletionFilter(db, projectId, { ...filter, winner: [name] });
-    counted.push(resolved ? await aggregateCount(db, projectId, resolved) : 0);
-  }
-  if (counted.every((n) => n !== null)) return new Map(names.map((name, i) => [name, counted[i]!]));
   const others = await resolveCompletionFilter(db, projectId, { ...filter, winner: undefined });
   if (!others) return new Map(names.map((name) => [name, 0]));
+  // Each run's "succeeds in run", as resolving `winner` with its name makes it (runNames holds the project's runs).
+  const counted: (number | null)[] = [];
+  for (const id of runNames.keys()) counted.push(await aggregateCount(db, projectId, { ...others, winner: { projectId, runs: [id], success: filter.success ?? "system" } }));
+  if (counted.every((n) => n !== null)) return new Map(names.map((name, i) => [name, counted[i]!]));
   const { values, bind } = parameters();
   const success = policySql(others.judge, bind).success(filter.success ?? "system", "w");
   const { rows } = await db.query<{ run_id: number; n: number }>(
