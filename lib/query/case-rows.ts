@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
 import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
-import { agreementCount, pairCount, statsCount, statsCountable, winnerCount } from "./aggregate-counts";
+import { agreementCount, statsCount, statsCountable } from "./aggregate-counts";
+import { pairCount, winnerCount } from "./pair-counts";
 import { encodeCursor } from "./cursor";
 
 /** A page of cases continues after [sort, case id]; "case" marks it so a completion cursor is never taken for one. */

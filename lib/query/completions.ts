@@ -12,7 +12,8 @@
  */
 import type pg from "pg";
 import type { IntentVerdict } from "../grading/intent";
-import { agreementCount, outcomeCount, pairCount, statsCount, statsCountable, winnerCount } from "./aggregate-counts";
+import { agreementCount, outcomeCount, statsCount, statsCountable } from "./aggregate-counts";
+import { pairCount, winnerCount } from "./pair-counts";
 import type { CompletionFilter, CompletionListQuery, CompletionSort, PolicyVerdict } from "../validations/filters";
 import { exactSearchPredicate, type ResolvedSearch } from "../search/match";
 import { encodeCursor } from "./cursor";

@@ -20,7 +20,8 @@
 import type pg from "pg";
 import type { CompletionFilter } from "../validations/filters";
 import type { ChoiceCounts, ChoiceId } from "./choices";
-import { agreementCountBy, outcomeCountBy, pairCountBy, statsCountable, statsCountByEach, winnerCountBy } from "./aggregate-counts";
+import { agreementCountBy, outcomeCountBy, statsCountable, statsCountByEach } from "./aggregate-counts";
+import { pairCountBy, winnerCountBy } from "./pair-counts";
 import { searchIndexComplete } from "../search/match";
 import { countWithin, LATER_MIN_MS, timeoutUntil, type LaterOptions } from "./later";
 import { completionPredicates, completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type PolicySql, type ResolvedCompletionFilter } from "./completions";
