@@ -177,6 +177,16 @@ async function all(filter: CompletionFilter, options: { limit?: number; sort?: C
 
 /** None, or some distinct values of `values`: a filter that may be left out. */
 const pick = <T>(values: readonly T[]) => fc.option(fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: values.length }), { nil: undefined });
+/** Arbitrary values of the per-completion filters the aggregates key, besides the run (each may be left out). */
+const perCompletionFilters = () => ({
+  expectedIntent: pick(INTENTS),
+  predictedIntent: pick([...INTENTS, "pizza_order"]),
+  intentVerdict: pick(["correct", "wrong", "format_error"] as const),
+  policyVerdict: pick(VERDICTS),
+  systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+});
+/** The filter of the parts given, those left out (undefined) dropped. */
+const filterOf = (parts: Record<string, unknown>) => Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as CompletionFilter;
 
 /** The project's run ids to names, as the pages pass them to facetCounts. */
 async function runNames(): Promise<Map<number, string>> {
@@ -292,13 +302,9 @@ describe("completion filters", () => {
         winner: fc.constantFrom(...RUNS),
         run: pick(RUNS),
         success: fc.constantFrom("system", "intent", "policy" as const),
-        expectedIntent: pick(INTENTS),
-        predictedIntent: pick([...INTENTS, "pizza_order"]),
-        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
-        policyVerdict: pick(VERDICTS),
-        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+        ...perCompletionFilters(),
       })
-      .map(({ winner, ...rest }) => Object.fromEntries(Object.entries({ ...rest, winner: [winner] }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+      .map(({ winner, ...rest }) => filterOf({ ...rest, winner: [winner] }));
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (filter) => {
         const keys = expectedKeys(filter);
@@ -349,7 +355,7 @@ describe("completion filters", () => {
     );
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (raw) => {
-        const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter;
+        const filter = filterOf(raw);
         expect(await all(filter)).toEqual(expectedKeys(filter));
         if (filter.q !== undefined) expect(await all(filter, { searchScanRows: 3, limit: 4 })).toEqual(expectedKeys(filter));
         expect(await countCompletions(db.pool, project.id, filter)).toBe(expectedKeys(filter).length);
@@ -443,11 +449,7 @@ describe("facet counts", () => {
   /** Arbitrary values of the per-completion filters completion_counts keys (each may be left out). */
   const aggregatedFilters = () => ({
     run: pick(RUNS),
-    expectedIntent: pick(INTENTS),
-    predictedIntent: pick([...INTENTS, "pizza_order"]),
-    intentVerdict: pick(["correct", "wrong", "format_error"] as const),
-    policyVerdict: pick(VERDICTS),
-    systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+    ...perCompletionFilters(),
   });
   const sorted = (counts: Map<string, number> | null) => (counts === null ? null : [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
 
@@ -480,7 +482,7 @@ describe("facet counts", () => {
     );
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (raw) => {
-        const filter = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter;
+        const filter = filterOf(raw);
         const got = await facetCounts(db.pool, project.id, filter, names);
         const want = expectedFacets(filter);
         for (const id of FACET_IDS) expect({ id, counts: sorted(got[id]) }).toEqual({ id, counts: sorted(want[id]) });
@@ -497,15 +499,11 @@ describe("facet counts", () => {
         agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
         success: fc.constantFrom("system", "intent", "policy" as const),
         winner: fc.constantFrom("none", "first", "second", "both"),
-        expectedIntent: pick(INTENTS),
-        predictedIntent: pick([...INTENTS, "pizza_order"]),
-        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
-        policyVerdict: pick(VERDICTS),
-        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+        ...perCompletionFilters(),
       })
       .map(({ runs, winner, ...rest }): CompletionFilter => {
         const winners = { none: undefined, first: [runs[0]!], second: [runs[1]!], both: runs }[winner];
-        return Object.fromEntries(Object.entries({ ...rest, run: runs, winner: winners }).filter(([, v]) => v !== undefined)) as CompletionFilter;
+        return filterOf({ ...rest, run: runs, winner: winners });
       });
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (filter) => {
@@ -525,7 +523,7 @@ describe("facet counts", () => {
     const names = await runNames();
     const filterArbitrary = fc
       .record({ winner: fc.constantFrom(...RUNS), success: fc.constantFrom("system", "intent", "policy" as const), ...aggregatedFilters() })
-      .map(({ winner, ...rest }) => Object.fromEntries(Object.entries({ ...rest, winner: [winner] }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+      .map(({ winner, ...rest }) => filterOf({ ...rest, winner: [winner] }));
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (filter) => {
         expect((await facetStages(db.pool, project.id, filter, names)).slow).toEqual([]);
@@ -547,13 +545,9 @@ describe("facet counts", () => {
         agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
         success: fc.constantFrom("system", "intent", "policy" as const),
         everyRunNamed: fc.boolean(),
-        expectedIntent: pick(INTENTS),
-        predictedIntent: pick([...INTENTS, "pizza_order"]),
-        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
-        policyVerdict: pick(VERDICTS),
-        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+        ...perCompletionFilters(),
       })
-      .map(({ everyRunNamed, ...rest }) => Object.fromEntries(Object.entries({ ...rest, run: everyRunNamed ? [...RUNS] : undefined }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+      .map(({ everyRunNamed, ...rest }) => filterOf({ ...rest, run: everyRunNamed ? [...RUNS] : undefined }));
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (filter) => {
         expect(await outcomeCount(db.pool, project.id, matchingFilter((await resolveCompletionFilter(db.pool, project.id, filter))!))).not.toBeNull();
@@ -583,7 +577,7 @@ describe("facet counts", () => {
         expectedIntent: pick(INTENTS),
       })
       .map(({ everyRunNamed, winner, ...rest }) =>
-        Object.fromEntries(Object.entries({ ...rest, winner: [winner], run: everyRunNamed ? [...RUNS] : undefined }).filter(([, v]) => v !== undefined)) as CompletionFilter,
+        filterOf({ ...rest, winner: [winner], run: everyRunNamed ? [...RUNS] : undefined }),
       );
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (filter) => {
@@ -616,13 +610,9 @@ describe("facet counts", () => {
         run: fc.constantFrom(...RUNS),
         agreement: fc.constantFrom("paired", "disagree", "allSucceed", "allFail" as const),
         success: fc.constantFrom("system", "intent", "policy" as const),
-        expectedIntent: pick(INTENTS),
-        predictedIntent: pick([...INTENTS, "pizza_order"]),
-        intentVerdict: pick(["correct", "wrong", "format_error"] as const),
-        policyVerdict: pick(VERDICTS),
-        systemSuccess: fc.option(fc.boolean(), { nil: undefined }),
+        ...perCompletionFilters(),
       })
-      .map(({ run, ...rest }) => Object.fromEntries(Object.entries({ ...rest, run: [run] }).filter(([, v]) => v !== undefined)) as CompletionFilter);
+      .map(({ run, ...rest }) => filterOf({ ...rest, run: [run] }));
     await fc.assert(
       fc.asyncProperty(filterArbitrary, async (filter) => {
         const keys = expectedKeys(filter);
@@ -672,7 +662,7 @@ describe("facet counts", () => {
         },
         { requiredKeys: [] },
       )
-      .map((raw) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter)
+      .map((raw) => filterOf(raw))
       // Only filters the aggregates cannot count: text, or a case-level filter over other than two runs, or one with a tag.
       .filter((filter) => filter.q !== undefined || ((filter.agreement !== undefined || filter.winner !== undefined) && (filter.run?.length !== 2 || filter.tag !== undefined)));
     await fc.assert(
@@ -699,7 +689,7 @@ describe("facet counts", () => {
         },
         { requiredKeys: [] },
       )
-      .map((raw) => Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as CompletionFilter);
+      .map((raw) => filterOf(raw));
     // Both ways of counting: the aggregates (no filter, two runs) and the pass over the completions (text, tags).
     const examples: [CompletionFilter][] = [[{}], [{ run: ["run-a", "run-b"], success: "intent" }], [{ q: "refund" }], [{ tag: ["vip"], agreement: "disagree" }]];
     await fc.assert(
