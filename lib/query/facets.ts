@@ -167,7 +167,7 @@ export async function facetStages(pool: pg.Pool, projectId: number, filter: Comp
   ]);
   // Facets whose filters completion_counts counts, grouped by that filter: one scan each (statsCountByEach).
   const counted = new Map<string, { matching: ResolvedCompletionFilter; ids: FacetId[] }>();
-  const others: [FacetId, ResolvedCompletionFilter][] = [];
+  const others: { id: FacetId; own: ResolvedCompletionFilter; matching: ResolvedCompletionFilter | null }[] = [];
   for (const id of FACET_IDS) {
     const own = id === "run" && filter.run !== undefined ? withoutRun : resolved && withoutFacet(resolved, id);
     if (!own) {
@@ -181,15 +181,14 @@ export async function facetStages(pool: pg.Pool, projectId: number, filter: Comp
       group.ids.push(id);
       counted.set(key, group);
     } else {
-      others.push([id, own]);
+      others.push({ id, own, matching });
     }
   }
   await Promise.all([
     ...[...counted.values()].map(async ({ matching, ids }) => {
       for (const [id, counts] of await statsCountByEach(pool, projectId, ids, matching)) ready[id] = shown(id, counts, runNames);
     }),
-    ...others.map(async ([id, own]) => {
-      const matching = aggregateFilter(id, own);
+    ...others.map(async ({ id, own, matching }) => {
       const fast = matching && (await fromAggregates(pool, projectId, id, matching));
       if (fast) ready[id] = shown(id, fast, runNames);
       else slow.push({ id, others: own });
