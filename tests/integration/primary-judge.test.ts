@@ -195,4 +195,31 @@ describe("the table with one judge's verdicts alone (judge=)", () => {
     const rows = await listCaseRows(db.pool, project.id, { filter: completionFilterSchema.parse({ judge: "human" }), limit: 10, sort: "id", after: null }, ["a"]);
     expect(rows.items.map((row) => [row.caseId, row.verdicts.a!.policyVerdict])).toEqual([["c1", "fail"], ["c2", "pass"], ["c3", "pending"]]);
   });
+
+  it("an agreement over the project's one run reads the judge's verdicts too (a condition on each completion, run filter or not)", async () => {
+    const project = await sampleProject();
+    await rubricJob(project);
+    // Counted: c1 pass, c2 pass, c3 fail; human alone: c1 fail, c2 pass, c3 pending (a pending verdict does not succeed).
+    const count = (filter: Record<string, unknown>) => countCompletions(db.pool, project.id, completionFilterSchema.parse(filter));
+    expect(await count({ agreement: "allSucceed", success: "policy" })).toBe(2);
+    expect(await count({ judge: "human", agreement: "allSucceed", success: "policy" })).toBe(1);
+    expect(await count({ judge: "human", agreement: "allFail" })).toBe(2);
+    expect(await count({ judge: "human", run: "a", agreement: "allFail", success: "policy", policyVerdict: ["pending", "pass"] })).toBe(1);
+    expect(await count({ judge: "human", agreement: "disagree" })).toBe(0);
+    expect(await count({ judge: "human", agreement: "paired" })).toBe(3);
+    expect(await countCases(db.pool, project.id, completionFilterSchema.parse({ judge: "human", agreement: "allFail" }))).toBe(2);
+    expect(await countCases(db.pool, project.id, completionFilterSchema.parse({ agreement: "allFail" }))).toBe(1);
+
+    const listed = async (filter: Record<string, unknown>) =>
+      (await listCompletions(db.pool, project.id, completionListQuerySchema.parse(filter))).items.map((item) => [item.caseId, item.policyVerdict]);
+    expect(await listed({ judge: "human", run: "a", agreement: "allFail", success: "policy" })).toEqual([["c1", "fail"], ["c3", "pending"]]);
+    expect(await listed({ agreement: "allFail", success: "policy" })).toEqual([["c3", "fail"]]);
+
+    const facets = async (filter: Record<string, unknown>) => {
+      const got = await facetCounts(db.pool, project.id, completionFilterSchema.parse(filter), new Map(), { timeLimitMs: 60_000 });
+      return { policy: Object.fromEntries(got.policyVerdict!), system: Object.fromEntries(got.systemSuccess!), intent: Object.fromEntries(got.intentVerdict!) };
+    };
+    expect(await facets({ judge: "human", agreement: "allFail" })).toEqual({ policy: { fail: 1, pending: 1 }, system: { false: 2 }, intent: { correct: 2 } });
+    expect(await facets({ agreement: "allFail" })).toEqual({ policy: { fail: 1 }, system: { false: 1 }, intent: { correct: 1 } });
+  });
 });
