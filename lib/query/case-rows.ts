@@ -147,8 +147,11 @@ export async function firstMessages(db: pg.ClientBase | pg.Pool, projectId: numb
   return new Map(rows.map((row) => [row.external_id, row.message]));
 }
 
-/** The cases before and after this one in the table's filter and order (external ids), for next/previous. */
-export async function neighbourCases(db: pg.ClientBase | pg.Pool, projectId: number, externalId: string, filter: CompletionFilter, sort: CompletionSort): Promise<{ previous: string | null; next: string | null }> {
+/**
+ * The cases before and after this one in the table's filter and order (external ids), for next/previous.
+ * A pool, not a client: the two sides are asked at once, each on a connection of its own.
+ */
+export async function neighbourCases(db: pg.Pool, projectId: number, externalId: string, filter: CompletionFilter, sort: CompletionSort): Promise<{ previous: string | null; next: string | null }> {
   const found = await db.query<{ id: number }>("SELECT id FROM cases WHERE project_id = $1 AND external_id = $2", [projectId, externalId]);
   const id = found.rows[0]?.id;
   if (id === undefined) return { previous: null, next: null };

@@ -140,8 +140,8 @@ async function countInbox(db: pg.ClientBase | pg.Pool, projectId: number, runIds
   return rows[0]!.n;
 }
 
-/** The cases before and after this one in the inbox's ranking (external ids), for next/previous. */
-export async function inboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: number, runIds: number[] | undefined, externalId: string): Promise<{ previous: string | null; next: string | null; inInbox: boolean }> {
+/** The cases before and after this one in the inbox's ranking (external ids), for next/previous; a pool, since the two sides of the stored ranking are asked at once. */
+export async function inboxNeighbours(db: pg.Pool, projectId: number, runIds: number[] | undefined, externalId: string): Promise<{ previous: string | null; next: string | null; inInbox: boolean }> {
   if (runIds === undefined) return storedInboxNeighbours(db, projectId, externalId);
   const { values, bind } = parameters();
   const { rows } = await db.query<{ previous: string | null; next: string | null }>(
@@ -159,7 +159,7 @@ export async function inboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: nu
 }
 
 /** Every run's neighbours: the case's own key, then the nearest key on either side, each one index probe (bound values, so the row comparison bounds the index scan). */
-async function storedInboxNeighbours(db: pg.ClientBase | pg.Pool, projectId: number, externalId: string): Promise<{ previous: string | null; next: string | null; inInbox: boolean }> {
+async function storedInboxNeighbours(db: pg.Pool, projectId: number, externalId: string): Promise<{ previous: string | null; next: string | null; inInbox: boolean }> {
   const own = parameters();
   const { rows: [key] } = await db.query<RankedRow>(
     `SELECT r.* FROM (${storedRankingSql(projectId, own.bind)}) r JOIN cases k ON k.project_id = ${own.bind(projectId)} AND k.id = r.case_id WHERE k.external_id = ${own.bind(externalId)}`,
