@@ -6,7 +6,7 @@
  * a self-join), after random sequences of what changes completions: ingested
  * batches (new cases and completions, replaced texts, changed tags and ground
  * truths), ground truths corrected with the texts kept (the grader's
- * re-grade), policy verdicts set in bulk, single completions and whole cases
+ * re-grade), policy verdicts and intent verdicts set in bulk, single completions and whole cases
  * deleted, several statements in one transaction, and a rollback.
  */
 import fc from "fast-check";
@@ -50,6 +50,7 @@ const change = fc.oneof(
     ),
   }),
   fc.record({ kind: fc.constant("verdicts" as const), run: fc.constantFrom(...RUNS), verdict: fc.constantFrom("pass", "fail", "pending"), everyOther: fc.boolean() }),
+  fc.record({ kind: fc.constant("intentVerdicts" as const), run: fc.constantFrom(...RUNS), verdict: fc.constantFrom("correct", "wrong", "format_error"), everyOther: fc.boolean() }),
   fc.record({ kind: fc.constant("deleteCompletion" as const), no: fc.integer({ min: 0, max: 6 }), run: fc.constantFrom(...RUNS) }),
   fc.record({ kind: fc.constant("deleteCase" as const), no: fc.integer({ min: 0, max: 6 }) }),
   fc.record({ kind: fc.constant("correctTruth" as const), no: fc.integer({ min: 0, max: 6 }), intent: fc.constantFrom(...INTENTS) }),
@@ -79,6 +80,17 @@ async function apply(projectId: number, project: Awaited<ReturnType<typeof fresh
       await db.pool.query(
         `UPDATE completions c SET policy_verdict = $3::policy_verdict, policy_guideline_version = coalesce(c.policy_guideline_version, 0) + 1 FROM runs r
           WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = $2 AND ($4 OR c.id % 2 = 0)`,
+        [projectId, step.run, step.verdict, !step.everyOther],
+      );
+      return;
+    case "intentVerdicts":
+      // Intent verdicts moved with the predictions kept (no writer of the product does this alone, but an update may):
+      // to and from a format error, whose prediction some aggregates count as none. Only completions with a
+      // prediction: one without is a format error or an unknown intent, and stays so.
+      await db.pool.query(
+        `UPDATE completions c SET intent_verdict = $3::intent_verdict FROM runs r
+          WHERE c.project_id = $1 AND r.project_id = c.project_id AND r.id = c.run_id AND r.name = $2 AND ($4 OR c.id % 2 = 1)
+            AND c.predicted_intent IS NOT NULL`,
         [projectId, step.run, step.verdict, !step.everyOther],
       );
       return;
