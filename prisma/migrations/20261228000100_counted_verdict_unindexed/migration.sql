@@ -1,0 +1,20 @@
+-- The counted policy verdict is no longer indexed, so that a judge moving it
+-- can update the completion in place (a HOT update: no new index entries)
+-- wherever the row's page has room, as it has once another run's completions
+-- on that page were judged and moved out, or were vacuumed. An indexed
+-- column that changes rules that out: every move wrote a new row version on
+-- another page and six index entries.
+--
+-- What the index served, the trigger-maintained aggregates now answer: every
+-- count and facet of a policy verdict filter (completion_counts and the
+-- others, docs/aggregates.md). A page of rows under such a filter is read in
+-- the table's order through the primary key or another run index, checking
+-- each row's verdict, as for system success, which was never indexed: quick
+-- while matches are common, and reading more rows the rarer they are.
+--
+-- Measured on the judge benchmark's cached re-judge (100,000 verdicts, two
+-- runs, copies of one prepared database, four rounds alternating): 97.6% of
+-- the completions' updates were HOT (none with the index), 15,027 against
+-- 13,362 verdicts/s on average (1.12x), PostgreSQL 104 against 118 us a
+-- verdict, on a slow spell of a 2-core machine.
+DROP INDEX "completions_project_id_run_id_policy_verdict_idx";
