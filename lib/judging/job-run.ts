@@ -44,6 +44,8 @@ interface ScopeJob extends RunOptions {
   scope: CompletionFilter;
   /** The job has recorded errors before (a completion judged now may be one of them). */
   hadErrors: boolean;
+  /** Runs in each batch's transaction before the job's counters move (./jobs.ts: the job's total, on its first start). */
+  beforeProgress?: (client: pg.PoolClient) => Promise<void>;
 }
 
 type Judged = { ok: true; verdict: NewVerdict; asked: boolean } | { ok: false; completionId: number; message: string; asked: true };
@@ -99,7 +101,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
       const errorsBefore = hadErrors;
       const store = async () => {
         if (failure) return;
-        const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore);
+        const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore, job.beforeProgress);
         shared.committedBatch(batch.flatMap((j) => (j.ok && j.verdict.cache ? [j.verdict.key] : [])));
         cancelled ||= counters.status === "cancelled";
         job.onProgress?.({ done: counters.done, errors: counters.errors, total: counters.total, heldAnswers: shared.size });
@@ -153,7 +155,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     const storeHits = (page: LackingTarget[]): Promise<Set<number> | null> => {
       const answerable = page.filter((t) => fixedVerdict(t) === null);
       if (answerable.length === 0) return Promise.resolve(new Set());
-      return storeCacheHits(db, projectId, id, identity, answerable, hadErrors).then(
+      return storeCacheHits(db, projectId, id, identity, answerable, hadErrors, job.beforeProgress).then(
         ({ result, ids }) => {
           cancelled ||= result.status === "cancelled";
           job.onProgress?.({ done: result.done, errors: result.errors, total: result.total, heldAnswers: shared.size });
@@ -208,8 +210,11 @@ interface Stored {
   total: number;
 }
 
+type BeforeProgress = ScopeJob["beforeProgress"];
+
 /** The job's counters after a store: its status (to see a cancel), done, errors, total. */
-async function progress(client: pg.ClientBase, jobId: number, inserted: number, newRequests: number, newErrors: number): Promise<Stored> {
+async function progress(client: pg.PoolClient, jobId: number, inserted: number, newRequests: number, newErrors: number, before: BeforeProgress): Promise<Stored> {
+  await before?.(client);
   const { rows } = await client.query<Stored>(
     "UPDATE judge_jobs SET done = done + $2, errors = errors + $4, requests = requests + $3, updated_at = now() WHERE id = $1 RETURNING status::text, done, errors, total",
     [jobId, inserted, newRequests, newErrors],
@@ -225,9 +230,9 @@ async function clearErrors(client: pg.ClientBase, jobId: number, completionIds: 
 }
 
 /** Stores the judge cache's answers for a page's completions with the job's counters; `ids`: those the cache answered. */
-async function storeCacheHits(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, targets: LackingTarget[], hadErrors: boolean): Promise<StoredVerdicts<Stored>> {
+async function storeCacheHits(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, targets: LackingTarget[], hadErrors: boolean, before: BeforeProgress): Promise<StoredVerdicts<Stored>> {
   const keyed = targets.map((t) => ({ completionId: t.id, key: t.key, guidelineVersion: t.guideline!.version }));
-  return storeCachedVerdicts(db, projectId, judge, keyed, async (client, inserted, ids) => progress(client, jobId, inserted, 0, hadErrors ? -(await clearErrors(client, jobId, ids)) : 0));
+  return storeCachedVerdicts(db, projectId, judge, keyed, async (client, inserted, ids) => progress(client, jobId, inserted, 0, hadErrors ? -(await clearErrors(client, jobId, ids)) : 0, before));
 }
 
 /**
@@ -236,7 +241,7 @@ async function storeCacheHits(db: pg.Pool, projectId: number, jobId: number, jud
  * a completion judged now may be one of them. The counters move by what this
  * batch changed, so batches stored side by side add up.
  */
-async function storeBatch(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, batch: Judged[], newRequests: number, hadErrors: boolean): Promise<Stored> {
+async function storeBatch(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, batch: Judged[], newRequests: number, hadErrors: boolean, before: BeforeProgress): Promise<Stored> {
   const verdicts = batch.flatMap((j) => (j.ok ? [j.verdict] : []));
   const errors = batch.flatMap((j) => (j.ok ? [] : [j]));
   return storeVerdicts(db, projectId, judge, verdicts, async (client, inserted) => {
@@ -252,7 +257,7 @@ async function storeBatch(db: pg.Pool, projectId: number, jobId: number, judge: 
       newErrors += rows.filter((row) => row.fresh).length;
     }
     if (hadErrors) newErrors -= await clearErrors(client, jobId, verdicts.map((v) => v.completionId));
-    return progress(client, jobId, inserted, newRequests, newErrors);
+    return progress(client, jobId, inserted, newRequests, newErrors, before);
   });
 }
 

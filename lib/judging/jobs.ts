@@ -15,12 +15,12 @@
  * inputs, across runs too, without a request).
  */
 import type pg from "pg";
-import { completionFilterSchema } from "../validations/filters";
+import { completionFilterSchema, type CompletionFilter } from "../validations/filters";
 import { judgeJobRequestSchema, type JudgeJobRequest } from "../validations/judging";
 import { JudgeConfigError, resolveJudge, type ResolvedJudge } from "./judges";
 import { judgeScope, type RunOptions } from "./job-run";
 import type { JobRow } from "./job-view";
-import { countLacking } from "./scope";
+import { snapshotNow, type JudgeIdentity } from "./scope";
 
 export { UNKNOWN_INTENT_RATIONALE, type RunOptions } from "./job-run";
 /** First key of the two-key advisory lock a job's runner holds (the second is the job id). */
@@ -108,17 +108,45 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
   const identity = { name: judge.name, version: judge.version };
 
   // The total is counted once, on the first start; a restart keeps it and its counters.
-  if (job.started_at === null) {
-    const total = await countLacking(db, projectId, scope, identity);
-    await db.query("UPDATE judge_jobs SET status = 'running', total = $2, judge_version = $3, started_at = now(), updated_at = now() WHERE id = $1", [id, total, judge.version]);
-  } else {
-    await db.query("UPDATE judge_jobs SET status = 'running', updated_at = now() WHERE id = $1", [id]);
+  if (job.started_at !== null) await db.query("UPDATE judge_jobs SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'queued'", [id]);
+  const counting = job.started_at === null ? await countFromNow(db, projectId, scope, identity) : null;
+  let ended: "done" | "cancelled";
+  try {
+    // Judging starts beside the count; the first batch to be stored waits for it, and records the total with its own counters.
+    const beforeProgress = counting ? (client: pg.PoolClient) => counting.record(client, id, judge.version) : undefined;
+    ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, beforeProgress, ...options });
+    // When no batch was stored (nothing lacked, or a cancel came first), the total is recorded here; else this changes nothing.
+    await counting?.record(db, id, judge.version);
+  } finally {
+    await counting?.settle();
   }
-
-  const ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, ...options });
   if (ended === "cancelled") return;
   const { rows: end } = await db.query<{ errors: number }>("SELECT errors FROM judge_jobs WHERE id = $1", [id]);
   await finish(db, id, end[0]!.errors > 0 ? "failed" : "done", end[0]!.errors > 0 ? `${end[0]!.errors} completions could not be judged` : null);
+}
+
+interface Counting {
+  /** Records the total and marks the job started, once: a no-op after the first transaction that did so committed. */
+  record(db: pg.Pool | pg.ClientBase, id: number, judgeVersion: string): Promise<void>;
+  /** Waits for the count to end and gives its connection back. */
+  settle(): Promise<void>;
+}
+
+/** The scope counted in a snapshot taken now (./scope.ts), beside the judging; recorded by the first transaction that needs it. */
+async function countFromNow(db: pg.Pool, projectId: number, scope: CompletionFilter, judge: JudgeIdentity): Promise<Counting> {
+  const snapshot = await snapshotNow(db);
+  const total = snapshot.countLacking(projectId, scope, judge);
+  return {
+    async record(target, id, judgeVersion) {
+      await target.query(
+        `UPDATE judge_jobs SET status = CASE WHEN status = 'queued' THEN 'running'::judge_job_status ELSE status END,
+                total = $2, judge_version = $3, started_at = now(), updated_at = now()
+          WHERE id = $1 AND started_at IS NULL`,
+        [id, await total, judgeVersion],
+      );
+    },
+    settle: () => total.then(() => undefined, () => undefined).then(() => snapshot.close()),
+  };
 }
 
 async function finish(db: pg.Pool, id: number, status: "done" | "failed", message: string | null): Promise<void> {

@@ -21,7 +21,7 @@
  * guidelines, a few dozen rows.
  */
 import { createHash } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 import { completionWhere, parameters, resolveCompletionFilter, type ResolvedCompletionFilter } from "../query/completions";
 import type { CompletionFilter } from "../validations/filters";
 import type { RubricItem } from "../validations/taxonomy";
@@ -86,7 +86,10 @@ interface CompletionRow {
   unknown_intent: boolean;
 }
 
-async function currentGuidelines(db: pg.Pool, projectId: number): Promise<Map<string, Guideline>> {
+/** A pool, or one client (a snapshot's transaction): on a client the reads of a page go one after another. */
+type Db = pg.Pool | pg.ClientBase;
+
+async function currentGuidelines(db: Db, projectId: number): Promise<Map<string, Guideline>> {
   const { rows } = await db.query<{ id: string; label: string; version: number; policy: string; rubric: RubricItem[] }>(
     `SELECT i.id, i.label, g.version, g.policy, g.rubric FROM intents i
        JOIN policy_guidelines g ON g.project_id = i.project_id AND g.intent_id = i.id AND g.version = i.current_version
@@ -96,13 +99,13 @@ async function currentGuidelines(db: pg.Pool, projectId: number): Promise<Map<st
   return new Map(rows.map((row) => [row.id, { version: row.version, policy: row.policy, rubric: row.rubric ?? [], label: row.label }]));
 }
 
-async function runNames(db: pg.Pool, projectId: number): Promise<Map<number, string>> {
+async function runNames(db: Db, projectId: number): Promise<Map<number, string>> {
   const { rows } = await db.query<{ id: number; name: string }>("SELECT id, name FROM runs WHERE project_id = $1", [projectId]);
   return new Map(rows.map((row) => [row.id, row.name]));
 }
 
 /** One page's cases: external id and the conversation, parsed and as key JSON. */
-async function casesOf(db: pg.Pool, projectId: number, ids: number[]): Promise<Map<number, { externalId: string; messages: JudgeTarget["messages"]; json: string }>> {
+async function casesOf(db: Db, projectId: number, ids: number[]): Promise<Map<number, { externalId: string; messages: JudgeTarget["messages"]; json: string }>> {
   // The page's range of case ids beside the list: a page's cases are mostly consecutive, and with the range the
   // planner reads them by the primary key (0.5 ms for 2,000 of 100,000 or 333,334 cases on PostgreSQL 18), where
   // `id = ANY($2)` alone was planned on PostgreSQL 15 as a scan of every case of the project (41 ms).
@@ -120,7 +123,7 @@ async function casesOf(db: pg.Pool, projectId: number, ids: number[]): Promise<M
 }
 
 /** The keys the judge gave to completions with ids in [first, last]: completion id -> keys. */
-async function keysInRange(db: pg.Pool, projectId: number, judge: string, first: number, last: number): Promise<Map<number, string[]>> {
+async function keysInRange(db: Db, projectId: number, judge: string, first: number, last: number): Promise<Map<number, string[]>> {
   const { rows } = await db.query<{ completion_id: number; cache_key: string }>(
     `SELECT completion_id, cache_key FROM policy_verdicts
       WHERE project_id = $1 AND judge_name = $2 AND completion_id BETWEEN $3 AND $4 AND cache_key IS NOT NULL`,
@@ -142,7 +145,7 @@ interface WalkOptions {
   ids?: number[];
 }
 
-async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletionFilter, judge: JudgeIdentity, options: WalkOptions): AsyncGenerator<LackingTarget[]> {
+async function* walk(db: Db, projectId: number, resolved: ResolvedCompletionFilter, judge: JudgeIdentity, options: WalkOptions): AsyncGenerator<LackingTarget[]> {
   const pageSize = options.pageSize ?? 2000;
   const prefix = judgePrefix(judge);
   const runs = await runNames(db, projectId);
@@ -164,11 +167,11 @@ async function* walk(db: pg.Pool, projectId: number, resolved: ResolvedCompletio
     }
     const first = Number(rows[0]!.id);
     after = Number(rows.at(-1)!.id);
-    const [cases, given, guidelines] = await Promise.all([
-      casesOf(db, projectId, [...new Set(rows.map((row) => Number(row.case_id)))]),
-      keysInRange(db, projectId, judge.name, first, after),
-      currentGuidelines(db, projectId),
-    ]);
+    const caseIds = [...new Set(rows.map((row) => Number(row.case_id)))];
+    const [cases, given, guidelines] =
+      db instanceof pg.Pool
+        ? await Promise.all([casesOf(db, projectId, caseIds), keysInRange(db, projectId, judge.name, first, after), currentGuidelines(db, projectId)])
+        : [await casesOf(db, projectId, caseIds), await keysInRange(db, projectId, judge.name, first, after), await currentGuidelines(db, projectId)];
     const lacking: LackingTarget[] = [];
     for (const row of rows) {
       const c = cases.get(Number(row.case_id))!;
@@ -204,7 +207,7 @@ export async function* lackingVerdicts(db: pg.Pool, projectId: number, filter: C
  * with too, since whether the index was complete holds only for the moment
  * it was asked.
  */
-async function resolveScope(db: pg.Pool, projectId: number, filter: CompletionFilter): Promise<ResolvedCompletionFilter | null> {
+async function resolveScope(db: Db, projectId: number, filter: CompletionFilter): Promise<ResolvedCompletionFilter | null> {
   const resolved = await resolveCompletionFilter(db, projectId, filter);
   if (resolved?.q) resolved.q = { ...resolved.q, indexComplete: false };
   return resolved;
@@ -215,9 +218,9 @@ async function resolveScope(db: pg.Pool, projectId: number, filter: CompletionFi
  * verdict of the judge's current version on the completion's current
  * guideline version (both are in the key): the completions without such a
  * verdict are counted in SQL, and only those with one are read to compare
- * their keys.
+ * their keys. On one client, in that client's snapshot.
  */
-export async function countLacking(db: pg.Pool, projectId: number, filter: CompletionFilter, judge: JudgeIdentity): Promise<number> {
+export async function countLacking(db: Db, projectId: number, filter: CompletionFilter, judge: JudgeIdentity): Promise<number> {
   const resolved = await resolveScope(db, projectId, filter);
   if (!resolved) return 0;
   const { values, bind } = parameters();
@@ -237,4 +240,39 @@ export async function countLacking(db: pg.Pool, projectId: number, filter: Compl
   let total = Number(rows[0]!.n) - ids.length;
   for await (const page of walk(db, projectId, resolved, judge, { ids })) total += page.length;
   return total;
+}
+
+export interface Snapshot {
+  /** countLacking as it would have answered when the snapshot was taken. */
+  countLacking(projectId: number, filter: CompletionFilter, judge: JudgeIdentity): Promise<number>;
+  /** Ends the snapshot's transaction and gives its connection back. */
+  close(): Promise<void>;
+}
+
+/**
+ * A read-only repeatable-read transaction on a connection of its own, its
+ * snapshot taken before this returns: a judge job counts its scope in it
+ * beside its first batches, and every completion it judges meanwhile is
+ * still counted as lacking, as it was at the start.
+ */
+export async function snapshotNow(db: pg.Pool): Promise<Snapshot> {
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    await client.query("SELECT 1"); // the snapshot is taken by the transaction's first statement
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+  return {
+    countLacking: (projectId, filter, judge) => countLacking(client, projectId, filter, judge),
+    close: async () => {
+      try {
+        await client.query("COMMIT");
+        client.release();
+      } catch (error) {
+        client.release(error instanceof Error ? error : true);
+      }
+    },
+  };
 }

@@ -2,9 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { judgeJobView } from "../../lib/judging/job-view";
 import { cancelJudgeJob, createJudgeJob, runJudgeJob } from "../../lib/judging/jobs";
-import { putJudge } from "../../lib/judging/judges";
+import { putJudge, resolveJudge } from "../../lib/judging/judges";
+import { countLacking, snapshotNow } from "../../lib/judging/scope";
 import type { RetryPolicy } from "../../lib/judging/llm";
 import { upsertIntents } from "../../lib/taxonomy/intents";
+import { completionFilterSchema } from "../../lib/validations/filters";
 import { judgeConfigSchema } from "../../lib/validations/judging";
 import { taxonomySchema, type IntentInput } from "../../lib/validations/taxonomy";
 import type { ProjectContext } from "../../lib/projects";
@@ -164,6 +166,23 @@ describe("judge jobs with the LLM judge", () => {
     // The pending verdict stays pending.
     const { rows } = await db.pool.query("SELECT c.policy_verdict FROM completions c JOIN cases cs ON cs.id = c.case_id AND cs.project_id = c.project_id WHERE c.project_id = $1 AND cs.external_id = 'bad'", [project.id]);
     expect(rows).toEqual([{ policy_verdict: "pending" }]);
+  });
+
+  it("counts its scope in a snapshot taken when the job starts, so the verdicts it stores meanwhile are still counted as lacking", async () => {
+    const project = await sampleProject();
+    await llmJudge(project);
+    scripted();
+    const judge = { name: "llm", version: (await resolveJudge(project.id, "llm"))!.version };
+    const scope = completionFilterSchema.parse({ run: ["a"] });
+    const snapshot = await snapshotNow(db.pool);
+    try {
+      const view = await judgeRun(project, "llm", ["a"]);
+      expect(view).toMatchObject({ status: "done", done: 4, total: 4 });
+      expect(await countLacking(db.pool, project.id, scope, judge)).toBe(0);
+      expect(await snapshot.countLacking(project.id, scope, judge)).toBe(4);
+    } finally {
+      await snapshot.close();
+    }
   });
 
   it("counts a completion whose reply was replaced as lacking, though its old verdict is of the same judge and guideline version", async () => {
