@@ -44,8 +44,11 @@ interface ScopeJob extends RunOptions {
   scope: CompletionFilter;
   /** The job has recorded errors before (a completion judged now may be one of them). */
   hadErrors: boolean;
-  /** Runs in each batch's transaction before the job's counters move (./jobs.ts: the job's total, on its first start). */
-  beforeProgress?: (client: pg.PoolClient) => Promise<void>;
+  /**
+   * On a job's first start (./jobs.ts): `ready` is awaited before each batch's transaction begins (the job's
+   * total, counted beside the first pages), and `record` runs in it before the job's counters move.
+   */
+  start?: { ready(): Promise<unknown>; record(client: pg.PoolClient): Promise<void> };
 }
 
 type Judged = { ok: true; verdict: NewVerdict; asked: boolean } | { ok: false; completionId: number; message: string; asked: true };
@@ -101,7 +104,8 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
       const errorsBefore = hadErrors;
       const store = async () => {
         if (failure) return;
-        const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore, job.beforeProgress);
+        await job.start?.ready();
+        const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore, job.start?.record);
         shared.committedBatch(batch.flatMap((j) => (j.ok && j.verdict.cache ? [j.verdict.key] : [])));
         cancelled ||= counters.status === "cancelled";
         job.onProgress?.({ done: counters.done, errors: counters.errors, total: counters.total, heldAnswers: shared.size });
@@ -155,7 +159,8 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     const storeHits = (page: LackingTarget[]): Promise<Set<number> | null> => {
       const answerable = page.filter((t) => fixedVerdict(t) === null);
       if (answerable.length === 0) return Promise.resolve(new Set());
-      return storeCacheHits(db, projectId, id, identity, answerable, hadErrors, job.beforeProgress).then(
+      const stored = Promise.resolve(job.start?.ready()).then(() => storeCacheHits(db, projectId, id, identity, answerable, hadErrors, job.start?.record));
+      return stored.then(
         ({ result, ids }) => {
           cancelled ||= result.status === "cancelled";
           job.onProgress?.({ done: result.done, errors: result.errors, total: result.total, heldAnswers: shared.size });
@@ -210,7 +215,7 @@ interface Stored {
   total: number;
 }
 
-type BeforeProgress = ScopeJob["beforeProgress"];
+type BeforeProgress = ((client: pg.PoolClient) => Promise<void>) | undefined;
 
 /** The job's counters after a store: its status (to see a cancel), done, errors, total. */
 async function progress(client: pg.PoolClient, jobId: number, inserted: number, newRequests: number, newErrors: number, before: BeforeProgress): Promise<Stored> {

@@ -112,9 +112,10 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
   const counting = job.started_at === null ? await countFromNow(db, projectId, scope, identity) : null;
   let ended: "done" | "cancelled";
   try {
-    // Judging starts beside the count; the first batch to be stored waits for it, and records the total with its own counters.
-    const beforeProgress = counting ? (client: pg.PoolClient) => counting.record(client, id, judge.version) : undefined;
-    ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, beforeProgress, ...options });
+    // Judging starts beside the count; a batch is stored once it is in (so no transaction holds rows while it waits),
+    // and the first one records the total with its own counters.
+    const start = counting && { ready: () => counting.total, record: (client: pg.PoolClient) => counting.record(client, id, judge.version) };
+    ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, start: start ?? undefined, ...options });
     // When no batch was stored (nothing lacked, or a cancel came first), the total is recorded here; else this changes nothing.
     await counting?.record(db, id, judge.version);
   } finally {
@@ -126,6 +127,7 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
 }
 
 interface Counting {
+  total: Promise<number>;
   /** Records the total and marks the job started, once: a no-op after the first transaction that did so committed. */
   record(db: pg.Pool | pg.ClientBase, id: number, judgeVersion: string): Promise<void>;
   /** Waits for the count to end and gives its connection back. */
@@ -136,7 +138,9 @@ interface Counting {
 async function countFromNow(db: pg.Pool, projectId: number, scope: CompletionFilter, judge: JudgeIdentity): Promise<Counting> {
   const snapshot = await snapshotNow(db);
   const total = snapshot.countLacking(projectId, scope, judge);
+  total.catch(() => undefined); // a failed count fails the batches that await it; it is not left unhandled meanwhile
   return {
+    total,
     async record(target, id, judgeVersion) {
       await target.query(
         `UPDATE judge_jobs SET status = CASE WHEN status = 'queued' THEN 'running'::judge_job_status ELSE status END,
