@@ -8,7 +8,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { IntentVerdict } from "../grading/intent";
 import { COMPLETION_SORTS, type CompletionFilter, type CompletionSort, type PolicyVerdict } from "../validations/filters";
-import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, type ResolvedCompletionFilter } from "./completions";
+import { completionWhere, matchingFilter, parameters, policySql, resolveCompletionFilter, unindexedNoneMatch, type ResolvedCompletionFilter } from "./completions";
 import { agreementCount, statsCount, statsCountable } from "./aggregate-counts";
 import { pairCount, winnerCount } from "./pair-counts";
 import { encodeCursor } from "./cursor";
@@ -84,7 +84,7 @@ export async function countCases(db: pg.ClientBase | pg.Pool, projectId: number,
 /** One page of cases matching the filter, with the shown runs' verdicts (`runs`: names, in column order). */
 export async function listCaseRows(db: pg.ClientBase | pg.Pool, projectId: number, query: CaseRowQuery, runs: readonly string[]): Promise<CaseRowPage> {
   const filter = await resolveCompletionFilter(db, projectId, query.filter);
-  if (!filter) return { items: [], nextCursor: null };
+  if (!filter || (await unindexedNoneMatch(db, projectId, filter))) return { items: [], nextCursor: null };
   const { values, bind } = parameters();
   const where = completionWhere(projectId, filter, bind);
   const direction = DIRECTION[query.sort];
