@@ -215,7 +215,7 @@ interface Stored {
   total: number;
 }
 
-type BeforeProgress = ((client: pg.PoolClient) => Promise<void>) | undefined;
+type BeforeProgress = NonNullable<ScopeJob["start"]>["record"] | undefined;
 
 /** The job's counters after a store: its status (to see a cancel), done, errors, total. */
 async function progress(client: pg.PoolClient, jobId: number, inserted: number, newRequests: number, newErrors: number, before: BeforeProgress): Promise<Stored> {

@@ -114,8 +114,8 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
   try {
     // Judging starts beside the count; a batch is stored once it is in (so no transaction holds rows while it waits),
     // and the first one records the total with its own counters.
-    const start = counting && { ready: () => counting.total, record: (client: pg.PoolClient) => counting.record(client, id, judge.version) };
-    ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, start: start ?? undefined, ...options });
+    const start = counting ? { ready: () => counting.total, record: (client: pg.PoolClient) => counting.record(client, id, judge.version) } : undefined;
+    ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, start, ...options });
     // When no batch was stored (nothing lacked, or a cancel came first), the total is recorded here; else this changes nothing.
     await counting?.record(db, id, judge.version);
   } finally {
