@@ -100,6 +100,27 @@ describe("the LLM judge over a loopback chat-completions server", () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it("keeps the requests in flight within its concurrency, samples included", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const judge = judgeWith(
+      async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inFlight -= 1;
+        return { verdict: "pass", rationale: "ok" };
+      },
+      { samples: 3, concurrency: 2 },
+    );
+    const verdicts = await Promise.all([judge.judge(input), judge.judge(input), judge.judge(input)]);
+    expect(verdicts.map((v) => v.agreement)).toEqual([1, 1, 1]);
+    expect(server.requests).toHaveLength(9);
+    expect(judge.requests).toBe(9);
+    expect(most).toBe(2);
+    judge.close();
+  });
+
   it("takes the majority of several samples and records the agreement", async () => {
     const judge = judgeWith((_, i) => (i === 1 ? { verdict: "fail", rationale: "no" } : { verdict: "pass", rationale: "yes" }), { samples: 3 });
     expect(await judge.judge(input)).toEqual({ verdict: "pass", rationale: "yes", agreement: 2 / 3 });

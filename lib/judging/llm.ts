@@ -12,6 +12,7 @@
  * tie fails); `agreement` is the majority's share.
  */
 import OpenAI, { APIConnectionError, APIError } from "openai";
+import PQueue from "p-queue";
 import pRetry, { AbortError } from "p-retry";
 import { z } from "zod";
 import { keepAliveFetch } from "../net/keep-alive-fetch";
@@ -118,6 +119,9 @@ export function createLlmJudge(config: LlmJudgeConfig, retry: RetryPolicy = DEFA
   // Connections are kept open and reused (lib/net/keep-alive-fetch.ts says why not the global fetch).
   const http = keepAliveFetch();
   const client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey || "none", timeout: config.timeoutMs, maxRetries: 0, fetch: http.fetch });
+  // `concurrency` bounds the requests in flight, whatever asks: a job's completions and each one's samples.
+  // A wait before a retry (Retry-After, backoff) holds no place.
+  const inFlight = new PQueue({ concurrency: config.concurrency });
   let requests = 0;
   let format = 0;
 
@@ -125,13 +129,15 @@ export function createLlmJudge(config: LlmJudgeConfig, retry: RetryPolicy = DEFA
     for (;;) {
       const used = format;
       const responseFormat = FORMATS[used];
-      requests += 1;
       try {
-        return await client.chat.completions.create({
-          model: config.model,
-          messages: [{ role: "user", content: prompt }],
-          ...(config.temperature === null ? {} : { temperature: config.temperature }),
-          ...(responseFormat ? { response_format: responseFormat } : {}),
+        return await inFlight.add(() => {
+          requests += 1;
+          return client.chat.completions.create({
+            model: config.model,
+            messages: [{ role: "user", content: prompt }],
+            ...(config.temperature === null ? {} : { temperature: config.temperature }),
+            ...(responseFormat ? { response_format: responseFormat } : {}),
+          });
         });
       } catch (error) {
         const refused = error instanceof APIError && (error.status === 400 || error.status === 422);
