@@ -22,7 +22,7 @@ export interface JudgeWorker {
   stop(): Promise<void>;
 }
 
-export async function startJudgeWorker(options: { db?: pg.Pool; log?: (line: string) => void; sweepMs?: number; jobsAtOnce?: number; retry?: RetryPolicy } = {}): Promise<JudgeWorker> {
+export async function startJudgeWorker(options: { db?: pg.Pool; log?: (line: string) => void; sweepMs?: number; retry?: RetryPolicy } = {}): Promise<JudgeWorker> {
   const db = options.db ?? pool();
   const log = options.log ?? (() => undefined);
   const boss = new PgBoss({
