@@ -3,13 +3,14 @@ import { PasswordForm } from "@/components/auth/password-form";
 import { Notice } from "@/components/notice";
 import { requireUser, visibleProjects } from "@/lib/auth/access";
 import { auth } from "@/lib/auth/server";
+import { enumParam, parseSearchParams } from "@/lib/url-state";
 import { signOutEverywhere } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const welcome = (await searchParams).welcome === "1";
+  const { welcome } = parseSearchParams({ welcome: enumParam(["0", "1"], "0") }, await searchParams);
   const ctx = await (await auth()).$context;
   const hasPassword = Boolean((await ctx.internalAdapter.findCredentialAccount(user.id))?.password);
   const projects = await visibleProjects(user);
@@ -21,7 +22,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           Signed in as <strong className="font-medium text-ink">{user.email}</strong>
           {user.isAdmin ? " (instance admin)" : ""}.
         </p>
-        {welcome && !hasPassword ? <Notice>Welcome. Choose a password so that you can sign in again without a link.</Notice> : null}
+        {welcome === "1" && !hasPassword ? <Notice>Welcome. Choose a password so that you can sign in again without a link.</Notice> : null}
       </div>
       <div className="space-y-2">
         <h2 className="text-lg font-semibold">Projects</h2>

@@ -15,6 +15,7 @@ import { recentJudgeJobs } from "@/lib/judging/job-view";
 import { listJudges } from "@/lib/judging/judges";
 import { DEFAULT_PROMPT_TEMPLATE } from "@/lib/judging/prompt";
 import { listRuns, verdictJudges } from "@/lib/metrics/queries";
+import { parseSearchParams, textParam } from "@/lib/url-state";
 import { PROMPT_VARIABLES, RUBRIC_JUDGE_NAME, type JudgeListItem } from "@/lib/validations/judging";
 import { cancelJob, savePrimaryJudge, saveJudge, startJudgeJob } from "./actions";
 
@@ -29,8 +30,8 @@ function duration(seconds: number | null): string {
 }
 
 /** `?edit=NAME`: the LLM judge the settings form changes; anything else falls back to adding one, and says why. */
-function editedJudge(raw: string | string[] | undefined, judges: JudgeListItem[]): { judge: JudgeListItem | null; notice: string | null } {
-  if (typeof raw !== "string" || raw === "") return { judge: null, notice: null };
+function editedJudge(raw: string | undefined, judges: JudgeListItem[]): { judge: JudgeListItem | null; notice: string | null } {
+  if (raw === undefined) return { judge: null, notice: null };
   const judge = judges.find((each) => each.kind === "openai" && each.name === raw);
   if (judge) return { judge, notice: null };
   return { judge: null, notice: raw === RUBRIC_JUDGE_NAME ? "The rubric judge is built in and has no settings to change: the form adds a new LLM judge." : "There is no LLM judge of that name here: the form adds a new one." };
@@ -43,7 +44,7 @@ export default async function JudgesPage({ params, searchParams }: { params: Pro
   const [judges, jobs, runs, counting] = await Promise.all([listJudges(project.id), recentJudgeJobs(pool(), project.id), listRuns(pool(), project.id), verdictJudges(pool(), project.id)]);
   const lead = atLeast(role, "lead");
   const admin = atLeast(role, "admin");
-  const editing = admin ? editedJudge((await searchParams).edit, judges) : { judge: null, notice: null };
+  const editing = admin ? editedJudge(parseSearchParams({ edit: textParam(200) }, await searchParams).edit, judges) : { judge: null, notice: null };
   const active = jobs.some((job) => job.status === "queued" || job.status === "running");
   return (
     <section className="space-y-8">
