@@ -20,6 +20,8 @@ export interface JobRow {
   message: string | null;
   created_at: Date;
   started_at: Date | null;
+  resumed_at: Date | null;
+  done_at_resume: number;
   finished_at: Date | null;
 }
 
@@ -47,11 +49,12 @@ export async function recentJudgeJobs(db: pg.Pool, projectId: number, limit = 20
   });
 }
 
-/** Progress, rate and ETA of a job row. */
+/** Progress, rate and ETA of a job row: the rate of its latest start, so that time the job lay idle before a restart does not count. */
 function viewOf(job: JobRow, failed: JudgeJobView["failed"]): JudgeJobView {
   const end = job.finished_at ?? new Date();
-  const seconds = job.started_at ? (end.getTime() - job.started_at.getTime()) / 1000 : 0;
-  const rate = seconds > 0 ? job.done / seconds : null;
+  const since = job.resumed_at ?? job.started_at;
+  const seconds = since ? (end.getTime() - since.getTime()) / 1000 : 0;
+  const rate = seconds > 0 ? (job.done - (job.resumed_at ? job.done_at_resume : 0)) / seconds : null;
   const left = job.total - job.done - job.errors;
   return {
     id: job.id,

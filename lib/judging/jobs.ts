@@ -108,7 +108,14 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
   const identity = { name: judge.name, version: judge.version };
 
   // The total is counted once, on the first start; a restart keeps it and its counters.
-  if (job.started_at !== null) await db.query("UPDATE judge_jobs SET status = 'running', updated_at = now() WHERE id = $1 AND status = 'queued'", [id]);
+  if (job.started_at !== null) {
+    await db.query(
+      `UPDATE judge_jobs SET status = CASE WHEN status = 'queued' THEN 'running'::judge_job_status ELSE status END,
+              resumed_at = now(), done_at_resume = done, updated_at = now()
+        WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id],
+    );
+  }
   const counting = job.started_at === null ? await countFromNow(db, projectId, scope, identity) : null;
   let ended: "done" | "cancelled";
   try {
@@ -144,7 +151,7 @@ async function countFromNow(db: pg.Pool, projectId: number, scope: CompletionFil
     async record(target, id, judgeVersion) {
       await target.query(
         `UPDATE judge_jobs SET status = CASE WHEN status = 'queued' THEN 'running'::judge_job_status ELSE status END,
-                total = $2, judge_version = $3, started_at = now(), updated_at = now()
+                total = $2, judge_version = $3, started_at = now(), resumed_at = now(), done_at_resume = 0, updated_at = now()
           WHERE id = $1 AND started_at IS NULL`,
         [id, await total, judgeVersion],
       );

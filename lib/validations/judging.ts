@@ -163,7 +163,7 @@ export const judgeJobSchema = z.object({
   done: z.number().int().meta({ description: "Of those, judged (verdicts stored)." }),
   errors: z.number().int().meta({ description: "Completions the judge could not judge (no verdict stored for them)." }),
   requests: z.number().int().meta({ description: "Requests sent to the judge's endpoint." }),
-  rate: z.number().nullable().meta({ description: "Completions per second since the job started." }),
+  rate: z.number().nullable().meta({ description: "Completions per second since the job last started (a restart starts the count again)." }),
   etaSeconds: z.number().nullable(),
   failed: z.array(z.object({ completionId: z.number().int(), case: z.string(), run: z.string(), message: z.string() })).meta({ description: "The first 100 failures." }),
   message: z.string().nullable(),

@@ -367,7 +367,26 @@ describe("a judge job across a restart", () => {
     // at most the batch being filled, two being stored (50 each) and the 8 requests in flight.
     expect(server.requests.length).toBeGreaterThanOrEqual(1000);
     expect(server.requests.length).toBeLessThanOrEqual(1000 + 3 * 50 + 8);
+    // The restart is the job's latest start, with what it had stored by then: its rate counts from there.
+    const { rows: marks } = await db.pool.query<{ resumed: boolean; done_at_resume: number }>("SELECT resumed_at > started_at AS resumed, done_at_resume FROM judge_jobs WHERE id = $1", [id]);
+    expect(marks[0]).toEqual({ resumed: true, done_at_resume: stopped.done });
   }, 180_000);
+
+  it("a resumed job's rate and ETA count from its restart, not the time it lay idle before", async () => {
+    const project = await freshProject(TWO_INTENTS, "judge");
+    // Started an hour ago with 100 verdicts stored when the app went down; restarted 10 s ago, 100 more since.
+    const { rows } = await db.pool.query<{ id: number }>(
+      `INSERT INTO judge_jobs (project_id, judge_name, judge_version, scope, status, total, done, started_at, resumed_at, done_at_resume)
+       VALUES ($1, 'rubric', '1', '{"run": ["a"]}', 'running', 1000, 200, now() - interval '1 hour', now() - interval '10 seconds', 100) RETURNING id`,
+      [project.id],
+    );
+    const view = (await judgeJobView(db.pool, project.id, rows[0]!.id))!;
+    // 100 verdicts in 10 s (and a little more by the time it is read): 10/s, 800 left, 80 s.
+    expect(view.rate).toBeGreaterThan(9);
+    expect(view.rate).toBeLessThanOrEqual(10);
+    expect(view.etaSeconds).toBeGreaterThanOrEqual(80);
+    expect(view.etaSeconds).toBeLessThan(90);
+  });
 });
 
 describe("judged verdicts and ingestion", () => {
