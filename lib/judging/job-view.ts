@@ -52,9 +52,9 @@ export async function recentJudgeJobs(db: pg.Pool, projectId: number, limit = 20
 /** Progress, rate and ETA of a job row: the rate of its latest start, so that time the job lay idle before a restart does not count. */
 function viewOf(job: JobRow, failed: JudgeJobView["failed"]): JudgeJobView {
   const end = job.finished_at ?? new Date();
-  const since = job.resumed_at ?? job.started_at;
+  const since = job.resumed_at ?? job.started_at; // no resumed_at: a job started before it was recorded, done_at_resume 0
   const seconds = since ? (end.getTime() - since.getTime()) / 1000 : 0;
-  const rate = seconds > 0 ? (job.done - (job.resumed_at ? job.done_at_resume : 0)) / seconds : null;
+  const rate = seconds > 0 ? (job.done - job.done_at_resume) / seconds : null;
   const left = job.total - job.done - job.errors;
   return {
     id: job.id,
