@@ -236,6 +236,34 @@ describe("a judge job over several batches", () => {
     // Run pairs (a,b) and (b,c) always differ, (a,c) never: 1,500 cases x 2 pairs, half of them pass-fail in run order.
     expect(pairs[0]!.n).toBe(1500);
   }, 120_000);
+
+  it("moves the counted verdicts in place: every completion and case outcome keeps its page", async () => {
+    const project = await freshProject(TWO_INTENTS, "judge");
+    const padding = "We will look into it and write back to you with what we find. ".repeat(5);
+    await ingest(project, Array.from({ length: 300 }, (_, i) => ({
+      case: { id: `p${i}`, messages: message(`cancel ${i}`), expectedIntent: "cancel_order" },
+      completions: ["a", "b", "c"].map((run, r) => ({ run, model: "m", text: completionText("cancel_order", `${(i + r) % 2 ? "Done; the $4.99 fee applies." : "Done."} ${padding}(${i})`) })),
+    })));
+    // Where each row is: (page, line). An update that finds no room on its page writes the new version elsewhere.
+    const places = async () => {
+      const { rows } = await db.pool.query<{ kind: string; id: string; page: string; verdict: string }>(
+        `SELECT 'completion' AS kind, id::text, (ctid::text::point)[0]::text AS page, policy_verdict::text AS verdict FROM completions WHERE project_id = $1
+         UNION ALL
+         SELECT 'outcome', case_id::text, (ctid::text::point)[0]::text, policy_pass::text FROM case_outcomes WHERE project_id = $1`,
+        [project.id],
+      );
+      return rows;
+    };
+    const before = await places();
+    const { rows: full } = await db.pool.query<{ pages: number }>("SELECT count(DISTINCT (ctid::text::point)[0])::int AS pages FROM completions WHERE project_id = $1", [project.id]);
+    expect(full[0]!.pages).toBeGreaterThan(20); // enough rows to fill many pages
+    expect(await judgeRun(project, "rubric", ["a", "b", "c"])).toMatchObject({ status: "done", done: 900 });
+    const after = await places();
+    expect(after.filter((row) => row.kind === "completion" && row.verdict === "pending")).toEqual([]);
+    const page = (rows: typeof before) => new Map(rows.map((row) => [`${row.kind} ${row.id}`, row.page]));
+    const was = page(before);
+    expect([...page(after)].filter(([key, at]) => was.get(key) !== at)).toEqual([]);
+  }, 60_000);
 });
 
 describe("identical inputs on different pages of one job", () => {
