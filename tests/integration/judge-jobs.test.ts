@@ -244,7 +244,7 @@ describe("a judge job over several batches", () => {
       case: { id: `p${i}`, messages: message(`cancel ${i}`), expectedIntent: "cancel_order" },
       completions: ["a", "b", "c"].map((run, r) => ({ run, model: "m", text: completionText("cancel_order", `${(i + r) % 2 ? "Done; the $4.99 fee applies." : "Done."} ${padding}(${i})`) })),
     })));
-    // Where each row is: (page, line). An update that finds no room on its page writes the new version elsewhere.
+    // Each row's page (from its ctid). An update that finds no room on its page writes the new version on another.
     const places = async () => {
       const { rows } = await db.pool.query<{ kind: string; id: string; page: string; verdict: string }>(
         `SELECT 'completion' AS kind, id::text, (ctid::text::point)[0]::text AS page, policy_verdict::text AS verdict FROM completions WHERE project_id = $1
@@ -260,6 +260,8 @@ describe("a judge job over several batches", () => {
     expect(await judgeRun(project, "rubric", ["a", "b", "c"])).toMatchObject({ status: "done", done: 900 });
     const after = await places();
     expect(after.filter((row) => row.kind === "completion" && row.verdict === "pending")).toEqual([]);
+    // Every case's outcome moved too: each has a passing completion (the replies above alternate).
+    expect(after.filter((row) => row.kind === "outcome" && row.verdict === "0")).toEqual([]);
     const page = (rows: typeof before) => new Map(rows.map((row) => [`${row.kind} ${row.id}`, row.page]));
     const was = page(before);
     expect([...page(after)].filter(([key, at]) => was.get(key) !== at)).toEqual([]);

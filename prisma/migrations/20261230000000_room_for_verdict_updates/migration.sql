@@ -1,19 +1,23 @@
 -- Room on each page for a new version of every row, so that moving a counted
--- verdict (a judge job, a new primary judge, a regrade) updates the completion
--- and its case's outcome in place: a HOT update, no new index entries, no
--- other page touched. Neither update changes an indexed column, but a page
--- filled by COPY or by inserts has no room, so every such update wrote the new
--- row version on another page and one entry into each of the table's five
--- indexes.
+-- verdict (a judge job, a new primary judge) writes the completion's and its
+-- case outcome's new versions on their own pages. The completion's update
+-- changes no indexed column, so it is HOT (no new index entries, no other
+-- page touched); the outcome's is HOT unless it changes the case's intent or
+-- policy split, which case_outcomes_inbox_idx holds. A page filled by COPY or
+-- by inserts has no room, so nearly every such update wrote the new version
+-- on another page, with entries into the table's indexes (five on
+-- completions, two on case_outcomes).
 --
 -- A judge job updates the rows of its run in batches of up to 2,000, each in
 -- one transaction, so a row's old version is still live while the rest of
 -- its page is updated: a page all of whose rows the batch judges (a run
 -- imported on its own, or every run judged at once) needs room for a second
--- version of each, hence 50.
+-- version of each, hence 50. (A first verdict also sets the guideline version,
+-- a few bytes more, so a page filled to the limit can be a few bytes short for
+-- its last row.)
 --
--- The table takes twice the pages when loaded. It took that anyway after its
--- first re-judge: the new versions went to new pages and the old ones left
+-- Both tables take twice the pages when loaded. Completions took that anyway
+-- after its first re-judge: the new versions went to new pages and the old ones left
 -- their space free once vacuumed, scattered where later updates of the same
 -- rows rarely found it. Existing rows keep their pages until rewritten
 -- (VACUUM FULL completions, case_outcomes); new rows get the room.
