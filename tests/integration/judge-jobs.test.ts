@@ -255,8 +255,7 @@ describe("a judge job over several batches", () => {
       return rows;
     };
     const before = await places();
-    const { rows: full } = await db.pool.query<{ pages: number }>("SELECT count(DISTINCT (ctid::text::point)[0])::int AS pages FROM completions WHERE project_id = $1", [project.id]);
-    expect(full[0]!.pages).toBeGreaterThan(20); // enough rows to fill many pages
+    expect(new Set(before.filter((row) => row.kind === "completion").map((row) => row.page)).size).toBeGreaterThan(20); // enough rows to fill many pages
     expect(await judgeRun(project, "rubric", ["a", "b", "c"])).toMatchObject({ status: "done", done: 900 });
     const after = await places();
     expect(after.filter((row) => row.kind === "completion" && row.verdict === "pending")).toEqual([]);
