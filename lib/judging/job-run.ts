@@ -25,13 +25,7 @@ import { storeCachedVerdicts, storeVerdicts, type NewVerdict, type Stored as Sto
 export const UNKNOWN_INTENT_RATIONALE = "unknown intent";
 /** Verdicts that took requests per stored batch. */
 const FLUSH_EVERY = 50;
-/**
- * Verdicts per stored batch at most, as many as a page holds (./scope.ts):
- * the rubric's second job over 50,000 demo cases x 3 runs (a new guideline
- * version for every intent), on copies of one database, three rounds
- * alternating, stored 38,317, 37,516 and 39,302 verdicts/s in batches of
- * 4,000 against 35,697, 34,278 and 37,494 in batches of 2,000.
- */
+/** Verdicts per stored batch at most: a page's worth (./scope.ts), cheaper per verdict than 2,000 (README, "Judge jobs, measured"). */
 const BATCH_LIMIT = 4000;
 
 export interface RunOptions {

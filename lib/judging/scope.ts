@@ -148,15 +148,10 @@ async function keysOfPage(db: Db, projectId: number, judge: string, ids: number[
 /*
  * Completions read per page. For the LLM judge a page is also what one
  * statement stores from the judge cache (./store.ts), so a fully cached
- * re-judge stores a page per transaction, and a larger page costs less per
- * verdict there. The cached re-judge at 100,000 cases x 2 runs, on copies of
- * one database, alternating four rounds: pages of 4,000 gave 21,680, 25,442,
- * 24,346 and 22,534 verdicts/s against 21,656, 22,726, 22,472 and 21,433 with
- * 2,000 (PostgreSQL 62 to 67 µs a verdict against 66 to 70). Before the
- * verdict moves' last statements were merged (20261231000000), one page's
- * store on one backend took 224 ms for 4,000 against 120 ms for 2,000, and
- * two rounds gave 21,312 and 13,799/s for pages of 8,000 beside 22,960 and
- * 20,373 for 4,000 and 19,498 and 16,232 for 2,000.
+ * re-judge stores a page per transaction: 4,000 cost less per verdict than
+ * 2,000 (PostgreSQL 62 to 67 µs against 66 to 70, alternating on copies of one
+ * database; the README's judge section has the figures), and 8,000 was once
+ * far slower.
  */
 const PAGE_SIZE = 4000;
 
