@@ -3,14 +3,15 @@
  * it): the completions lacking a verdict are read a page ahead, judged (the
  * rubric inline; for the LLM judge, what the judge cache answers is stored
  * from it per page in one statement, and the rest goes through a queue of
- * `concurrency` requests in flight, identical inputs asked once:
- * ./shared-answers.ts) and stored in batches beside the
- * judging, each batch in one transaction with the job's progress. At most
- * two batches, and two pages' cache answers, are being stored at once, side
- * by side (PostgreSQL works on them together; the aggregates' rows they share
- * are locked in one order, so one waits for another there and never
- * deadlocks); judging waits when stores fall behind. A cancel is seen when a batch is stored: the queued requests are
- * dropped, the answers in flight are stored.
+ * `concurrency` requests in flight, identical inputs asked once in a job:
+ * ./shared-answers.ts, and once between jobs running at once: ./claims.ts)
+ * and stored in batches beside the judging, each batch in one transaction
+ * with the job's progress. At most two batches, and two pages' cache answers,
+ * are being stored at once, side by side (PostgreSQL works on them together;
+ * the aggregates' rows they share are locked in one order, so one waits for
+ * another there and never deadlocks); judging waits when stores fall behind.
+ * A cancel is seen when a batch is stored: the queued requests are dropped,
+ * the answers in flight are stored.
  */
 import PQueue from "p-queue";
 import type pg from "pg";
@@ -18,9 +19,11 @@ import type { CompletionFilter } from "../validations/filters";
 import type { ResolvedJudge } from "./judges";
 import { createLlmJudge, JudgeError, type RetryPolicy } from "./llm";
 import { FORMAT_ERROR_RATIONALE, judgeWithRubric } from "./rubric";
+import type { InputClaims } from "./claims";
+import { storeBatch, storeCacheHits, type Judged } from "./job-store";
 import { lackingVerdicts, type LackingTarget } from "./scope";
 import { SharedAnswers } from "./shared-answers";
-import { storeCachedVerdicts, storeVerdicts, type NewVerdict, type Stored as StoredVerdicts } from "./store";
+import type { NewVerdict } from "./store";
 
 export const UNKNOWN_INTENT_RATIONALE = "unknown intent";
 /** Verdicts that took requests per stored batch. */
@@ -49,9 +52,9 @@ interface ScopeJob extends RunOptions {
    * total, counted beside the first pages), and `record` runs in it before the job's counters move.
    */
   start?: { ready(): Promise<unknown>; record(client: pg.PoolClient): Promise<void> };
+  /** Inputs asked by this job, claimed against other jobs asking them at once (./claims.ts). */
+  claims?: InputClaims;
 }
-
-type Judged = { ok: true; verdict: NewVerdict; asked: boolean } | { ok: false; completionId: number; message: string; asked: true };
 
 function fixedVerdict(t: LackingTarget): NewVerdict | null {
   if (t.reply === null) return { completionId: t.id, key: t.key, verdict: "fail", rationale: FORMAT_ERROR_RATIONALE, agreement: null, guidelineVersion: null, cache: false };
@@ -107,6 +110,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
         await job.start?.ready();
         const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore, job.start?.record);
         shared.committedBatch(batch.flatMap((j) => (j.ok && j.verdict.cache ? [j.verdict.key] : [])));
+        await job.claims?.release(batch.map((j) => (j.ok ? j.verdict.key : j.key))); // answered, or failed: either way committed
         cancelled ||= counters.status === "cancelled";
         job.onProgress?.({ done: counters.done, errors: counters.errors, total: counters.total, heldAnswers: shared.size });
       };
@@ -119,6 +123,16 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     // Answers that took requests are stored FLUSH_EVERY at a time (what a crash can cost in requests); the
     // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
     const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
+    // An input another job is asking is waited for (its answer then comes from the cache); meanwhile what this job
+    // holds is stored, so that two jobs waiting for each other's inputs let go of their claims.
+    const waiting = () => {
+      if (buffer.length > 0 && storing.size <= 1) flush();
+    };
+    const ask = async (t: LackingTarget): Promise<Judged> => {
+      const cached = job.claims ? await job.claims.claim(t.key, waiting) : null;
+      if (!cached) return judgeOne.judge(t);
+      return { ok: true, asked: false, verdict: { completionId: t.id, key: t.key, ...cached, guidelineVersion: t.guideline!.version, cache: true } };
+    };
 
     /** Judges (or queues for the judge) what a page still needs; stops early on a cancel or a fault. */
     const judgeTargets = async (targets: readonly LackingTarget[]) => {
@@ -134,7 +148,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
           shared.queue(t.key);
           void queue
             .add(async () => {
-              const judged = forCompletion(await shared.answer(t.key, () => judgeOne.judge(t)), t.id); // awaited before reading `buffer`: a flush may have replaced it meanwhile
+              const judged = forCompletion(await shared.answer(t.key, () => ask(t)), t.id); // awaited before reading `buffer`: a flush may have replaced it meanwhile
               buffer.push(judged);
               if (judged.asked) asked += 1;
               if (full() && storing.size <= 1) void flush();
@@ -201,69 +215,12 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     return cancelled ? "cancelled" : "done";
   } finally {
     judgeOne.close();
+    await job.claims?.releaseAll(); // what was not committed is asked again by whoever needs it
   }
 }
 
 function forCompletion(judged: Judged, completionId: number): Judged {
   return judged.ok ? { ...judged, verdict: { ...judged.verdict, completionId } } : { ...judged, completionId };
-}
-
-interface Stored {
-  status: string;
-  done: number;
-  errors: number;
-  total: number;
-}
-
-type BeforeProgress = NonNullable<ScopeJob["start"]>["record"] | undefined;
-
-/** The job's counters after a store: its status (to see a cancel), done, errors, total. */
-async function progress(client: pg.PoolClient, jobId: number, inserted: number, newRequests: number, newErrors: number, before: BeforeProgress): Promise<Stored> {
-  await before?.(client);
-  const { rows } = await client.query<Stored>(
-    "UPDATE judge_jobs SET done = done + $2, errors = errors + $4, requests = requests + $3, updated_at = now() WHERE id = $1 RETURNING status::text, done, errors, total",
-    [jobId, inserted, newRequests, newErrors],
-  );
-  return rows[0] ?? { status: "cancelled", done: 0, errors: 0, total: 0 };
-}
-
-/** A completion that failed in an earlier attempt of the job and has a verdict now is no longer an error: the errors removed. */
-async function clearErrors(client: pg.ClientBase, jobId: number, completionIds: number[]): Promise<number> {
-  if (completionIds.length === 0) return 0;
-  const { rowCount } = await client.query("DELETE FROM judge_job_errors WHERE job_id = $1 AND completion_id = ANY($2::bigint[])", [jobId, completionIds]);
-  return rowCount ?? 0;
-}
-
-/** Stores the judge cache's answers for a page's completions with the job's counters; `ids`: those the cache answered. */
-async function storeCacheHits(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, targets: LackingTarget[], hadErrors: boolean, before: BeforeProgress): Promise<StoredVerdicts<Stored>> {
-  const keyed = targets.map((t) => ({ completionId: t.id, key: t.key, guidelineVersion: t.guideline!.version }));
-  return storeCachedVerdicts(db, projectId, judge, keyed, async (client, inserted, ids) => progress(client, jobId, inserted, 0, hadErrors ? -(await clearErrors(client, jobId, ids)) : 0, before));
-}
-
-/**
- * Stores one batch with the job's counters and returns them (and whether the
- * job was cancelled meanwhile). `hadErrors`: the job has recorded errors, so
- * a completion judged now may be one of them. The counters move by what this
- * batch changed, so batches stored side by side add up.
- */
-async function storeBatch(db: pg.Pool, projectId: number, jobId: number, judge: { name: string; version: string }, batch: Judged[], newRequests: number, hadErrors: boolean, before: BeforeProgress): Promise<Stored> {
-  const verdicts = batch.flatMap((j) => (j.ok ? [j.verdict] : []));
-  const errors = batch.flatMap((j) => (j.ok ? [] : [j]));
-  return storeVerdicts(db, projectId, judge, verdicts, async (client, inserted) => {
-    let newErrors = 0;
-    if (errors.length > 0) {
-      const { rows } = await client.query<{ fresh: boolean }>(
-        `INSERT INTO judge_job_errors (project_id, job_id, completion_id, message)
-         SELECT $1, $2, x.id, x.message FROM unnest($3::bigint[], $4::text[]) AS x(id, message)
-         ON CONFLICT (job_id, completion_id) DO UPDATE SET message = excluded.message
-         RETURNING (xmax = 0) AS fresh`,
-        [projectId, jobId, errors.map((e) => e.completionId), errors.map((e) => e.message)],
-      );
-      newErrors += rows.filter((row) => row.fresh).length;
-    }
-    if (hadErrors) newErrors -= await clearErrors(client, jobId, verdicts.map((v) => v.completionId));
-    return progress(client, jobId, inserted, newRequests, newErrors, before);
-  });
 }
 
 interface JudgeFunction {
@@ -289,7 +246,7 @@ function judgeFunction(judge: ResolvedJudge, retry: RetryPolicy | undefined): Ju
         const result = await llm.judge({ guideline: g.policy, messages: t.messages, reply: t.reply!, predictedIntent: t.predictedIntent!, intentLabel: g.label });
         return { ok: true, asked: true, verdict: { completionId: t.id, key: t.key, ...result, guidelineVersion: g.version, cache: true } };
       } catch (error) {
-        if (error instanceof JudgeError) return { ok: false, asked: true, completionId: t.id, message: error.message };
+        if (error instanceof JudgeError) return { ok: false, asked: true, completionId: t.id, key: t.key, message: error.message };
         throw error;
       }
     },

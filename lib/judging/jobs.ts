@@ -12,11 +12,13 @@
  * so a run stopped at any point and started again continues where it
  * stopped: what was stored is no longer
  * lacking, and nothing is judged twice (the judge cache answers identical
- * inputs, across runs too, without a request).
+ * inputs, across runs too, without a request; jobs running at once claim the
+ * inputs they ask on the same connection as their lock: ./claims.ts).
  */
 import type pg from "pg";
 import { completionFilterSchema, type CompletionFilter } from "../validations/filters";
 import { judgeJobRequestSchema, type JudgeJobRequest } from "../validations/judging";
+import { InputClaims } from "./claims";
 import { JudgeConfigError, resolveJudge, type ResolvedJudge } from "./judges";
 import { judgeScope, type RunOptions } from "./job-run";
 import type { JobRow } from "./job-view";
@@ -76,21 +78,27 @@ export async function unheldJobs(db: pg.Pool): Promise<number[]> {
  */
 export async function runJudgeJob(db: pg.Pool, id: number, options: RunOptions = {}): Promise<boolean> {
   const lock = await db.connect();
+  let broken: Error | undefined;
   try {
     const { rows: got } = await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS ok", [JOB_LOCK_CLASS, id]);
     if (!got[0]!.ok) return false;
     try {
-      await runHeld(db, id, options);
+      await runHeld(db, id, options, lock);
     } finally {
       await lock.query("SELECT pg_advisory_unlock($1, $2)", [JOB_LOCK_CLASS, id]);
     }
     return true;
+  } catch (error) {
+    // The connection is closed rather than pooled: whatever lock it may still hold goes with it.
+    broken = error instanceof Error ? error : new Error(String(error));
+    throw error;
   } finally {
-    lock.release();
+    lock.release(broken);
   }
 }
 
-async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<void> {
+/** Runs the job whose lock `lock` holds; the job's claims on inputs (./claims.ts) are taken on the same connection. */
+async function runHeld(db: pg.Pool, id: number, options: RunOptions, lock: pg.PoolClient): Promise<void> {
   const { rows } = await db.query<JobRow>("SELECT * FROM judge_jobs WHERE id = $1", [id]);
   const job = rows[0];
   if (!job || (job.status !== "queued" && job.status !== "running")) return;
@@ -122,7 +130,8 @@ async function runHeld(db: pg.Pool, id: number, options: RunOptions): Promise<vo
     // Judging starts beside the count; a batch is stored once it is in (so no transaction holds rows while it waits),
     // and the first one records the total with its own counters.
     const start = counting ? { ready: () => counting.total, record: (client: pg.PoolClient) => counting.record(client, id, judge.version) } : undefined;
-    ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, start, ...options });
+    const claims = new InputClaims(lock, projectId);
+    ended = await judgeScope({ db, jobId: id, projectId, judge, scope, hadErrors: job.errors > 0, start, claims, ...options });
     // When no batch was stored (nothing lacked, or a cancel came first), the total is recorded here; else this changes nothing.
     await counting?.record(db, id, judge.version);
   } finally {

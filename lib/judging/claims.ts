@@ -1,0 +1,100 @@
+/**
+ * Claims on judge inputs across jobs: two jobs running at once (the server's
+ * worker and `ib judge`, or two servers) over runs with the same inputs ask
+ * the judge for each input once between them. Within one job identical
+ * inputs are asked once already (./shared-answers.ts), and an answer in the
+ * judge cache is never asked again; a claim covers the time between, from
+ * just before a request is sent until its answer is committed to the cache.
+ *
+ * A claim is a session-level PostgreSQL advisory lock on the input's key,
+ * taken on the connection the job's runner holds for the whole run (./jobs.ts),
+ * so a process that dies lets go of its claims with its connection, and the
+ * input is asked again by whoever needs it. A job that finds an input claimed
+ * by another waits for that claim to go, then reads the cache: the other
+ * job's answer is there (it lets go only after committing it), or, when the
+ * other job got no answer (a judge error, or it died), this job asks.
+ *
+ * A job holds at most its requests in flight plus the answers not yet
+ * committed (a few batches of 50) as claims; PostgreSQL's lock table holds
+ * `max_locks_per_transaction` x `max_connections` locks in all (6,400 by
+ * default).
+ */
+import PQueue from "p-queue";
+import type pg from "pg";
+import type { CachedVerdict } from "./store";
+
+/** How soon a job looks again at an input another job has claimed: first after 25 ms, then twice as long each time, up to 400 ms. */
+const POLL_FIRST_MS = 25;
+const POLL_MAX_MS = 400;
+
+/** The advisory lock's key: the input key's first 64 bits, mixed with the project's id (each project has its own cache). */
+function lockKey(projectId: number, key: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${key.slice(0, 16)}`) ^ BigInt(projectId)).toString();
+}
+
+export class InputClaims {
+  readonly #client: pg.ClientBase;
+  readonly #projectId: number;
+  /** A client runs one query at a time: the claims' queries take turns. */
+  readonly #turns = new PQueue({ concurrency: 1 });
+  /** Input keys claimed by this job -> their lock keys. */
+  readonly #held = new Map<string, string>();
+
+  constructor(client: pg.ClientBase, projectId: number) {
+    this.#client = client;
+    this.#projectId = projectId;
+  }
+
+  /** Claims held now. */
+  get size(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * Claims `key` for this job. Resolves null when this job holds the claim
+   * and the cache has no answer (the job asks the judge, and lets go with
+   * `release` once the answer or the error is committed), or with the cached
+   * answer, stored by another job meanwhile (nothing is held then). While
+   * another job holds the claim, `waiting` is called and the claim is tried
+   * again, less often as the wait goes on.
+   */
+  async claim(key: string, waiting: () => void): Promise<CachedVerdict | null> {
+    if (this.#held.has(key)) return null;
+    const lock = lockKey(this.#projectId, key);
+    for (let pause = POLL_FIRST_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {
+      const cached = await this.#turns.add(async () => {
+        const { rows } = await this.#client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS got", [lock]);
+        if (!rows[0]!.got) return undefined;
+        // Read after the claim is taken: a job lets go only after its answer committed, so it is seen here.
+        const { rows: answers } = await this.#client.query<CachedVerdict>("SELECT verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = $2", [this.#projectId, key]);
+        if (answers[0]) {
+          await this.#client.query("SELECT pg_advisory_unlock($1::bigint)", [lock]);
+          return answers[0];
+        }
+        this.#held.set(key, lock);
+        return null;
+      });
+      if (cached !== undefined) return cached;
+      waiting();
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** Lets go of these keys' claims (their answers or errors are committed); keys not held are skipped. */
+  async release(keys: Iterable<string>): Promise<void> {
+    const locks: string[] = [];
+    for (const key of keys) {
+      const lock = this.#held.get(key);
+      if (lock === undefined) continue;
+      this.#held.delete(key);
+      locks.push(lock);
+    }
+    if (locks.length === 0) return;
+    await this.#turns.add(() => this.#client.query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k", [locks]));
+  }
+
+  /** Lets go of every claim (the job ends; what was not committed is asked again by whoever needs it). */
+  async releaseAll(): Promise<void> {
+    await this.release([...this.#held.keys()]);
+  }
+}
