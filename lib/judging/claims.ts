@@ -12,7 +12,9 @@
  * input is asked again by whoever needs it. A job that finds an input claimed
  * by another waits for that claim to go, then reads the cache: the other
  * job's answer is there (it lets go only after committing it), or, when the
- * other job got no answer (a judge error, or it died), this job asks.
+ * other job got no answer (a judge error, or it died), this job asks. A job
+ * stores the answers it asked within a second (./job-run.ts), so a wait is
+ * short, and two jobs waiting for each other's inputs both get them.
  *
  * A job holds at most its requests in flight plus the answers not yet
  * committed (a few batches of 50) as claims; PostgreSQL's lock table holds
@@ -32,6 +34,14 @@ function lockKey(projectId: number, key: string): string {
   return BigInt.asIntN(64, BigInt(`0x${key.slice(0, 16)}`) ^ BigInt(projectId)).toString();
 }
 
+/** A claim being tried: resolves with the cached answer, null (claimed), or undefined (another job holds it). */
+interface Attempt {
+  key: string;
+  lock: string;
+  settle(result: CachedVerdict | null | undefined): void;
+  fail(error: unknown): void;
+}
+
 export class InputClaims {
   readonly #client: pg.ClientBase;
   readonly #projectId: number;
@@ -39,6 +49,12 @@ export class InputClaims {
   readonly #turns = new PQueue({ concurrency: 1 });
   /** Input keys claimed by this job -> their lock keys. */
   readonly #held = new Map<string, string>();
+  /**
+   * Claims asked for while the client was busy: tried together on its next
+   * turn, two round trips for all of them (one each cost a job with a fast
+   * judge half its rate).
+   */
+  #attempts: Attempt[] = [];
 
   constructor(client: pg.ClientBase, projectId: number) {
     this.#client = client;
@@ -55,31 +71,40 @@ export class InputClaims {
    * and the cache has no answer (the job asks the judge, and lets go with
    * `release` once the answer or the error is committed), or with the cached
    * answer, stored by another job meanwhile (nothing is held then). While
-   * another job holds the claim, `waiting` is called and the claim is tried
-   * again, less often as the wait goes on.
+   * another job holds the claim, it is tried again, less often as the wait
+   * goes on, until `stop()` says this job no longer needs it: "stopped".
    */
-  async claim(key: string, waiting: () => void): Promise<CachedVerdict | null> {
+  async claim(key: string, stop: () => boolean): Promise<CachedVerdict | null | "stopped"> {
     if (this.#held.has(key)) return null;
     const lock = lockKey(this.#projectId, key);
     for (let pause = POLL_FIRST_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {
-      const cached = await this.#turns.add(async () => {
-        const { rows } = await this.#client.query<{ got: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS got", [lock]);
-        if (!rows[0]!.got) return undefined;
-        // Read after the claim is taken: a job lets go only after its answer committed, so it is seen here.
-        const { rows: answers } = await this.#client.query<CachedVerdict>("SELECT verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = $2", [this.#projectId, key]);
-        if (answers[0]) {
-          await this.#client.query("SELECT pg_advisory_unlock($1::bigint)", [lock]);
-          return answers[0];
-        }
-        this.#held.set(key, lock);
-        return null;
+      const result = await new Promise<CachedVerdict | null | undefined>((settle, fail) => {
+        if (this.#attempts.push({ key, lock, settle, fail }) === 1) void this.#turns.add(() => this.#tryAttempts());
       });
-      if (cached !== undefined) return cached;
-      waiting();
+      if (result !== undefined) return result;
+      if (stop()) return "stopped";
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 
+  /** Tries every claim asked for since the last turn: takes the free ones, then reads the cache for those taken. */
+  async #tryAttempts(): Promise<void> {
+    const attempts = this.#attempts;
+    this.#attempts = [];
+    try {
+      const { rows } = await this.#client.query<{ got: boolean }>({ name: "ib-claim-inputs", text: "SELECT pg_try_advisory_lock(k) AS got FROM unnest($1::bigint[]) WITH ORDINALITY AS x(k, n) ORDER BY n", values: [attempts.map((a) => a.lock)] });
+      const taken = attempts.filter((_, i) => rows[i]!.got);
+      // Read after the claims are taken: a job lets go only after its answer committed, so it is seen here.
+      const { rows: answers } = taken.length === 0 ? { rows: [] } : await this.#client.query<CachedVerdict & { key: string }>({ name: "ib-claimed-answers", text: "SELECT key, verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = ANY($2::text[])", values: [this.#projectId, taken.map((a) => a.key)] });
+      const cached = new Map(answers.map(({ key, ...answer }) => [key, answer]));
+      const answered = taken.filter((a) => cached.has(a.key));
+      if (answered.length > 0) await this.#client.query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k", [answered.map((a) => a.lock)]);
+      for (const a of taken) if (!cached.has(a.key)) this.#held.set(a.key, a.lock);
+      for (const [i, a] of attempts.entries()) a.settle(rows[i]!.got ? (cached.get(a.key) ?? null) : undefined);
+    } catch (error) {
+      for (const a of attempts) a.fail(error);
+    }
+  }
   /** Lets go of these keys' claims (their answers or errors are committed); keys not held are skipped. */
   async release(keys: Iterable<string>): Promise<void> {
     const locks: string[] = [];

@@ -28,6 +28,8 @@ import type { NewVerdict } from "./store";
 export const UNKNOWN_INTENT_RATIONALE = "unknown intent";
 /** Verdicts that took requests per stored batch. */
 const FLUSH_EVERY = 50;
+/** Answers that took requests are stored at least this often, however few: their inputs stay claimed until then (./claims.ts). */
+const HOLD_MS = 1000;
 /** Verdicts per stored batch at most: a page's worth (./scope.ts), cheaper per verdict than 2,000 (README, "Judge jobs, measured"). */
 const BATCH_LIMIT = 4000;
 
@@ -83,117 +85,125 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   const { db, jobId: id, projectId, judge, scope } = job;
   const identity = { name: judge.name, version: judge.version };
   const judgeOne = judgeFunction(judge, job.retry);
-  try {
-    const queue = new PQueue({ concurrency: judge.kind === "openai" ? judge.concurrency : 1 });
-    let buffer: Judged[] = [];
-    let asked = 0; // verdicts in `buffer` that took requests
-    let cancelled = false;
-    let failure: unknown = null;
-    let reported = 0;
-    let hadErrors = job.hadErrors;
-    // Identical inputs in one job are asked once, their answers held only until the judge cache has them.
-    const shared = new SharedAnswers<Judged>();
-
-    /** Batches being stored, each in a transaction of its own (at most two at once). */
-    const storing = new Set<Promise<void>>();
-    const flush = () => {
-      const batch = buffer;
-      buffer = [];
-      asked = 0;
-      const sent = judgeOne.requests();
-      const newRequests = sent - reported;
-      reported = sent;
-      hadErrors ||= batch.some((j) => !j.ok);
-      const errorsBefore = hadErrors;
-      const store = async () => {
+  const queue = new PQueue({ concurrency: judge.kind === "openai" ? judge.concurrency : 1 });
+  /** Batches being stored, each in a transaction of its own (at most two at once). */
+  const storing = new Set<Promise<void>>();
+  let buffer: Judged[] = [];
+  let asked = 0; // verdicts in `buffer` that took requests
+  let cancelled = false;
+  let failure: unknown = null;
+  let reported = 0;
+  let hadErrors = job.hadErrors;
+  // Identical inputs in one job are asked once, their answers held only until the judge cache has them.
+  const shared = new SharedAnswers<Judged | null>();
+  const flush = () => {
+    const batch = buffer;
+    buffer = [];
+    asked = 0;
+    const sent = judgeOne.requests();
+    const newRequests = sent - reported;
+    reported = sent;
+    hadErrors ||= batch.some((j) => !j.ok);
+    const errorsBefore = hadErrors;
+    const store = async () => {
+      try {
         if (failure) return;
         await job.start?.ready();
         const counters = await storeBatch(db, projectId, id, identity, batch, newRequests, errorsBefore, job.start?.record);
         shared.committedBatch(batch.flatMap((j) => (j.ok && j.verdict.cache ? [j.verdict.key] : [])));
-        await job.claims?.release(batch.map((j) => (j.ok ? j.verdict.key : j.key))); // answered, or failed: either way committed
         cancelled ||= counters.status === "cancelled";
         job.onProgress?.({ done: counters.done, errors: counters.errors, total: counters.total, heldAnswers: shared.size });
-      };
-      const stored = store().catch((error: unknown) => {
-        failure ??= error;
-      });
-      storing.add(stored);
-      void stored.finally(() => storing.delete(stored));
-    };
-    // Answers that took requests are stored FLUSH_EVERY at a time (what a crash can cost in requests); the
-    // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
-    const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
-    // An input another job is asking is waited for (its answer then comes from the cache); meanwhile what this job
-    // holds is stored, so that two jobs waiting for each other's inputs let go of their claims.
-    const waiting = () => {
-      if (buffer.length > 0 && storing.size <= 1) flush();
-    };
-    const ask = async (t: LackingTarget): Promise<Judged> => {
-      const cached = job.claims ? await job.claims.claim(t.key, waiting) : null;
-      if (!cached) return judgeOne.judge(t);
-      return { ok: true, asked: false, verdict: { completionId: t.id, key: t.key, ...cached, guidelineVersion: t.guideline!.version, cache: true } };
-    };
-
-    /** Judges (or queues for the judge) what a page still needs; stops early on a cancel or a fault. */
-    const judgeTargets = async (targets: readonly LackingTarget[]) => {
-      for (const t of targets) {
-        if (cancelled || failure) return;
-        const fixed = fixedVerdict(t);
-        if (fixed) {
-          buffer.push({ ok: true, asked: false, verdict: fixed });
-        } else if (judge.kind === "rubric") {
-          buffer.push(rubricVerdict(t)); // no request to wait for
-        } else {
-          await queue.onSizeLessThan(queue.concurrency * 4);
-          shared.queue(t.key);
-          void queue
-            .add(async () => {
-              const judged = forCompletion(await shared.answer(t.key, () => ask(t)), t.id); // awaited before reading `buffer`: a flush may have replaced it meanwhile
-              buffer.push(judged);
-              if (judged.asked) asked += 1;
-              if (full() && storing.size <= 1) void flush();
-            })
-            .catch((error: unknown) => {
-              failure ??= error; // not a judge's answer (those are Judged values): a fault of ours, which ends the job
-            });
-        }
-        // Storing runs beside judging; judging waits only when stores fall behind (for the oldest to finish).
-        if (full()) void flush();
-        while (storing.size > 1) await Promise.race(storing);
+      } finally {
+        // Committed (an answer or an error), or never to be: either way another job may have the inputs now.
+        await job.claims?.release(batch.map((j) => (j.ok ? j.verdict.key : j.key)));
       }
     };
+    const stored = store().catch((error: unknown) => {
+      failure ??= error;
+    });
+    storing.add(stored);
+    void stored.finally(() => storing.delete(stored));
+  };
+  // Answers that took requests are stored FLUSH_EVERY at a time (what a crash can cost in requests); the
+  // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
+  const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
+  // Claimed inputs' answers are stored within HOLD_MS, so a job waiting for one of them (or two jobs waiting for
+  // each other's) waits at most that long, plus the store.
+  const holding = setInterval(() => {
+    if (asked > 0 && storing.size <= 1) flush();
+  }, HOLD_MS).unref();
+  const stopping = () => cancelled || failure !== null;
+  /** The judge's answer; for an input another job asks meanwhile, its answer from the cache; null: the job ends first. */
+  const ask = async (t: LackingTarget): Promise<Judged | null> => {
+    const claimed = job.claims ? await job.claims.claim(t.key, stopping) : null;
+    if (claimed === "stopped") return null;
+    if (!claimed) return judgeOne.judge(t);
+    return { ok: true, asked: false, verdict: { completionId: t.id, key: t.key, ...claimed, guidelineVersion: t.guideline!.version, cache: true } };
+  };
 
-    /**
-     * For the LLM judge, what the judge cache answers is stored straight from
-     * it, a page per statement with the job's progress (./store.ts), and the
-     * rest of the page goes to the judge once that is done. Two pages' stores
-     * run at once: the older page's rest is judged while the newer one's runs.
-     * Answers committed before a store began are in the cache for good.
-     */
-    const storeHits = (page: LackingTarget[]): Promise<Set<number> | null> => {
-      const answerable = page.filter((t) => fixedVerdict(t) === null);
-      if (answerable.length === 0) return Promise.resolve(new Set());
-      const stored = Promise.resolve(job.start?.ready()).then(() => storeCacheHits(db, projectId, id, identity, answerable, hadErrors, job.start?.record));
-      return stored.then(
-        ({ result, ids }) => {
-          cancelled ||= result.status === "cancelled";
-          job.onProgress?.({ done: result.done, errors: result.errors, total: result.total, heldAnswers: shared.size });
-          return ids;
-        },
-        (error: unknown) => {
-          failure ??= error;
-          return null;
-        },
-      );
-    };
-    type Pending = { page: LackingTarget[]; committedBefore: number; hits: Promise<Set<number> | null> };
-    const judgeRest = async ({ page, committedBefore, hits }: Pending) => {
-      const ids = await hits;
-      // Only now: every earlier page's rest is queued (a key one of them still needs is kept), and this page's
-      // rest lacks what its cache read found, which includes every answer committed before it began.
-      shared.forget(committedBefore);
-      if (ids) await judgeTargets(page.filter((t) => !ids.has(t.id)));
-    };
+  /** Judges (or queues for the judge) what a page still needs; stops early on a cancel or a fault. */
+  const judgeTargets = async (targets: readonly LackingTarget[]) => {
+    for (const t of targets) {
+      if (cancelled || failure) return;
+      const fixed = fixedVerdict(t);
+      if (fixed) {
+        buffer.push({ ok: true, asked: false, verdict: fixed });
+      } else if (judge.kind === "rubric") {
+        buffer.push(rubricVerdict(t)); // no request to wait for
+      } else {
+        await queue.onSizeLessThan(queue.concurrency * 4);
+        shared.queue(t.key);
+        void queue
+          .add(async () => {
+            const answer = await shared.answer(t.key, () => ask(t)); // awaited before reading `buffer`: a flush may have replaced it meanwhile
+            if (!answer) return;
+            const judged = forCompletion(answer, t.id);
+            buffer.push(judged);
+            if (judged.asked) asked += 1;
+            if (full() && storing.size <= 1) void flush();
+          })
+          .catch((error: unknown) => {
+            failure ??= error; // not a judge's answer (those are Judged values): a fault of ours, which ends the job
+          });
+      }
+      // Storing runs beside judging; judging waits only when stores fall behind (for the oldest to finish).
+      if (full()) void flush();
+      while (storing.size > 1) await Promise.race(storing);
+    }
+  };
+
+  /**
+   * For the LLM judge, what the judge cache answers is stored straight from
+   * it, a page per statement with the job's progress (./store.ts), and the
+   * rest of the page goes to the judge once that is done. Two pages' stores
+   * run at once: the older page's rest is judged while the newer one's runs.
+   * Answers committed before a store began are in the cache for good.
+   */
+  const storeHits = (page: LackingTarget[]): Promise<Set<number> | null> => {
+    const answerable = page.filter((t) => fixedVerdict(t) === null);
+    if (answerable.length === 0) return Promise.resolve(new Set());
+    const stored = Promise.resolve(job.start?.ready()).then(() => storeCacheHits(db, projectId, id, identity, answerable, hadErrors, job.start?.record));
+    return stored.then(
+      ({ result, ids }) => {
+        cancelled ||= result.status === "cancelled";
+        job.onProgress?.({ done: result.done, errors: result.errors, total: result.total, heldAnswers: shared.size });
+        return ids;
+      },
+      (error: unknown) => {
+        failure ??= error;
+        return null;
+      },
+    );
+  };
+  type Pending = { page: LackingTarget[]; committedBefore: number; hits: Promise<Set<number> | null> };
+  const judgeRest = async ({ page, committedBefore, hits }: Pending) => {
+    const ids = await hits;
+    // Only now: every earlier page's rest is queued (a key one of them still needs is kept), and this page's
+    // rest lacks what its cache read found, which includes every answer committed before it began.
+    shared.forget(committedBefore);
+    if (ids) await judgeTargets(page.filter((t) => !ids.has(t.id)));
+  };
+  try {
     let older: Pending | null = null;
     for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity, job.pageSize))) {
       if (cancelled || failure) break;
@@ -207,16 +217,22 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
       older = newer;
     }
     if (older) await judgeRest(older);
-    if (cancelled || failure) queue.clear(); // what is waiting is never sent; what is in flight is stored
-    await queue.onIdle();
-    flush();
-    while (storing.size > 0) await Promise.race(storing);
-    if (failure) throw failure;
-    return cancelled ? "cancelled" : "done";
-  } finally {
-    judgeOne.close();
-    await job.claims?.releaseAll(); // what was not committed is asked again by whoever needs it
+  } catch (error) {
+    failure ??= error;
   }
+  // However the job ends: what is waiting is never sent (on a cancel or a fault), what is in flight is stored.
+  if (cancelled || failure) queue.clear();
+  await queue.onIdle();
+  flush();
+  while (storing.size > 0) await Promise.race(storing);
+  clearInterval(holding);
+  judgeOne.close();
+  if (failure) {
+    await job.claims?.releaseAll().catch(() => undefined); // a fault of its connection ends its claims with it
+    throw failure;
+  }
+  await job.claims?.releaseAll(); // none is left unless a release failed: then this throws too
+  return cancelled ? "cancelled" : "done";
 }
 
 function forCompletion(judged: Judged, completionId: number): Judged {

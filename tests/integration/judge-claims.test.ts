@@ -91,19 +91,21 @@ function promptsSent(): Map<string, number> {
   return sent;
 }
 
+/** Each input asked once in all, each completion judged once; returns the jobs' views. */
 async function expectEachInputAskedOnce(project: ProjectContext, jobs: number[]) {
   const sent = promptsSent();
   expect(sent.size).toBe(CASES);
   expect([...sent.values()].every((n) => n === 1)).toBe(true);
-  const views = await Promise.all(jobs.map((id) => judgeJobView(db.pool, project.id, id)));
-  expect(views.map((v) => v!.status)).toEqual(jobs.map(() => "done"));
-  expect(views.reduce((sum, v) => sum + v!.requests, 0)).toBe(CASES);
+  const views = (await Promise.all(jobs.map((id) => judgeJobView(db.pool, project.id, id)))).map((v) => v!);
+  expect(views.map((v) => v.status)).toEqual(jobs.map(() => "done"));
+  expect(views.reduce((sum, v) => sum + v.requests, 0)).toBe(CASES);
   const rows = await verdictsByCompletion(project);
   expect(rows).toHaveLength(2 * CASES);
   for (const row of rows) {
     const i = Number(row.case.slice(1));
     expect(row).toMatchObject({ n: 1, verdicts: [i % 2 === 0 ? "fail" : "pass"] });
   }
+  return views;
 }
 
 describe("judge jobs asking the same inputs at once", () => {
@@ -116,7 +118,12 @@ describe("judge jobs asking the same inputs at once", () => {
     const a = await startJob(project, "a");
     const b = await startJob(project, "b");
     expect(await Promise.all([a.ran, b.ran])).toEqual([true, true]);
-    await expectEachInputAskedOnce(project, [a.id, b.id]);
+    const [viewA, viewB] = await expectEachInputAskedOnce(project, [a.id, b.id]);
+    // They ran at once (else the cache alone would explain it)...
+    expect(Date.parse(viewB!.startedAt!)).toBeLessThan(Date.parse(viewA!.finishedAt!));
+    expect(Date.parse(viewA!.startedAt!)).toBeLessThan(Date.parse(viewB!.finishedAt!));
+    // ...and walking the inputs from opposite ends, each asked some of them.
+    if (order === "opposite") expect([viewA!.requests > 0, viewB!.requests > 0]).toEqual([true, true]);
   });
 
   /** A run's inputs (what a job over it would ask), with their keys. */
@@ -152,8 +159,8 @@ describe("judge jobs asking the same inputs at once", () => {
     let b: Awaited<ReturnType<typeof startJob>>;
     try {
       const otherClaims = new InputClaims(other, project.id);
-      expect(await otherClaims.claim(answered.key, () => undefined)).toBeNull();
-      expect(await otherClaims.claim(abandoned.key, () => undefined)).toBeNull();
+      expect(await otherClaims.claim(answered.key, () => false)).toBeNull();
+      expect(await otherClaims.claim(abandoned.key, () => false)).toBeNull();
       slowJudge(1);
       b = await startJob(project, "b");
       await until(() => server.requests.length === CASES - 2, "every other input was asked");
