@@ -30,6 +30,12 @@ export async function spawnAppServer(databaseUrl: string, env: Record<string, st
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill(signal);
+    await exited;
+  };
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app server exited:\n${output}`);
@@ -43,11 +49,9 @@ export async function spawnAppServer(databaseUrl: string, env: Record<string, st
     /** The server process (for its memory use in the overload test). */
     pid: child.pid!,
     output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
+    stop: () => end("SIGTERM"),
+    /** Kills the server at once (SIGKILL), as a crash or a pulled plug would: nothing of it runs after. */
+    kill: () => end("SIGKILL"),
   };
 }
 
