@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState, type ReactNode } from "react";
+import { LongText } from "./long-text";
 import { unbrokenTextClass } from "./unbroken-text";
 
 /** Past this many characters or lines a text starts collapsed. */
@@ -27,7 +28,7 @@ export function ExpandableText({ text, children, testId, className = "" }: { tex
   return (
     <div>
       <p id={id} data-testid={testId} data-collapsed={open ? undefined : ""} className={`${base} ${open ? "" : "line-clamp-6"}`}>
-        {children ?? text}
+        {children ?? <LongText text={text} />}
       </p>
       <button type="button" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}
         className="mt-1 rounded-sm text-xs font-medium text-accent underline-offset-2 hover:underline">

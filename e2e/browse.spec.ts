@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { apiKey } from "./fixtures/cli";
+import { apiKey, ib } from "./fixtures/cli";
 import { DEMO_FIXTURE } from "./fixtures/demo-60";
 
 /**
@@ -273,4 +273,32 @@ test("each comparison count opens exactly that many cases, and the counts agree 
       expect(successes).toBe(c.both + alone);
     }
   }
+});
+
+test("a long reply shows as an excerpt in the table, around the search text when it is found further on", async ({ page, request }) => {
+  const project = `long-${Date.now().toString(36)}`;
+  ib("project", "create", project);
+  const headers = { authorization: `Bearer ${apiKey(project, "admin")}` };
+  expect((await request.put("/api/v1/intents", { headers, data: { intents: [{ id: "get_refund", label: "Get refund", policy: "Ask for the order number." }] } })).status()).toBe(200);
+  // 100,000 characters: more than a browser keeps in one text node, which React would take for a mismatch.
+  const reply = `${"a".repeat(5000)} ORDER-7731 ${"b".repeat(94_988)}`;
+  const record = { case: { id: "long-1", messages: [{ role: "user", content: "Where is my refund?" }], expectedIntent: "get_refund" }, completions: [{ run: "r", model: "m", text: `<analysis>x</analysis><intent>get_refund</intent> ${reply}` }] };
+  expect((await request.post("/api/v1/ingest", { headers, data: { records: [record] } })).status()).toBe(200);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+
+  const cell = () => page.getByTestId("completion-row").locator("td p").last();
+  await page.goto(`/projects/${project}/cases`);
+  await expect(page.locator("next-route-announcer")).toBeAttached();
+  await expect(cell()).toHaveText(`${"a".repeat(1000)}…`);
+
+  await page.goto(`/projects/${project}/cases?q=${encodeURIComponent("order-7731")}`);
+  await expect(page.locator("next-route-announcer")).toBeAttached();
+  await expect(cell().locator("mark")).toHaveText("ORDER-7731");
+  const shown = await cell().textContent();
+  expect(shown).toBe(`…${"a".repeat(79)} ORDER-7731 ${"b".repeat(1000 - 79 - 12)}…`);
+  // The case view still has the whole reply.
+  await page.getByTestId("completion-row").getByRole("link", { name: "long-1", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Case long-1");
+  expect(errors).toEqual([]);
 });

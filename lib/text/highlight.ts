@@ -12,11 +12,23 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** The filter's matching as a pattern: case-insensitive, the search text taken literally. */
+function patternOf(query: string): RegExp {
+  // The `u` flag's case folding keeps lengths (unlike toLowerCase, which turns "İ" into two units).
+  return new RegExp(escapeRegExp(query), "giu");
+}
+
+/** Where `query` first occurs in `text` (start and end offsets), null when it does not or there is no query. */
+export function firstMatch(text: string, query: string | undefined): { start: number; end: number } | null {
+  if (!query) return null;
+  const found = patternOf(query).exec(text);
+  return found ? { start: found.index, end: found.index + found[0].length } : null;
+}
+
 /** Parts that rebuild `text` exactly, the occurrences of `query` marked. */
 export function highlightParts(text: string, query: string | undefined): HighlightPart[] {
   if (!query || text === "") return [{ text, match: false }];
-  // The `u` flag's case folding keeps lengths (unlike toLowerCase, which turns "İ" into two units).
-  const pattern = new RegExp(escapeRegExp(query), "giu");
+  const pattern = patternOf(query);
   const parts: HighlightPart[] = [];
   let last = 0;
   for (const found of text.matchAll(pattern)) {

@@ -20,6 +20,7 @@ import { projectAccess } from "@/lib/auth/access";
 import { intentLabels } from "@/lib/taxonomy/intents";
 import type { SearchParams } from "@/lib/url-state";
 import { completionFilterSearchParams } from "@/lib/validations/filters";
+import { excerpt } from "@/lib/text/excerpt";
 import { casesState, casesViewQuery, COLUMN_LABELS, OPTIONAL_COLUMNS, type CasesState, type OptionalColumn } from "./search-params";
 
 export const dynamic = "force-dynamic";
@@ -87,7 +88,7 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
   const total = matches.n;
   let table;
   if (listing.kind === "case") {
-    const rows: CaseTableRow[] = listing.items.map((item) => ({ ...item, href: caseHref(item.caseId) }));
+    const rows: CaseTableRow[] = listing.items.map((item) => ({ ...item, message: excerpt(item.message, state.filter.q), href: caseHref(item.caseId) }));
     const shown = state.columns.filter((column): column is CaseColumn => CASE_COLUMNS.includes(column));
     table = rows.length === 0 ? null : <CaseTable rows={rows} runs={shownRuns} shown={shown} query={state.filter.q} density={state.density} />;
   } else {
@@ -96,14 +97,14 @@ export default async function CasesPage({ params, searchParams }: { params: Prom
       key: `${item.caseId}\u0000${item.run}`,
       caseId: item.caseId,
       href: caseHref(item.caseId),
-      message: messages.get(item.caseId) ?? "",
+      message: excerpt(messages.get(item.caseId) ?? "", state.filter.q),
       run: item.run,
       expectedIntent: item.expectedIntent,
       predictedIntent: item.predictedIntent,
       intentVerdict: item.intentVerdict,
       policyVerdict: item.policyVerdict,
       policyStale: item.policyStale,
-      reply: item.reply,
+      reply: item.reply === null ? null : excerpt(item.reply, state.filter.q),
       formatError: item.formatError,
     }));
     const shown = state.columns.filter((column): column is CompletionColumn => column !== "tags");

@@ -13,6 +13,7 @@ import { INBOX_RULE, inboxCursorSchema, inboxPage } from "@/lib/query/inbox";
 import { projectAccess } from "@/lib/auth/access";
 import { textParam, parseSearchParams, type SearchParams } from "@/lib/url-state";
 import { readCompletionFilter } from "@/lib/validations/filters";
+import { excerpt } from "@/lib/text/excerpt";
 
 export const dynamic = "force-dynamic";
 
@@ -49,7 +50,7 @@ export default async function InboxPage({ params, searchParams }: { params: Prom
   const rows: CaseTableRow[] = page.items.map((item) => ({
     caseId: item.caseId,
     href: `${base}/cases/${encodeURIComponent(item.caseId)}?${context}`,
-    message: item.message,
+    message: excerpt(item.message),
     expectedIntent: item.expectedIntent,
     tags: item.tags,
     verdicts: verdicts.get(item.id) ?? {},
