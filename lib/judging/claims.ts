@@ -73,9 +73,10 @@ export class InputClaims {
    * answer, stored by another job meanwhile (nothing is held then). While
    * another job holds the claim, it is tried again, less often as the wait
    * goes on, until `stop()` says this job no longer needs it: "stopped".
+   * A key claimed again while held (a job asks each input once at a time:
+   * ./shared-answers.ts) resolves null again, and one `release` lets it go.
    */
   async claim(key: string, stop: () => boolean): Promise<CachedVerdict | null | "stopped"> {
-    if (this.#held.has(key)) return null;
     const lock = lockKey(this.#projectId, key);
     for (let pause = POLL_FIRST_MS; ; pause = Math.min(pause * 2, POLL_MAX_MS)) {
       const result = await new Promise<CachedVerdict | null | undefined>((settle, fail) => {
@@ -91,20 +92,29 @@ export class InputClaims {
   async #tryAttempts(): Promise<void> {
     const attempts = this.#attempts;
     this.#attempts = [];
+    // Each key is locked once: a session's advisory locks count, and one release would leave a second lock held.
+    // A key this job holds already, or tried twice in this turn, shares the one result.
+    const results = new Map<string, CachedVerdict | null | undefined>();
+    for (const a of attempts) if (this.#held.has(a.key)) results.set(a.key, null);
+    const tried = [...new Map(attempts.filter((a) => !results.has(a.key)).map((a) => [a.key, a])).values()];
     try {
-      const { rows } = await this.#client.query<{ got: boolean }>({ name: "ib-claim-inputs", text: "SELECT pg_try_advisory_lock(k) AS got FROM unnest($1::bigint[]) WITH ORDINALITY AS x(k, n) ORDER BY n", values: [attempts.map((a) => a.lock)] });
-      const taken = attempts.filter((_, i) => rows[i]!.got);
-      // Read after the claims are taken: a job lets go only after its answer committed, so it is seen here.
-      const { rows: answers } = taken.length === 0 ? { rows: [] } : await this.#client.query<CachedVerdict & { key: string }>({ name: "ib-claimed-answers", text: "SELECT key, verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = ANY($2::text[])", values: [this.#projectId, taken.map((a) => a.key)] });
-      const cached = new Map(answers.map(({ key, ...answer }) => [key, answer]));
-      const answered = taken.filter((a) => cached.has(a.key));
-      if (answered.length > 0) await this.#client.query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k", [answered.map((a) => a.lock)]);
-      for (const a of taken) if (!cached.has(a.key)) this.#held.set(a.key, a.lock);
-      for (const [i, a] of attempts.entries()) a.settle(rows[i]!.got ? (cached.get(a.key) ?? null) : undefined);
+      if (tried.length > 0) {
+        const { rows } = await this.#client.query<{ got: boolean }>({ name: "ib-claim-inputs", text: "SELECT pg_try_advisory_lock(k) AS got FROM unnest($1::bigint[]) WITH ORDINALITY AS x(k, n) ORDER BY n", values: [tried.map((a) => a.lock)] });
+        const taken = tried.filter((_, i) => rows[i]!.got);
+        // Read after the claims are taken: a job lets go only after its answer committed, so it is seen here.
+        const { rows: answers } = taken.length === 0 ? { rows: [] } : await this.#client.query<CachedVerdict & { key: string }>({ name: "ib-claimed-answers", text: "SELECT key, verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = ANY($2::text[])", values: [this.#projectId, taken.map((a) => a.key)] });
+        const cached = new Map(answers.map(({ key, ...answer }) => [key, answer]));
+        const answered = taken.filter((a) => cached.has(a.key));
+        if (answered.length > 0) await this.#client.query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k", [answered.map((a) => a.lock)]);
+        for (const a of taken) if (!cached.has(a.key)) this.#held.set(a.key, a.lock);
+        for (const [i, a] of tried.entries()) results.set(a.key, rows[i]!.got ? (cached.get(a.key) ?? null) : undefined);
+      }
+      for (const a of attempts) a.settle(results.get(a.key));
     } catch (error) {
       for (const a of attempts) a.fail(error);
     }
   }
+
   /** Lets go of these keys' claims (their answers or errors are committed); keys not held are skipped. */
   async release(keys: Iterable<string>): Promise<void> {
     const locks: string[] = [];

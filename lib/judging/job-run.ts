@@ -10,8 +10,8 @@
  * are being stored at once, side by side (PostgreSQL works on them together;
  * the aggregates' rows they share are locked in one order, so one waits for
  * another there and never deadlocks); judging waits when stores fall behind.
- * A cancel is seen when a batch is stored: the queued requests are dropped,
- * the answers in flight are stored.
+ * A cancel is seen when a batch is stored, or within a second (HOLD_MS): the
+ * queued requests are dropped, the answers in flight are stored.
  */
 import PQueue from "p-queue";
 import type pg from "pg";
@@ -86,8 +86,9 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   const identity = { name: judge.name, version: judge.version };
   const judgeOne = judgeFunction(judge, job.retry);
   const queue = new PQueue({ concurrency: judge.kind === "openai" ? judge.concurrency : 1 });
-  /** Batches being stored, each in a transaction of its own (at most two at once). */
+  /** Batches being stored, each in a transaction of its own (at most two at once), and pages' cache answers. */
   const storing = new Set<Promise<void>>();
+  const pageStores = new Set<Promise<unknown>>();
   let buffer: Judged[] = [];
   let asked = 0; // verdicts in `buffer` that took requests
   let cancelled = false;
@@ -105,6 +106,9 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     reported = sent;
     hadErrors ||= batch.some((j) => !j.ok);
     const errorsBefore = hadErrors;
+    const fail = (error: unknown) => {
+      failure ??= error;
+    };
     const store = async () => {
       try {
         if (failure) return;
@@ -113,30 +117,44 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
         shared.committedBatch(batch.flatMap((j) => (j.ok && j.verdict.cache ? [j.verdict.key] : [])));
         cancelled ||= counters.status === "cancelled";
         job.onProgress?.({ done: counters.done, errors: counters.errors, total: counters.total, heldAnswers: shared.size });
-      } finally {
-        // Committed (an answer or an error), or never to be: either way another job may have the inputs now.
-        await job.claims?.release(batch.map((j) => (j.ok ? j.verdict.key : j.key)));
+      } catch (error) {
+        fail(error);
       }
+      // Committed (an answer or an error), or never to be: either way another job may have the inputs now.
+      await job.claims?.release(batch.map((j) => (j.ok ? j.verdict.key : j.key))).catch(fail);
     };
-    const stored = store().catch((error: unknown) => {
-      failure ??= error;
-    });
+    const stored = store();
     storing.add(stored);
     void stored.finally(() => storing.delete(stored));
   };
   // Answers that took requests are stored FLUSH_EVERY at a time (what a crash can cost in requests); the
   // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
   const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
-  // Claimed inputs' answers are stored within HOLD_MS, so a job waiting for one of them (or two jobs waiting for
-  // each other's) waits at most that long, plus the store.
-  const holding = setInterval(() => {
-    if (asked > 0 && storing.size <= 1) flush();
-  }, HOLD_MS).unref();
   const stopping = () => cancelled || failure !== null;
+  // Claimed inputs' answers are stored within HOLD_MS, so a job waiting for one of them (or two jobs waiting for
+  // each other's) waits at most that long, plus the store. With nothing to store, the job's status is read instead:
+  // a cancel is seen within HOLD_MS even while every request waits (for the judge, or for another job's answer).
+  let reading = false;
+  const holding = setInterval(() => {
+    if (asked > 0 && storing.size <= 1) return flush();
+    if (reading || stopping()) return;
+    reading = true;
+    db.query<{ status: string }>("SELECT status::text FROM judge_jobs WHERE id = $1", [id]).then(
+      ({ rows }) => {
+        cancelled ||= (rows[0]?.status ?? "cancelled") === "cancelled"; // a job deleted meanwhile ends too
+        reading = false;
+      },
+      () => (reading = false), // the next store meets the same fault, and ends the job with it
+    );
+  }, HOLD_MS).unref();
   /** The judge's answer; for an input another job asks meanwhile, its answer from the cache; null: the job ends first. */
   const ask = async (t: LackingTarget): Promise<Judged | null> => {
     const claimed = job.claims ? await job.claims.claim(t.key, stopping) : null;
     if (claimed === "stopped") return null;
+    if (!claimed && stopping()) {
+      await job.claims?.release([t.key]); // the job ended while it waited: nothing more is sent
+      return null;
+    }
     if (!claimed) return judgeOne.judge(t);
     return { ok: true, asked: false, verdict: { completionId: t.id, key: t.key, ...claimed, guidelineVersion: t.guideline!.version, cache: true } };
   };
@@ -152,6 +170,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
         buffer.push(rubricVerdict(t)); // no request to wait for
       } else {
         await queue.onSizeLessThan(queue.concurrency * 4);
+        if (cancelled || failure) return;
         shared.queue(t.key);
         void queue
           .add(async () => {
@@ -182,18 +201,20 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   const storeHits = (page: LackingTarget[]): Promise<Set<number> | null> => {
     const answerable = page.filter((t) => fixedVerdict(t) === null);
     if (answerable.length === 0) return Promise.resolve(new Set());
-    const stored = Promise.resolve(job.start?.ready()).then(() => storeCacheHits(db, projectId, id, identity, answerable, hadErrors, job.start?.record));
-    return stored.then(
-      ({ result, ids }) => {
+    const stored = Promise.resolve(job.start?.ready())
+      .then(() => storeCacheHits(db, projectId, id, identity, answerable, hadErrors, job.start?.record))
+      .then(({ result, ids }) => {
         cancelled ||= result.status === "cancelled";
         job.onProgress?.({ done: result.done, errors: result.errors, total: result.total, heldAnswers: shared.size });
         return ids;
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         failure ??= error;
         return null;
-      },
-    );
+      });
+    pageStores.add(stored);
+    void stored.finally(() => pageStores.delete(stored));
+    return stored;
   };
   type Pending = { page: LackingTarget[]; committedBefore: number; hits: Promise<Set<number> | null> };
   const judgeRest = async ({ page, committedBefore, hits }: Pending) => {
@@ -225,6 +246,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   await queue.onIdle();
   flush();
   while (storing.size > 0) await Promise.race(storing);
+  await Promise.all(pageStores); // a page's store the fault came before
   clearInterval(holding);
   judgeOne.close();
   if (failure) {

@@ -49,7 +49,7 @@ export async function createJudgeJob(db: pg.Pool, projectId: number, request: Ju
   return rows[0]!.id;
 }
 
-/** Cancels a queued or running job (a running one stops at its next batch); false when it had already finished. */
+/** Cancels a queued or running job (a running one stops at its next batch, or within a second); false when it had already finished. */
 export async function cancelJudgeJob(db: pg.Pool, projectId: number, id: number): Promise<boolean | null> {
   const { rows } = await db.query<{ status: string }>(
     `UPDATE judge_jobs SET status = CASE WHEN status IN ('queued', 'running') THEN 'cancelled'::judge_job_status ELSE status END,

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputClaims } from "../../lib/judging/claims";
 import { judgeJobView } from "../../lib/judging/job-view";
-import { createJudgeJob, runJudgeJob } from "../../lib/judging/jobs";
+import { cancelJudgeJob, createJudgeJob, runJudgeJob } from "../../lib/judging/jobs";
 import { putJudge, resolveJudge } from "../../lib/judging/judges";
 import type { RetryPolicy } from "../../lib/judging/llm";
 import { lackingVerdicts, type LackingTarget } from "../../lib/judging/scope";
@@ -189,6 +189,48 @@ describe("judge jobs asking the same inputs at once", () => {
     expect(rows.find((r) => r.case === "k7")).toMatchObject({ n: 1, verdicts: ["fail"], rationales: ["answered elsewhere"] });
     expect(rows.find((r) => r.case === "k8")).toMatchObject({ n: 1, verdicts: ["fail"], rationales: ["even order"] });
     expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
+
+  it("a job whose last input another process is asking sees a cancel within seconds, and ends without asking it", async () => {
+    const project = await twinRuns("same");
+    const held = (await inputsOf(project, "b")).find((t) => t.caseExternalId === "k5")!;
+    const other = await otherProcess();
+    try {
+      expect(await new InputClaims(other, project.id).claim(held.key, () => false)).toBeNull();
+      slowJudge(1);
+      const b = await startJob(project, "b");
+      await until(async () => (await judgeJobView(db.pool, project.id, b.id))!.done === CASES - 1, "every other input is judged");
+      const cancelledAt = Date.now();
+      expect(await cancelJudgeJob(db.pool, project.id, b.id)).toBe(true);
+      expect(await b.ran).toBe(true);
+      expect(Date.now() - cancelledAt).toBeLessThan(5_000);
+      expect((await judgeJobView(db.pool, project.id, b.id))!).toMatchObject({ status: "cancelled", done: CASES - 1, requests: CASES - 1 });
+      expect(server.requests).toHaveLength(CASES - 1);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("a key claimed twice at once is locked once: one release lets another process have it", async () => {
+    const project = await twinRuns("same");
+    const [input] = await inputsOf(project, "a");
+    const mine = await otherProcess();
+    const theirs = await otherProcess();
+    try {
+      const claims = new InputClaims(mine, project.id);
+      const never = () => false;
+      expect(await Promise.all([claims.claim(input!.key, never), claims.claim(input!.key, never)])).toEqual([null, null]);
+      expect(await claims.claim(input!.key, never)).toBeNull();
+      expect(claims.size).toBe(1);
+      const other = new InputClaims(theirs, project.id);
+      expect(await other.claim(input!.key, () => true)).toBe("stopped"); // held: the other gives up at once
+      await claims.release([input!.key]);
+      expect(claims.size).toBe(0);
+      expect(await other.claim(input!.key, () => true)).toBeNull();
+    } finally {
+      await mine.end();
+      await theirs.end();
+    }
   });
 
   it("a job lets go of every claim when it ends", async () => {
