@@ -275,19 +275,23 @@ test("each comparison count opens exactly that many cases, and the counts agree 
   }
 });
 
-test("a long reply shows as an excerpt in the table, around the search text when it is found further on", async ({ page, request }) => {
+test("a long reply shows as an excerpt in the table, around the search text when it is found further on; replies too far apart are not diffed", async ({ page, request }) => {
   const project = `long-${Date.now().toString(36)}`;
   ib("project", "create", project);
   const headers = { authorization: `Bearer ${apiKey(project, "admin")}` };
   expect((await request.put("/api/v1/intents", { headers, data: { intents: [{ id: "get_refund", label: "Get refund", policy: "Ask for the order number." }] } })).status()).toBe(200);
   // 100,000 characters: more than a browser keeps in one text node, which React would take for a mismatch.
   const reply = `${"a".repeat(5000)} ORDER-7731 ${"b".repeat(94_988)}`;
-  const record = { case: { id: "long-1", messages: [{ role: "user", content: "Where is my refund?" }], expectedIntent: "get_refund" }, completions: [{ run: "r", model: "m", text: `<analysis>x</analysis><intent>get_refund</intent> ${reply}` }] };
-  expect((await request.post("/api/v1/ingest", { headers, data: { records: [record] } })).status()).toBe(200);
+  const answer = (run: string, text: string) => ({ run, model: "m", text: `<analysis>x</analysis><intent>get_refund</intent> ${text}` });
+  const record = { case: { id: "long-1", messages: [{ role: "user", content: "Where is my refund?" }], expectedIntent: "get_refund" }, completions: [answer("r", reply)] };
+  // Two replies of 1,000 words that share none: too many places to mark word by word.
+  const words = (prefix: string) => Array.from({ length: 1000 }, (_, i) => `${prefix}${i}`).join(" ");
+  const apart = { case: { id: "apart", messages: [{ role: "user", content: "Where is my refund?" }], expectedIntent: "get_refund" }, completions: [answer("r", words("x")), answer("r2", words("y"))] };
+  expect((await request.post("/api/v1/ingest", { headers, data: { records: [record, apart] } })).status()).toBe(200);
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
 
-  const cell = () => page.getByTestId("completion-row").locator("td p").last();
+  const cell = () => page.getByTestId("completion-row").filter({ has: page.getByRole("link", { name: "long-1", exact: true }) }).locator("td p").last();
   await page.goto(`/projects/${project}/cases`);
   await expect(page.locator("next-route-announcer")).toBeAttached();
   await expect(cell()).toHaveText(`${"a".repeat(1000)}…`);
@@ -300,5 +304,9 @@ test("a long reply shows as an excerpt in the table, around the search text when
   // The case view still has the whole reply.
   await page.getByTestId("completion-row").getByRole("link", { name: "long-1", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Case long-1");
+  // Replies too far apart to compare word by word: the case view says so instead.
+  await page.goto(`/projects/${project}/cases/apart`);
+  await expect(page.getByTestId("reply-diff-too-different")).toContainText("more than 1,000 places");
+  await expect(page.getByTestId("reply-diff")).toHaveCount(0);
   expect(errors).toEqual([]);
 });
