@@ -105,7 +105,7 @@ export class InputClaims {
         const { rows: answers } = taken.length === 0 ? { rows: [] } : await this.#client.query<CachedVerdict & { key: string }>({ name: "ib-claimed-answers", text: "SELECT key, verdict, rationale, agreement FROM judge_cache WHERE project_id = $1 AND key = ANY($2::text[])", values: [this.#projectId, taken.map((a) => a.key)] });
         const cached = new Map(answers.map(({ key, ...answer }) => [key, answer]));
         const answered = taken.filter((a) => cached.has(a.key));
-        if (answered.length > 0) await this.#client.query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k", [answered.map((a) => a.lock)]);
+        if (answered.length > 0) await this.#unlock(answered.map((a) => a.lock));
         for (const a of taken) if (!cached.has(a.key)) this.#held.set(a.key, a.lock);
         for (const [i, a] of tried.entries()) results.set(a.key, rows[i]!.got ? (cached.get(a.key) ?? null) : undefined);
       }
@@ -124,8 +124,12 @@ export class InputClaims {
       this.#held.delete(key);
       locks.push(lock);
     }
-    if (locks.length === 0) return;
-    await this.#turns.add(() => this.#client.query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k", [locks]));
+    if (locks.length > 0) await this.#turns.add(() => this.#unlock(locks));
+  }
+
+  /** Unlocks these lock keys, on the client's turn. */
+  async #unlock(locks: string[]): Promise<void> {
+    await this.#client.query("SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k", [locks]);
   }
 
   /** Lets go of every claim (the job ends; what was not committed is asked again by whoever needs it). */

@@ -97,6 +97,11 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   let hadErrors = job.hadErrors;
   // Identical inputs in one job are asked once, their answers held only until the judge cache has them.
   const shared = new SharedAnswers<Judged | null>();
+  /** A fault of ours (not a judge's answer: those are Judged values), which ends the job; the first one is kept. */
+  const fail = (error: unknown) => {
+    failure ??= error;
+  };
+  const stopping = () => cancelled || failure !== null;
   const flush = () => {
     const batch = buffer;
     buffer = [];
@@ -106,9 +111,6 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     reported = sent;
     hadErrors ||= batch.some((j) => !j.ok);
     const errorsBefore = hadErrors;
-    const fail = (error: unknown) => {
-      failure ??= error;
-    };
     const store = async () => {
       try {
         if (failure) return;
@@ -130,7 +132,6 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   // Answers that took requests are stored FLUSH_EVERY at a time (what a crash can cost in requests); the
   // others, which cost nothing to redo, in batches of up to BATCH_LIMIT, where storing costs least per verdict.
   const full = () => asked >= FLUSH_EVERY || buffer.length >= BATCH_LIMIT;
-  const stopping = () => cancelled || failure !== null;
   // Claimed inputs' answers are stored within HOLD_MS, so a job waiting for one of them (or two jobs waiting for
   // each other's) waits at most that long, plus the store. With nothing to store, the job's status is read instead:
   // a cancel is seen within HOLD_MS even while every request waits (for the judge, or for another job's answer).
@@ -162,7 +163,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   /** Judges (or queues for the judge) what a page still needs; stops early on a cancel or a fault. */
   const judgeTargets = async (targets: readonly LackingTarget[]) => {
     for (const t of targets) {
-      if (cancelled || failure) return;
+      if (stopping()) return;
       const fixed = fixedVerdict(t);
       if (fixed) {
         buffer.push({ ok: true, asked: false, verdict: fixed });
@@ -170,7 +171,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
         buffer.push(rubricVerdict(t)); // no request to wait for
       } else {
         await queue.onSizeLessThan(queue.concurrency * 4);
-        if (cancelled || failure) return;
+        if (stopping()) return;
         shared.queue(t.key);
         void queue
           .add(async () => {
@@ -181,9 +182,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
             if (judged.asked) asked += 1;
             if (full() && storing.size <= 1) void flush();
           })
-          .catch((error: unknown) => {
-            failure ??= error; // not a judge's answer (those are Judged values): a fault of ours, which ends the job
-          });
+          .catch(fail);
       }
       // Storing runs beside judging; judging waits only when stores fall behind (for the oldest to finish).
       if (full()) void flush();
@@ -209,7 +208,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
         return ids;
       })
       .catch((error: unknown) => {
-        failure ??= error;
+        fail(error);
         return null;
       });
     pageStores.add(stored);
@@ -227,7 +226,7 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
   try {
     let older: Pending | null = null;
     for await (const page of readAhead(lackingVerdicts(db, projectId, scope, identity, job.pageSize))) {
-      if (cancelled || failure) break;
+      if (stopping()) break;
       if (judge.kind !== "openai") {
         await judgeTargets(page);
         continue;
@@ -239,10 +238,10 @@ export async function judgeScope(job: ScopeJob): Promise<"done" | "cancelled"> {
     }
     if (older) await judgeRest(older);
   } catch (error) {
-    failure ??= error;
+    fail(error);
   }
   // However the job ends: what is waiting is never sent (on a cancel or a fault), what is in flight is stored.
-  if (cancelled || failure) queue.clear();
+  if (stopping()) queue.clear();
   await queue.onIdle();
   flush();
   while (storing.size > 0) await Promise.race(storing);

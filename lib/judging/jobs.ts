@@ -78,7 +78,7 @@ export async function unheldJobs(db: pg.Pool): Promise<number[]> {
  */
 export async function runJudgeJob(db: pg.Pool, id: number, options: RunOptions = {}): Promise<boolean> {
   const lock = await db.connect();
-  let broken: Error | undefined;
+  let broken = false;
   try {
     const { rows: got } = await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1, $2) AS ok", [JOB_LOCK_CLASS, id]);
     if (!got[0]!.ok) return false;
@@ -89,8 +89,7 @@ export async function runJudgeJob(db: pg.Pool, id: number, options: RunOptions =
     }
     return true;
   } catch (error) {
-    // The connection is closed rather than pooled: whatever lock it may still hold goes with it.
-    broken = error instanceof Error ? error : new Error(String(error));
+    broken = true; // the connection is closed rather than pooled: whatever lock it may still hold goes with it
     throw error;
   } finally {
     lock.release(broken);
